@@ -1,0 +1,325 @@
+package tousu
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Actor is whoever acts: a signed-in staff account, the public holding a query code, or
+// the system's background jobs.
+type Actor struct {
+	Login string // account login; "public" or "system" for those
+	Name  string
+	Roles []Role
+	Unit  string // the code of the unit whose subtree the roles cover
+	Staff string // the badge of the staff member this account belongs to, if any
+}
+
+// Has reports whether the actor holds role r.
+func (a Actor) Has(r Role) bool {
+	for _, x := range a.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// PublicActor is the citizen acting with a number and query code.
+var PublicActor = Actor{Login: "public", Name: "投诉人", Roles: []Role{RolePublic}}
+
+// SystemActor is the background jobs.
+var SystemActor = Actor{Login: "system", Name: "系统", Roles: []Role{RoleSystem}}
+
+// Unit is a node of the organisation tree: region › centre › department › window, or a
+// supervision office. Codes are stable keys and never change once used.
+type Unit struct {
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Parent   string   `json:"parent"` // the parent's code; "" at the root
+	Kind     UnitKind `json:"kind"`
+	Services string   `json:"services,omitempty"` // published service standards (REQUIREMENTS F3)
+	Hours    string   `json:"hours,omitempty"`
+	Phone    string   `json:"phone,omitempty"`
+	Address  string   `json:"address,omitempty"`
+	Sort     int      `json:"sort"`
+}
+
+// Staff is a person working in a unit, identified by a badge number (工号).
+type Staff struct {
+	Badge  string `json:"badge"`
+	Name   string `json:"name"`
+	Unit   string `json:"unit"`
+	Title  string `json:"title,omitempty"`
+	Active bool   `json:"active"`
+}
+
+// Category is a node of the scope tree (REQUIREMENTS B1).
+type Category struct {
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Parent      string `json:"parent"`
+	Description string `json:"description,omitempty"`
+	Sort        int    `json:"sort"`
+	Active      bool   `json:"active"`
+}
+
+// User is a staff account.
+type User struct {
+	Login        string
+	Name         string
+	Roles        []Role
+	Unit         string
+	Staff        string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+}
+
+// Actor is the account acting.
+func (u *User) Actor() Actor {
+	return Actor{Login: u.Login, Name: u.Name, Roles: u.Roles, Unit: u.Unit, Staff: u.Staff}
+}
+
+// Token is an API bearer token, stored only as its SHA-256 hash.
+type Token struct {
+	Hash      string
+	Login     string
+	CreatedAt time.Time
+}
+
+// CalendarOverride changes one day of the official calendar: a local holiday, or next
+// year's notice entered before a release carries it.
+type CalendarOverride struct {
+	Date    Date   `json:"date"`
+	Workday bool   `json:"workday"`
+	Name    string `json:"name"`
+}
+
+// DeadlineUnit says whether a period counts working days or calendar days.
+type DeadlineUnit string
+
+// The deadline units.
+const (
+	WorkingDays  DeadlineUnit = "workday"
+	CalendarDays DeadlineUnit = "day"
+)
+
+// Policy is a deadline rule. Empty Kind, Category or Classification match anything; the
+// most specific matching policy wins.
+type Policy struct {
+	ID             int64          `json:"id"`
+	Name           string         `json:"name"`
+	Kind           Kind           `json:"kind,omitempty"`
+	Category       string         `json:"category,omitempty"`
+	Classification Classification `json:"classification,omitempty"`
+	Days           int            `json:"days"`
+	Unit           DeadlineUnit   `json:"unit"`
+}
+
+// Complainant is who complains. It is confidential: stores keep it only sealed.
+type Complainant struct {
+	Name         string `json:"name"`
+	Phone        string `json:"phone"`
+	Email        string `json:"email"`
+	IDNumber     string `json:"id_number"`
+	Organization string `json:"organization"`
+	Address      string `json:"address"`
+	Anonymous    bool   `json:"anonymous"`
+}
+
+// IdentityFields names the confidential fields of a Complainant, in a fixed order.
+var IdentityFields = []string{"name", "phone", "email", "id_number", "organization", "address"}
+
+// Field returns the value of the named identity field.
+func (c *Complainant) Field(name string) string {
+	switch name {
+	case "name":
+		return c.Name
+	case "phone":
+		return c.Phone
+	case "email":
+		return c.Email
+	case "id_number":
+		return c.IDNumber
+	case "organization":
+		return c.Organization
+	case "address":
+		return c.Address
+	}
+	return ""
+}
+
+// SetField sets the named identity field.
+func (c *Complainant) SetField(name, v string) {
+	switch name {
+	case "name":
+		c.Name = v
+	case "phone":
+		c.Phone = v
+	case "email":
+		c.Email = v
+	case "id_number":
+		c.IDNumber = v
+	case "organization":
+		c.Organization = v
+	case "address":
+		c.Address = v
+	}
+}
+
+// SealedIdentity is a Complainant as stores keep it: each field encrypted on its own, plus
+// blind indexes that find earlier complaints from the same person without decrypting.
+type SealedIdentity struct {
+	Anonymous     bool              `json:"anonymous"`
+	Fields        map[string][]byte `json:"fields,omitempty"` // field name → ciphertext
+	PhoneIndex    string            `json:"-"`
+	IDNumberIndex string            `json:"-"`
+}
+
+// Target is who or what the complaint is about. Any part may be empty.
+type Target struct {
+	Unit        string `json:"unit"`        // unit code
+	Staff       string `json:"staff"`       // staff badge
+	Description string `json:"description"` // free text when the target is not known
+}
+
+// Deadline is the clock of a complaint (DESIGN §4).
+type Deadline struct {
+	Days          int          `json:"days"`           // the policy's period
+	Unit          DeadlineUnit `json:"unit"`           // workday or day
+	Start         Date         `json:"start"`          // the day of receipt, not counted
+	ExtensionDays int          `json:"extension_days"` // working days added by extensions
+	PausedDays    int          `json:"paused_days"`    // working days spent suspended
+	SuspendedOn   Date         `json:"suspended_on"`   // set while suspended
+	Due           Date         `json:"due"`
+}
+
+// Decision is the outcome of handling (REQUIREMENTS C4).
+type Decision struct {
+	Finding     Finding   `json:"finding"`
+	Measures    []Measure `json:"measures"`
+	Staff       []string  `json:"staff"`
+	Improvement string    `json:"improvement"`
+}
+
+// Reply is the answer given to the complainant (REQUIREMENTS C6).
+type Reply struct {
+	Process     string  `json:"process"`
+	Result      string  `json:"result"`
+	Improvement string  `json:"improvement"`
+	Channel     Channel `json:"channel"`
+}
+
+// Complaint is a 投诉件: the projection of its events.
+type Complaint struct {
+	ID      string // random and stable; sealed identity fields are bound to it
+	Number  string // 受理编号, e.g. TS20261127-0042
+	Version int    // incremented on every change; guards concurrent updates
+
+	Kind           Kind
+	Channel        Channel
+	Status         Status
+	Classification Classification
+	Categories     []string
+
+	Identity    SealedIdentity
+	Complainant *Complainant // plaintext, only in memory when opened; stores never write it
+
+	Target            Target
+	Matter            string
+	Request           string
+	IncidentAt        *time.Time
+	IncidentPlace     string
+	BusinessReceiptNo string
+	Written           bool
+
+	FirstReceiver string // login of the 首诉责任人; "public" for the portal
+	OwnerUnit     string // the unit that received it
+	AssignedUnit  string
+	Handler       string
+	Mode          Mode
+
+	ReceivedAt time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	ClosedAt   *time.Time
+
+	QueryCodeHash string
+	Deadline      Deadline
+	Decision      *Decision
+	Reply         *Reply
+	Satisfaction  int    // latest feedback level, 0 when none
+	MergedInto    string // the surviving complaint's number
+}
+
+// EventType names what happened: a lifecycle action, "register", or a system event.
+type EventType string
+
+// Event types beyond the lifecycle actions.
+const (
+	EventRegister    EventType = "register"
+	EventWarnDueSoon EventType = "due_soon"
+	EventWarnOverdue EventType = "overdue"
+	EventEscalate    EventType = "escalate"
+)
+
+// Event is one append-only entry of a complaint's timeline.
+type Event struct {
+	ID          int64           `json:"id"`
+	ComplaintID string          `json:"-"`
+	Seq         int             `json:"seq"`
+	Type        EventType       `json:"type"`
+	Actor       string          `json:"actor"`
+	ActorName   string          `json:"actor_name"`
+	At          time.Time       `json:"at"`
+	From        Status          `json:"from,omitempty"`
+	To          Status          `json:"to"`
+	Payload     json.RawMessage `json:"payload,omitempty"`
+}
+
+// publicEvents are the event types a complainant may see on the portal. Everything else
+// (notes, returns, urges, warnings) is internal: the type decides, never a flag.
+var publicEvents = map[EventType]bool{
+	EventRegister: true, "accept": true, "reject": true, "withdraw": true, "merge": true,
+	"assign": true, "sign": true, "suspend": true, "resume": true, "extend": true,
+	"decide": true, "reply": true, "resolve": true, "feedback": true, "close": true,
+	"reopen": true, "archive": true,
+}
+
+// Public reports whether the complainant may see the event.
+func (e Event) Public() bool { return publicEvents[e.Type] }
+
+// EventLabels are the Chinese names of event types for timelines.
+var EventLabels = map[EventType]string{
+	EventRegister: "登记", "accept": "受理", "reject": "不予受理", "withdraw": "撤回",
+	"merge": "并案", "assign": "派单", "sign": "签收", "return": "退单", "note": "调查记录",
+	"suspend": "中止", "resume": "恢复办理", "extend": "延期", "urge": "催办", "decide": "处理决定",
+	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
+	"reopen": "重办", "archive": "归档",
+	EventWarnDueSoon: "即将超期提醒", EventWarnOverdue: "超期预警", EventEscalate: "超期上报",
+}
+
+// Idempotency remembers a registration made with an Idempotency-Key, so that a retry
+// returns the same complaint instead of a second one.
+type Idempotency struct {
+	Key         string
+	Actor       string
+	RequestHash string
+	Number      string
+	Secret      []byte // the sealed query code, so that a retry answers with it again
+	CreatedAt   time.Time
+}
+
+// AuditRecord is one privileged act in the tamper-evident audit log.
+type AuditRecord struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"` // the API's word: register, accept, reveal, login, export…
+	Object   string    `json:"object"` // what it was done to, e.g. a complaint number
+	Client   string    `json:"client"` // the client address
+	Detail   string    `json:"detail"` // e.g. the reason given for a reveal; never an identity
+	PrevHash string    `json:"prev_hash"`
+	Hash     string    `json:"hash"`
+}

@@ -1,0 +1,140 @@
+package tousu
+
+import (
+	"context"
+	"time"
+)
+
+// Change is what one write commits in a single transaction: the complaint's projection,
+// the event that changed it, and the audit records of the act.
+type Change struct {
+	Complaint *Complaint
+	Event     *Event
+	Audit     []AuditRecord
+
+	// Registration only.
+	NumberPrefix string       // e.g. "TS20261127"; the store appends "-0001", unique and never reused
+	Idempotency  *Idempotency // remembered with the new complaint when the client sent a key
+}
+
+// Order is the order of a complaint list.
+type Order string
+
+// The list orders.
+const (
+	OrderNewest Order = "newest" // received_at descending
+	OrderDue    Order = "due"    // due date ascending, then received_at ascending
+)
+
+// Cursor is the position after which the next page of a list starts: the sort key and
+// the ID of the last complaint of the previous page.
+type Cursor struct {
+	Key int64  // received_at in Unix ms (OrderNewest), or the due date as YYYYMMDD (OrderDue)
+	ID  string // complaint ID, the tie-breaker
+}
+
+// ComplaintFilter selects complaints. Zero fields do not filter.
+type ComplaintFilter struct {
+	// Scope limits to complaints whose owner, target or assigned unit is in the set; nil
+	// means everything (a role held at the root).
+	Scope []string
+	// ExcludeTargetStaff hides complaints naming this badge as their target (recusal).
+	ExcludeTargetStaff string
+	// Units keeps complaints whose target or assigned unit is in the set.
+	Units []string
+	// AssignedUnits keeps complaints assigned to a unit in the set.
+	AssignedUnits []string
+	Handler       string
+
+	Statuses []Status
+	Kind     Kind
+	Channel  Channel
+	Category string
+	Query    string // words in the matter, request, target description or number
+
+	DueFrom, DueTo Date      // open, unsuspended complaints due within [DueFrom, DueTo]
+	From, To       time.Time // received_at within [From, To)
+
+	Order Order
+	After *Cursor
+	Limit int
+}
+
+// Store keeps everything. Two implementations, internal/sqlite and internal/postgres,
+// pass the same conformance suite (internal/storetest). Every method names itself in its
+// errors; a missing row is an error of kind not_found, never a nil result.
+type Store interface {
+	// Migrate brings the schema up to date.
+	Migrate(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+	// Backup writes a consistent copy of the database to path while it serves.
+	Backup(ctx context.Context, path string) error
+
+	// CreateComplaint inserts a new complaint with its first event. It sets Number (from
+	// NumberPrefix), Version (1), the event's ID and Seq. When the change carries an
+	// Idempotency record whose actor and key exist already, it stores nothing and
+	// fails with kind conflict.
+	CreateComplaint(ctx context.Context, ch *Change) error
+	// UpdateComplaint writes the projection and appends the event, if the stored version
+	// is still ch.Complaint.Version; it then increments Version. A stale version fails
+	// with kind conflict.
+	UpdateComplaint(ctx context.Context, ch *Change) error
+	// FindComplaint returns the complaint with the given number.
+	FindComplaint(ctx context.Context, number string) (*Complaint, error)
+	// ListComplaints returns at most f.Limit complaints in f.Order after f.After.
+	ListComplaints(ctx context.Context, f ComplaintFilter) ([]*Complaint, error)
+	// CountComplaints counts the complaints that f selects (ignoring order and paging).
+	CountComplaints(ctx context.Context, f ComplaintFilter) (int, error)
+	// ListEvents returns the timeline of a complaint, oldest first.
+	ListEvents(ctx context.Context, complaintID string) ([]Event, error)
+	// FindIdempotency returns the registration remembered for actor and key.
+	FindIdempotency(ctx context.Context, actor, key string) (*Idempotency, error)
+
+	// ListUnits returns the whole organisation tree, parents before children.
+	ListUnits(ctx context.Context) ([]Unit, error)
+	// PutUnit inserts or updates a unit by code.
+	PutUnit(ctx context.Context, u Unit) error
+	// ListStaff returns the staff of a unit ("" for everyone), by badge.
+	ListStaff(ctx context.Context, unit string) ([]Staff, error)
+	// FindStaff returns the staff member with the badge.
+	FindStaff(ctx context.Context, badge string) (*Staff, error)
+	// PutStaff inserts or updates a staff member by badge.
+	PutStaff(ctx context.Context, s Staff) error
+	// ListCategories returns the category tree, parents before children.
+	ListCategories(ctx context.Context) ([]Category, error)
+	// PutCategory inserts or updates a category by code.
+	PutCategory(ctx context.Context, c Category) error
+
+	// CreateUser inserts an account; an existing login fails with kind conflict.
+	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser writes an account's name, roles, unit, staff, password and disabled flag.
+	UpdateUser(ctx context.Context, u *User) error
+	// FindUser returns the account with the login.
+	FindUser(ctx context.Context, login string) (*User, error)
+	// ListUsers returns every account, by login.
+	ListUsers(ctx context.Context) ([]User, error)
+	// CreateToken stores an API token's hash.
+	CreateToken(ctx context.Context, t Token) error
+	// FindToken returns the token with the hash.
+	FindToken(ctx context.Context, hash string) (*Token, error)
+
+	// ListCalendarOverrides returns every override, by date.
+	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
+	// PutCalendarOverride inserts or replaces the override of a date.
+	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
+	// DeleteCalendarOverride removes the override of a date.
+	DeleteCalendarOverride(ctx context.Context, d Date) error
+
+	// ListPolicies returns the deadline policies, by ID.
+	ListPolicies(ctx context.Context) ([]Policy, error)
+	// PutPolicy inserts (ID 0, setting it) or updates a policy.
+	PutPolicy(ctx context.Context, p *Policy) error
+	// DeletePolicy removes a policy.
+	DeletePolicy(ctx context.Context, id int64) error
+
+	// AppendAudit appends records to the audit log, chaining each to the one before.
+	AppendAudit(ctx context.Context, recs []AuditRecord) error
+	// ListAudit returns up to limit records with ID > after, in order.
+	ListAudit(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+}

@@ -43,6 +43,12 @@ func (e *Error) Error() string {
 		b.WriteString(e.Op)
 		b.WriteString(": ")
 	}
+	// A wrapped *Error already says the message: do not say it twice.
+	var inner *Error
+	if errors.As(e.Err, &inner) && inner.Message == e.Message {
+		b.WriteString(e.Err.Error())
+		return b.String()
+	}
 	if e.Message != "" {
 		b.WriteString(e.Message)
 	} else {

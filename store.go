@@ -74,7 +74,8 @@ type Store interface {
 	// CreateComplaint inserts a new complaint with its first event. It sets Number (from
 	// NumberPrefix), Version (1), the event's ID and Seq. When the change carries an
 	// Idempotency record whose actor and key exist already, it stores nothing and
-	// fails with kind conflict.
+	// fails with kind conflict. Audit records with an empty Object are about the new
+	// complaint: the store sets their Object to its number.
 	CreateComplaint(ctx context.Context, ch *Change) error
 	// UpdateComplaint writes the projection and appends the event, if the stored version
 	// is still ch.Complaint.Version; it then increments Version. A stale version fails

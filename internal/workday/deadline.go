@@ -1,0 +1,95 @@
+package workday
+
+import (
+	"slices"
+
+	"tousu"
+)
+
+// DefaultPolicy applies when no configured policy matches: complaints, reports and
+// suggestions are answered within 15 working days (REQUIREMENTS C5).
+var DefaultPolicy = tousu.Policy{Name: "默认：15个工作日", Days: 15, Unit: tousu.WorkingDays}
+
+// OnsitePolicy applies to on-site coordination (classification onsite) when no configured
+// policy names that classification: it is settled on the day of receipt.
+var OnsitePolicy = tousu.Policy{Name: "现场协调：当日", Days: 0, Unit: tousu.WorkingDays}
+
+// Due is the due date of dl, ignoring dl.Due; the zero Date if dl.Start is zero.
+//
+// In working days (the default for an empty Unit) it is the (Days + ExtensionDays +
+// PausedDays)-th working day after Start; with all three zero it is Start itself if that
+// is a working day, else the next working day. In calendar days it is Start plus Days
+// calendar days, moved to the next working day if that is a rest day (民法典 第二百零三条),
+// and then ExtensionDays + PausedDays working days later.
+func Due(cal *Calendar, dl tousu.Deadline) tousu.Date {
+	if dl.Start.IsZero() {
+		return tousu.Date{}
+	}
+	extra := dl.ExtensionDays + dl.PausedDays
+	if dl.Unit == tousu.CalendarDays {
+		base := cal.NextWorkday(dl.Start.AddDays(dl.Days))
+		return cal.AddWorkdays(base, extra)
+	}
+	return cal.AddWorkdays(dl.Start, dl.Days+extra)
+}
+
+// Remaining is the number of working days left until due, as seen on today: 0 when due is
+// today, and negative, minus the working days since due, once it has passed.
+//
+// A rest day right after the due day still gives 0, so ask today.After(due) to know
+// whether a case is overdue.
+func Remaining(cal *Calendar, today, due tousu.Date) int {
+	return cal.WorkdaysBetween(today, due)
+}
+
+// PickPolicy is the most specific policy matching a complaint. A policy matches when each
+// of its non-empty fields agrees: Kind and Classification equal the complaint's, Category
+// is one of categories. The most specific has the most non-empty fields; of equals, the
+// lowest ID wins.
+//
+// On-site coordination (class onsite) takes only policies that name that classification,
+// so that a general policy does not stretch a same-day case; without one it gets
+// OnsitePolicy. Anything else without a match gets DefaultPolicy.
+func PickPolicy(policies []tousu.Policy, kind tousu.Kind, categories []string, class tousu.Classification) tousu.Policy {
+	best, bestScore := tousu.Policy{}, -1
+	for _, p := range policies {
+		score, ok := specificity(p, kind, categories, class)
+		if !ok || class == tousu.ClassOnsite && p.Classification != tousu.ClassOnsite {
+			continue
+		}
+		if score > bestScore || score == bestScore && p.ID < best.ID {
+			best, bestScore = p, score
+		}
+	}
+	switch {
+	case bestScore >= 0:
+		return best
+	case class == tousu.ClassOnsite:
+		return OnsitePolicy
+	}
+	return DefaultPolicy
+}
+
+// specificity is the number of non-empty fields of p, and whether p matches.
+func specificity(p tousu.Policy, kind tousu.Kind, categories []string, class tousu.Classification) (int, bool) {
+	n := 0
+	if p.Kind != "" {
+		if p.Kind != kind {
+			return 0, false
+		}
+		n++
+	}
+	if p.Category != "" {
+		if !slices.Contains(categories, p.Category) {
+			return 0, false
+		}
+		n++
+	}
+	if p.Classification != "" {
+		if p.Classification != class {
+			return 0, false
+		}
+		n++
+	}
+	return n, true
+}

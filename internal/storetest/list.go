@@ -1,0 +1,293 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tousu"
+)
+
+// listFixture is one complaint of the list tests, named by a letter.
+type listFixture struct {
+	name                      string
+	kind                      tousu.Kind
+	channel                   tousu.Channel
+	status                    tousu.Status
+	owner, target, staff      string
+	assigned, handler         string
+	categories                []string
+	matter, request, describe string
+	due                       string // YYYY-MM-DD, or "" for none
+}
+
+// listFixtures are received a day apart, a on 2026-11-27 (day 0), b on day 1, and so on.
+var listFixtures = []listFixture{
+	{name: "a", kind: tousu.KindComplaint, channel: tousu.ChannelVisit, status: tousu.StatusRegistered,
+		owner: "centre", target: "win-1", staff: "S1", categories: []string{"attitude"},
+		matter: "窗口工作人员态度恶劣", due: "2026-12-10"},
+	{name: "b", kind: tousu.KindComplaint, channel: tousu.ChannelPhone, status: tousu.StatusAccepted,
+		owner: "centre", target: "win-2", staff: "S2", categories: []string{"efficiency"},
+		matter: "办理超时，100% 不满意", due: "2026-12-05"},
+	{name: "c", kind: tousu.KindReport, channel: tousu.ChannelWeb, status: tousu.StatusAssigned,
+		owner: "centre", target: "win-1", assigned: "dept-1", handler: "h1", categories: []string{"integrity", "fees"},
+		matter: "违规收费", due: "2026-12-01"},
+	{name: "d", kind: tousu.KindSuggestion, channel: tousu.ChannelWeb, status: tousu.StatusInProgress,
+		owner: "centre-2", assigned: "dept-2", handler: "h2", categories: []string{"facilities"},
+		matter: "建议增加座椅", request: "在休息区_增加座椅", due: "2026-12-03"},
+	{name: "e", kind: tousu.KindComplaint, channel: tousu.ChannelVisit, status: tousu.StatusSuspended,
+		owner: "centre", target: "win-2", staff: "S1", assigned: "dept-1", handler: "h1", categories: []string{"attitude"},
+		matter: "工作人员推诿", due: "2026-12-02"},
+	{name: "f", kind: tousu.KindComplaint, channel: tousu.ChannelLetter, status: tousu.StatusClosed,
+		owner: "centre-2", target: "win-1", assigned: "dept-2", categories: []string{"attitude"},
+		matter: "态度问题已处理", due: "2026-12-04"},
+	{name: "g", kind: tousu.KindComplaint, channel: tousu.ChannelHotline, status: tousu.StatusDecided,
+		owner: "other", target: "far", describe: "穿蓝色制服的保安", due: "2026-12-20"},
+	{name: "h", kind: tousu.KindComplaint, channel: tousu.ChannelVisit, status: tousu.StatusRegistered,
+		owner: "centre", target: "win-1", matter: "尚未计算时限"},
+}
+
+func day(n int) time.Time { return base.AddDate(0, 0, n) }
+
+// createListFixtures stores listFixtures and returns their numbers by name.
+func createListFixtures(t *testing.T, s tousu.Store) map[string]string {
+	t.Helper()
+	numbers := make(map[string]string)
+	for i, f := range listFixtures {
+		c := newComplaint(t)
+		c.Kind, c.Channel, c.Status = f.kind, f.channel, f.status
+		c.OwnerUnit, c.Target = f.owner, tousu.Target{Unit: f.target, Staff: f.staff, Description: f.describe}
+		c.AssignedUnit, c.Handler = f.assigned, f.handler
+		c.Categories = f.categories
+		c.Matter, c.Request = f.matter, f.request
+		c.ReceivedAt, c.CreatedAt, c.UpdatedAt = day(i), day(i), day(i)
+		c.Deadline = tousu.Deadline{}
+		if f.due != "" {
+			c.Deadline = tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: tousu.DateOf(day(i)), Due: tousu.MustDate(f.due)}
+		}
+		create(t, s, c)
+		numbers[f.name] = c.Number
+	}
+	return numbers
+}
+
+func testListFilters(t *testing.T, s tousu.Store) {
+	numbers := createListFixtures(t, s)
+	tests := []struct {
+		name   string
+		filter tousu.ComplaintFilter
+		want   string // the names of the complaints selected, in newest-first order
+	}{
+		{"no filter", tousu.ComplaintFilter{}, "hgfedcba"},
+		{"scope nil is everything", tousu.ComplaintFilter{Scope: nil}, "hgfedcba"},
+		{"scope empty is nothing", tousu.ComplaintFilter{Scope: []string{}}, ""},
+		{"scope by owner", tousu.ComplaintFilter{Scope: []string{"centre-2"}}, "fd"},
+		{"scope by target", tousu.ComplaintFilter{Scope: []string{"win-1"}}, "hfca"},
+		{"scope by assigned unit", tousu.ComplaintFilter{Scope: []string{"dept-1"}}, "ec"},
+		{"scope of several units", tousu.ComplaintFilter{Scope: []string{"far", "dept-2", "nowhere"}}, "gfd"},
+		{"recusal", tousu.ComplaintFilter{ExcludeTargetStaff: "S1"}, "hgfdcb"},
+		{"recusal within scope", tousu.ComplaintFilter{Scope: []string{"win-2"}, ExcludeTargetStaff: "S1"}, "b"},
+		{"units by target", tousu.ComplaintFilter{Units: []string{"win-1"}}, "hfca"},
+		{"units by assignment", tousu.ComplaintFilter{Units: []string{"dept-1"}}, "ec"},
+		{"units ignore the owner", tousu.ComplaintFilter{Units: []string{"centre"}}, ""},
+		{"assigned units", tousu.ComplaintFilter{AssignedUnits: []string{"dept-1", "dept-2"}}, "fedc"},
+		{"assigned units ignore the target", tousu.ComplaintFilter{AssignedUnits: []string{"win-1"}}, ""},
+		{"handler", tousu.ComplaintFilter{Handler: "h1"}, "ec"},
+		{"one status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusRegistered}}, "ha"},
+		{"statuses", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAssigned, tousu.StatusInProgress}}, "dc"},
+		{"kind", tousu.ComplaintFilter{Kind: tousu.KindReport}, "c"},
+		{"channel", tousu.ComplaintFilter{Channel: tousu.ChannelWeb}, "dc"},
+		{"category", tousu.ComplaintFilter{Category: "attitude"}, "fea"},
+		{"second category", tousu.ComplaintFilter{Category: "fees"}, "c"},
+		{"unknown category", tousu.ComplaintFilter{Category: "medical"}, ""},
+		{"query in matter", tousu.ComplaintFilter{Query: "态度"}, "fa"},
+		{"query in request", tousu.ComplaintFilter{Query: "休息区"}, "d"},
+		{"query in target description", tousu.ComplaintFilter{Query: "蓝色制服"}, "g"},
+		{"query by number", tousu.ComplaintFilter{Query: numbers["c"]}, "c"},
+		{"query percent is literal", tousu.ComplaintFilter{Query: "%"}, "b"},
+		{"query underscore is literal", tousu.ComplaintFilter{Query: "_"}, "d"},
+		{"query backslash is literal", tousu.ComplaintFilter{Query: `\`}, ""},
+		{"due window", tousu.ComplaintFilter{DueFrom: tousu.MustDate("2026-12-01"), DueTo: tousu.MustDate("2026-12-05")}, "dcb"},
+		{"due by", tousu.ComplaintFilter{DueTo: tousu.MustDate("2026-12-05")}, "dcb"},
+		{"due from", tousu.ComplaintFilter{DueFrom: tousu.MustDate("2026-12-10")}, "ga"},
+		{"due on one day", tousu.ComplaintFilter{DueFrom: tousu.MustDate("2026-12-02"), DueTo: tousu.MustDate("2026-12-02")}, ""},
+		{"received from", tousu.ComplaintFilter{From: day(6)}, "hg"},
+		{"received before", tousu.ComplaintFilter{To: day(2)}, "ba"},
+		{"received within", tousu.ComplaintFilter{From: day(2), To: day(4)}, "dc"},
+		{"received within, other zone", tousu.ComplaintFilter{From: day(2).UTC(), To: day(4).Add(-time.Millisecond).UTC()}, "dc"},
+		{"filters combine", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusRegistered}, Units: []string{"win-1"}, Category: "attitude"}, "a"},
+	}
+	for _, tt := range tests {
+		var want []string
+		for _, name := range tt.want {
+			want = append(want, numbers[string(name)])
+		}
+		got, err := s.ListComplaints(t.Context(), tt.filter)
+		if err != nil {
+			t.Errorf("%s: ListComplaints = %v", tt.name, err)
+			continue
+		}
+		if names := numbersOf(got); !slices.Equal(names, want) {
+			t.Errorf("%s: ListComplaints = %s, want %s", tt.name, nameList(names, numbers), tt.want)
+		}
+		n, err := s.CountComplaints(t.Context(), tt.filter)
+		if err != nil || n != len(want) {
+			t.Errorf("%s: CountComplaints = %d, %v, want %d", tt.name, n, err, len(want))
+		}
+	}
+}
+
+func numbersOf(cs []*tousu.Complaint) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Number)
+	}
+	return out
+}
+
+// nameList spells numbers as the fixture names, for readable failures.
+func nameList(got []string, numbers map[string]string) string {
+	var b strings.Builder
+	for _, g := range got {
+		name := g
+		for n, num := range numbers {
+			if num == g {
+				name = n
+			}
+		}
+		b.WriteString(name)
+	}
+	return strconv.Quote(b.String())
+}
+
+func testListCategoryUpdate(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	c := create(t, s, newComplaint(t)) // attitude
+	c.Categories = []string{"fees", "process"}
+	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: c}); err != nil {
+		t.Fatalf("UpdateComplaint = %v", err)
+	}
+	for cat, want := range map[string]int{"attitude": 0, "fees": 1, "process": 1} {
+		if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{Category: cat}); err != nil || n != want {
+			t.Errorf("CountComplaints(category %s) after recategorising = %d, %v, want %d", cat, n, err, want)
+		}
+	}
+}
+
+func testListDefaultLimit(t *testing.T, s tousu.Store) {
+	for range 60 {
+		create(t, s, newComplaint(t))
+	}
+	tests := []struct {
+		limit, want int
+	}{{0, 50}, {-1, 50}, {7, 7}, {500, 60}, {100000, 60}}
+	for _, tt := range tests {
+		got, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Limit: tt.limit})
+		if err != nil || len(got) != tt.want {
+			t.Errorf("ListComplaints(Limit %d) = %d complaints, %v, want %d", tt.limit, len(got), err, tt.want)
+		}
+	}
+}
+
+// dueKey is the cursor key of OrderDue: the due date as YYYYMMDD, 0 when none.
+func dueKey(d tousu.Date) int64 {
+	if d.IsZero() {
+		return 0
+	}
+	return int64(d.Year*10000 + int(d.Month)*100 + d.Day)
+}
+
+func testPagination(t *testing.T, s tousu.Store) {
+	const total = 120
+	var all []*tousu.Complaint
+	for i := range total {
+		c := newComplaint(t)
+		// Three complaints share each instant and seven each due date, so that the ID
+		// and the received time break ties; every tenth has no due date yet.
+		c.ReceivedAt = base.Add(time.Duration(i/3) * time.Minute)
+		c.Deadline = tousu.Deadline{}
+		if i%10 != 0 {
+			c.Deadline = tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: tousu.MustDate("2026-11-27"),
+				Due: tousu.MustDate("2026-12-01").AddDays((i * 5) % 17)}
+		}
+		all = append(all, create(t, s, c))
+	}
+
+	cmpNewest := func(a, b *tousu.Complaint) int {
+		if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	}
+	cmpDue := func(a, b *tousu.Complaint) int {
+		if c := a.Deadline.Due.Compare(b.Deadline.Due); c != 0 {
+			return c
+		}
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	}
+	tests := []struct {
+		order tousu.Order
+		cmp   func(a, b *tousu.Complaint) int
+		key   func(c *tousu.Complaint) int64
+	}{
+		{"", cmpNewest, func(c *tousu.Complaint) int64 { return c.ReceivedAt.UnixMilli() }},
+		{tousu.OrderNewest, cmpNewest, func(c *tousu.Complaint) int64 { return c.ReceivedAt.UnixMilli() }},
+		{tousu.OrderDue, cmpDue, func(c *tousu.Complaint) int64 { return dueKey(c.Deadline.Due) }},
+	}
+	for _, tt := range tests {
+		want := slices.Clone(all)
+		slices.SortFunc(want, tt.cmp)
+		for _, limit := range []int{1, 7, 50} {
+			var (
+				got   []string
+				after *tousu.Cursor
+			)
+			for page := 0; ; page++ {
+				if page > total+1 {
+					t.Fatalf("order %q, limit %d: paging does not end", tt.order, limit)
+				}
+				cs, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Order: tt.order, After: after, Limit: limit})
+				if err != nil {
+					t.Fatalf("order %q, limit %d, page %d: ListComplaints = %v", tt.order, limit, page, err)
+				}
+				if len(cs) > limit {
+					t.Fatalf("order %q, limit %d, page %d: %d complaints", tt.order, limit, page, len(cs))
+				}
+				if len(cs) == 0 {
+					break
+				}
+				for _, c := range cs {
+					got = append(got, c.ID)
+				}
+				last := cs[len(cs)-1]
+				after = &tousu.Cursor{Key: tt.key(last), ID: last.ID}
+			}
+			if wantIDs := idsOf(want); !slices.Equal(got, wantIDs) {
+				t.Errorf("order %q, limit %d: pages gave %d complaints%s", tt.order, limit, len(got), firstDifference(got, wantIDs))
+			}
+		}
+	}
+}
+
+func idsOf(cs []*tousu.Complaint) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
+}
+
+func firstDifference(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf(", the %dth is %s, want %s", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf(", want %d", len(want))
+}

@@ -1,0 +1,117 @@
+// Package app holds the use cases of tousu, written once for every adapter (JSON API,
+// portal, desk, CLI, jobs): permissions and recusal, deadlines, events, audit records and
+// the sealing of identities. It never reads the clock or the random source itself: both
+// are injected, so that deadline and encryption behaviour is deterministic in tests.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"tousu"
+	"tousu/internal/pii"
+	"tousu/internal/workday"
+)
+
+// Options configure an App. Store and Keys are required.
+type Options struct {
+	Store    tousu.Store
+	Keys     *pii.KeyRing
+	Now      func() time.Time // defaults to time.Now
+	Rand     io.Reader        // defaults to crypto/rand
+	Location *time.Location   // the deployment's time zone; defaults to Asia/Shanghai
+	Logger   *slog.Logger
+	// RefreshEvery bounds how stale cached reference data (units, categories, calendar,
+	// policies) may be when other nodes change it; local changes apply at once.
+	RefreshEvery time.Duration
+}
+
+// App is the use cases.
+type App struct {
+	store tousu.Store
+	keys  *pii.KeyRing
+	now   func() time.Time
+	rand  io.Reader
+	loc   *time.Location
+	log   *slog.Logger
+
+	official *workday.Calendar
+	refresh  time.Duration
+
+	mu     sync.Mutex
+	ref    *reference
+	loaded time.Time
+}
+
+// New returns the use cases over a store.
+func New(opts Options) (*App, error) {
+	if opts.Store == nil || opts.Keys == nil {
+		return nil, tousu.Errorf(tousu.KindInternal, "app.New: store and keys are required")
+	}
+	a := &App{store: opts.Store, keys: opts.Keys, now: opts.Now, rand: opts.Rand, loc: opts.Location,
+		log: opts.Logger, refresh: opts.RefreshEvery}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.rand == nil {
+		a.rand = rand.Reader
+	}
+	if a.loc == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		a.loc = loc
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.refresh == 0 {
+		a.refresh = 15 * time.Second
+	}
+	cal, err := workday.Official()
+	if err != nil {
+		return nil, err
+	}
+	a.official = cal
+	return a, nil
+}
+
+// Store is the store the use cases run on (for the CLI's backup and migrations).
+func (a *App) Store() tousu.Store { return a.store }
+
+// Location is the deployment's time zone.
+func (a *App) Location() *time.Location { return a.loc }
+
+// Now is the injected clock, in the deployment's time zone.
+func (a *App) Now() time.Time { return a.now().In(a.loc) }
+
+// Today is the current date in the deployment's time zone.
+func (a *App) Today() tousu.Date { return tousu.DateOf(a.Now()) }
+
+// Calendar returns the working-day calendar in force (official data plus overrides).
+func (a *App) Calendar(ctx context.Context) (*workday.Calendar, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref.cal, nil
+}
+
+// CalendarWarning says, in Chinese, that next year's holidays are missing when it is past
+// 1 November and no data covers next year; "" otherwise. The server logs it at start-up.
+func (a *App) CalendarWarning(ctx context.Context) string {
+	cal, err := a.Calendar(ctx)
+	if err != nil {
+		return ""
+	}
+	today := a.Today()
+	if cal.MissingNextYear(today) {
+		return "尚未录入下一年度的法定节假日安排（国务院办公厅通知），到期日期可能不准确；请在“日历”管理中补录"
+	}
+	return ""
+}

@@ -1,0 +1,634 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"tousu"
+	"tousu/internal/workday"
+)
+
+// NumberPrefix starts every complaint number: TS + the registration date.
+const NumberPrefix = "TS"
+
+// RegisterOptions are the circumstances of a registration.
+type RegisterOptions struct {
+	IdempotencyKey string // the client's Idempotency-Key, if any
+}
+
+// Register records a complaint received by staff at the counter, on the phone, by
+// letter or from a comment box (REQUIREMENTS A2, A5). The answer carries the query code,
+// which is never shown again.
+func (a *App) Register(ctx context.Context, actor tousu.Actor, in tousu.Register, opts RegisterOptions) (*ComplaintView, error) {
+	if err := requireRole(actor, tousu.RoleClerk, tousu.RoleSupervisor); err != nil {
+		return nil, err
+	}
+	return a.register(ctx, actor, in, opts)
+}
+
+// SubmitPublic records a complaint from the portal. The channel is the portal's own
+// (web, wechat or kiosk) and the time of receipt is now.
+func (a *App) SubmitPublic(ctx context.Context, in tousu.Register) (*ComplaintView, error) {
+	switch in.Channel {
+	case tousu.ChannelWeb, tousu.ChannelWechat, tousu.ChannelKiosk:
+	case "":
+		in.Channel = tousu.ChannelWeb
+	default:
+		return nil, tousu.Problems{"channel": "网上投诉的渠道只能是 web、wechat 或 kiosk"}.Err()
+	}
+	in.ReceivedAt = nil
+	return a.register(ctx, tousu.PublicActor, in, RegisterOptions{})
+}
+
+func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register, opts RegisterOptions) (*ComplaintView, error) {
+	now := a.now().UTC().Truncate(time.Millisecond)
+	in.Normalize()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkReferences(ctx, ref, &in); err != nil {
+		return nil, err
+	}
+	var reqHash string
+	if opts.IdempotencyKey != "" {
+		if len(opts.IdempotencyKey) > 200 {
+			return nil, tousu.Problems{"Idempotency-Key": "过长（最多200个字符）"}.Err()
+		}
+		canon, _ := json.Marshal(in)
+		sum := sha256.Sum256(canon)
+		reqHash = hex.EncodeToString(sum[:])
+		if v, err := a.replay(ctx, ref, actor, opts.IdempotencyKey, reqHash); err == nil || !tousu.IsKind(err, tousu.KindNotFound) {
+			return v, err
+		}
+	}
+
+	id, err := a.randomHex(16)
+	if err != nil {
+		return nil, err
+	}
+	code, err := a.queryCode()
+	if err != nil {
+		return nil, err
+	}
+	received := now
+	if in.ReceivedAt != nil {
+		received = in.ReceivedAt.UTC().Truncate(time.Millisecond)
+	}
+	owner := actor.Unit
+	if actor.Has(tousu.RolePublic) || owner == "" {
+		owner = ref.centreOf(in.Target.Unit)
+	}
+	c := &tousu.Complaint{
+		ID: id, Kind: in.Kind, Channel: in.Channel, Status: tousu.StatusRegistered,
+		Categories: in.Categories, Identity: a.keys.SealIdentity(id, in.Complainant),
+		Target: in.Target, Matter: in.Matter, Request: in.Request, IncidentPlace: in.IncidentPlace,
+		BusinessReceiptNo: in.BusinessReceiptNo, Written: in.Written,
+		FirstReceiver: actor.Login, OwnerUnit: owner,
+		ReceivedAt: received, CreatedAt: now, UpdatedAt: now, QueryCodeHash: hashCode(id, code),
+	}
+	if c.Categories == nil {
+		c.Categories = []string{}
+	}
+	if in.IncidentAt != nil {
+		t := in.IncidentAt.UTC().Truncate(time.Millisecond)
+		c.IncidentAt = &t
+	}
+	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, "")
+	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: tousu.DateOf(received.In(a.loc))}
+	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+
+	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "due_date": c.Deadline.Due,
+		"policy": pol.Name})
+	ev := &tousu.Event{ComplaintID: id, Type: tousu.EventRegister, Actor: actor.Login, ActorName: actor.Name,
+		At: now, To: tousu.StatusRegistered, Payload: payload}
+	ch := &tousu.Change{Complaint: c, Event: ev, NumberPrefix: NumberPrefix + tousu.DateOf(now.In(a.loc)).Midnight(time.UTC).Format("20060102"),
+		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "register", "", "")}}
+	if opts.IdempotencyKey != "" {
+		ch.Idempotency = &tousu.Idempotency{Key: opts.IdempotencyKey, Actor: actor.Login, RequestHash: reqHash,
+			Secret: a.keys.Seal([]byte(code), "idempotency/"+id), CreatedAt: now}
+	}
+	if err := a.store.CreateComplaint(ctx, ch); err != nil {
+		if ch.Idempotency != nil && tousu.IsKind(err, tousu.KindConflict) {
+			// Another request with the same key won the race: answer as it did.
+			return a.replay(ctx, ref, actor, opts.IdempotencyKey, reqHash)
+		}
+		return nil, err
+	}
+	a.log.Info("complaint registered", "number", c.Number, "channel", c.Channel, "actor", actor.Login)
+	v := a.view(ctx, ref, actor, c)
+	v.QueryCode = code
+	return v, nil
+}
+
+// replay answers a retried registration with the complaint the first attempt made.
+func (a *App) replay(ctx context.Context, ref *reference, actor tousu.Actor, key, reqHash string) (*ComplaintView, error) {
+	idem, err := a.store.FindIdempotency(ctx, actor.Login, key)
+	if err != nil {
+		return nil, err
+	}
+	if idem.RequestHash != reqHash {
+		return nil, &tousu.Error{Kind: tousu.KindConflict, Message: "此 Idempotency-Key 已用于内容不同的另一次登记",
+			Fields: map[string]string{"Idempotency-Key": "已用于另一次登记"}}
+	}
+	c, err := a.store.FindComplaint(ctx, idem.Number)
+	if err != nil {
+		return nil, err
+	}
+	v := a.view(ctx, ref, actor, c)
+	if code, err := a.keys.Open(idem.Secret, "idempotency/"+c.ID); err == nil {
+		v.QueryCode = string(code)
+	}
+	return v, nil
+}
+
+// checkReferences checks that the target and the categories exist, and fills the
+// target's unit from its staff member when only the badge is given.
+func (a *App) checkReferences(ctx context.Context, ref *reference, in *tousu.Register) error {
+	p := tousu.Problems{}
+	if in.Target.Unit != "" {
+		if _, ok := ref.unitByCode[in.Target.Unit]; !ok {
+			p.Add("target.unit", "没有这个单位")
+		}
+	}
+	if in.Target.Staff != "" {
+		s, err := a.store.FindStaff(ctx, in.Target.Staff)
+		switch {
+		case tousu.IsKind(err, tousu.KindNotFound):
+			p.Add("target.staff", "没有这个工号")
+		case err != nil:
+			return err
+		case in.Target.Unit == "":
+			in.Target.Unit = s.Unit
+		case !ref.within(s.Unit, in.Target.Unit) && !ref.within(in.Target.Unit, s.Unit):
+			p.Add("target.staff", "该工作人员不在所选单位")
+		}
+	}
+	checkCategories(ref, p, "categories", in.Categories)
+	return p.Err()
+}
+
+func checkCategories(ref *reference, p tousu.Problems, field string, cats []string) {
+	seen := map[string]bool{}
+	for _, c := range cats {
+		if _, ok := ref.catByCode[c]; !ok {
+			p.Add(field, "没有这个类别："+c)
+		}
+		if seen[c] {
+			p.Add(field, "类别重复："+c)
+		}
+		seen[c] = true
+	}
+}
+
+// Get returns one complaint as the actor may see it.
+func (a *App) Get(ctx context.Context, actor tousu.Actor, number string) (*ComplaintView, error) {
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	return a.view(ctx, ref, actor, c), nil
+}
+
+// load finds a complaint the actor may see; one it may not see is not found.
+func (a *App) load(ctx context.Context, actor tousu.Actor, number string) (*reference, *tousu.Complaint, error) {
+	if err := requireRole(actor, caseReaders...); err != nil {
+		return nil, nil, err
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := a.store.FindComplaint(ctx, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ref.visible(actor, c) {
+		return nil, nil, notFound(number)
+	}
+	return ref, c, nil
+}
+
+func notFound(number string) error {
+	return tousu.Errorf(tousu.KindNotFound, "未找到投诉件 %s", number)
+}
+
+// Events returns the whole timeline of a complaint, internal events included.
+func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]EventView, error) {
+	_, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := a.store.ListEvents(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]EventView, len(evs))
+	for i, e := range evs {
+		out[i] = a.eventView(e)
+	}
+	return out, nil
+}
+
+// Reveal returns the complainant's identity in clear to a supervisor or inspector who
+// gives a reason; the reveal is audited (REQUIREMENTS D1).
+func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
+	if err := requireRole(actor, tousu.RoleSupervisor, tousu.RoleInspector); err != nil {
+		return tousu.Complainant{}, err
+	}
+	_, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return tousu.Complainant{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 2 {
+		return tousu.Complainant{}, tousu.Problems{"reason": "请填写查看投诉人身份的理由"}.Err()
+	}
+	if len([]rune(reason)) > tousu.MaxShortText {
+		return tousu.Complainant{}, tousu.Problems{"reason": "理由过长"}.Err()
+	}
+	if c.Identity.Anonymous {
+		return tousu.Complainant{Anonymous: true}, nil
+	}
+	plain, err := a.keys.OpenIdentity(c.ID, c.Identity)
+	if err != nil {
+		return tousu.Complainant{}, err
+	}
+	if err := a.audit(ctx, actor, "reveal", c.Number, reason); err != nil {
+		return tousu.Complainant{}, err
+	}
+	return plain, nil
+}
+
+// Act takes a lifecycle action on a complaint (DESIGN §3) and returns the complaint after it.
+func (a *App) Act(ctx context.Context, actor tousu.Actor, number string, act tousu.Action, p tousu.Payload) (*ComplaintView, error) {
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tousu.CheckTransition(c.Status, act, actor); err != nil {
+		return nil, err
+	}
+	if err := ref.mayAct(actor, c, act); err != nil {
+		return nil, err
+	}
+	return a.apply(ctx, ref, actor, c, act, p)
+}
+
+func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint, act tousu.Action, p tousu.Payload) (*ComplaintView, error) {
+	if p == nil {
+		p = tousu.NewPayload(act)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := a.checkPayload(ctx, ref, c, p); err != nil {
+		return nil, err
+	}
+	now := a.now().UTC().Truncate(time.Millisecond)
+	ev, err := tousu.Apply(c, act, p, actor, now)
+	if err != nil {
+		return nil, err
+	}
+	a.clock(ref, c, act, ev.From, p)
+	if act == tousu.ActExtend || act == tousu.ActReopen || act == tousu.ActAccept || act == tousu.ActResume {
+		// Tell the reader of the timeline the date the clock now points at.
+		var m map[string]any
+		_ = json.Unmarshal(ev.Payload, &m)
+		if m == nil {
+			m = map[string]any{}
+		}
+		m["due_date"] = c.Deadline.Due
+		ev.Payload, _ = json.Marshal(m)
+	}
+	detail := ""
+	if rp, ok := p.(*tousu.RejectPayload); ok {
+		detail = string(rp.Reason)
+	}
+	ch := &tousu.Change{Complaint: c, Event: &ev, Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, string(act), c.Number, detail)}}
+	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
+		return nil, err
+	}
+	a.log.Info("complaint action", "number", c.Number, "action", act, "actor", actor.Login, "status", c.Status)
+	return a.view(ctx, ref, actor, c), nil
+}
+
+// checkPayload checks what needs the store: that referenced units, accounts, staff,
+// categories and complaints exist.
+func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complaint, p tousu.Payload) error {
+	pr := tousu.Problems{}
+	switch p := p.(type) {
+	case *tousu.AcceptPayload:
+		checkCategories(ref, pr, "categories", p.Categories)
+	case *tousu.AssignPayload:
+		if _, ok := ref.unitByCode[p.Unit]; !ok {
+			pr.Add("unit", "没有这个单位")
+			break
+		}
+		if p.Handler != "" {
+			u, err := a.store.FindUser(ctx, p.Handler)
+			switch {
+			case tousu.IsKind(err, tousu.KindNotFound):
+				pr.Add("handler", "没有这个账号")
+			case err != nil:
+				return err
+			case !slices.Contains(u.Roles, tousu.RoleHandler) || u.Disabled:
+				pr.Add("handler", "该账号不是承办人")
+			case !ref.isRoot(u.Unit) && !ref.within(p.Unit, u.Unit):
+				pr.Add("handler", "该承办人不属于所选单位")
+			case u.Staff != "" && u.Staff == c.Target.Staff:
+				pr.Add("handler", "不能派给被投诉人本人办理（回避）")
+			}
+		}
+	case *tousu.MergePayload:
+		if p.Into == c.Number {
+			pr.Add("into", "不能并入自身")
+			break
+		}
+		into, err := a.store.FindComplaint(ctx, p.Into)
+		switch {
+		case tousu.IsKind(err, tousu.KindNotFound):
+			pr.Add("into", "没有这个投诉件")
+		case err != nil:
+			return err
+		case into.Status == tousu.StatusMerged || into.Status == tousu.StatusArchived ||
+			into.Status == tousu.StatusNotAccepted || into.Status == tousu.StatusWithdrawn:
+			pr.Add("into", "不能并入状态为“"+tousu.Statuses.Label(into.Status)+"”的投诉件")
+		}
+	case *tousu.Decision:
+		return a.checkStaff(ctx, pr, p.Staff)
+	case *tousu.ResolvePayload:
+		return a.checkStaff(ctx, pr, p.Staff)
+	}
+	return pr.Err()
+}
+
+func (a *App) checkStaff(ctx context.Context, pr tousu.Problems, badges []string) error {
+	for _, b := range badges {
+		if _, err := a.store.FindStaff(ctx, b); tousu.IsKind(err, tousu.KindNotFound) {
+			pr.Add("staff", "没有这个工号："+b)
+		} else if err != nil {
+			return err
+		}
+	}
+	return pr.Err()
+}
+
+// clock recomputes the deadline after an action that changes it (DESIGN §4).
+func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from tousu.Status, p tousu.Payload) {
+	today := a.Today()
+	dl := &c.Deadline
+	switch act {
+	case tousu.ActAccept:
+		pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+		dl.Days, dl.Unit = pol.Days, pol.Unit
+	case tousu.ActSuspend:
+		dl.SuspendedOn = today
+	case tousu.ActResume:
+		if !dl.SuspendedOn.IsZero() {
+			dl.PausedDays += ref.cal.WorkdaysBetween(dl.SuspendedOn, today)
+		}
+		dl.SuspendedOn = tousu.Date{}
+	case tousu.ActExtend:
+		if ext, ok := p.(*tousu.ExtendPayload); ok {
+			dl.ExtensionDays += ext.WorkingDays
+		}
+	case tousu.ActReopen:
+		a.restartClock(ref, c, today)
+		return
+	case tousu.ActFeedback:
+		if c.Status == tousu.StatusInProgress && from == tousu.StatusReplied {
+			a.restartClock(ref, c, today)
+			return
+		}
+	default:
+		return
+	}
+	dl.Due = workday.Due(ref.cal, *dl)
+}
+
+// restartClock gives a reopened case (重办) a fresh period from today.
+func (a *App) restartClock(ref *reference, c *tousu.Complaint, today tousu.Date) {
+	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+	if c.Classification == tousu.ClassOnsite {
+		pol = workday.PickPolicy(ref.policies, c.Kind, c.Categories, tousu.ClassCase)
+	}
+	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: today}
+	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+}
+
+// ListQuery is a staff list request (DESIGN §5).
+type ListQuery struct {
+	Statuses []tousu.Status
+	Kind     tousu.Kind
+	Channel  tousu.Channel
+	Category string
+	Unit     string // the unit's subtree, as target or assignee
+	Due      string // "soon" or "overdue"
+	Query    string
+	From, To tousu.Date
+	Order    tousu.Order
+	Cursor   string
+	Limit    int
+	// Inbox filters for the desk.
+	AssignedToMe bool
+}
+
+// Page is one page of a list.
+type Page struct {
+	Items      []*ComplaintView `json:"items"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
+// List returns the complaints the actor may see that the query selects.
+func (a *App) List(ctx context.Context, actor tousu.Actor, q ListQuery) (*Page, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := a.filter(ref, actor, q)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := a.store.ListComplaints(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page{Items: make([]*ComplaintView, 0, len(cs))}
+	for _, c := range cs {
+		page.Items = append(page.Items, a.view(ctx, ref, actor, c))
+	}
+	if len(cs) == f.Limit {
+		last := cs[len(cs)-1]
+		cur := tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
+		if f.Order == tousu.OrderDue {
+			d := last.Deadline.Due
+			cur.Key = int64(d.Year*10000 + int(d.Month)*100 + d.Day)
+		}
+		page.NextCursor = encodeCursor(f.Order, cur)
+	}
+	return page, nil
+}
+
+// Count counts the complaints the actor may see that the query selects.
+func (a *App) Count(ctx context.Context, actor tousu.Actor, q ListQuery) (int, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return 0, err
+	}
+	q.Cursor = ""
+	f, err := a.filter(ref, actor, q)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.CountComplaints(ctx, f)
+}
+
+func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.ComplaintFilter, error) {
+	f := tousu.ComplaintFilter{Statuses: q.Statuses, Kind: q.Kind, Channel: q.Channel, Category: q.Category,
+		Query: strings.TrimSpace(q.Query), Order: q.Order, Limit: q.Limit}
+	if err := ref.scopeFilter(actor, &f); err != nil {
+		return f, err
+	}
+	p := tousu.Problems{}
+	for _, s := range q.Statuses {
+		if !tousu.Statuses.Valid(s) {
+			p.Add("status", "没有这个状态："+string(s))
+		}
+	}
+	if q.Kind != "" && !tousu.Kinds.Valid(q.Kind) {
+		p.Add("kind", "类型不正确")
+	}
+	if q.Channel != "" && !tousu.Channels.Valid(q.Channel) {
+		p.Add("channel", "渠道不正确")
+	}
+	if q.Category != "" {
+		if _, ok := ref.catByCode[q.Category]; !ok {
+			p.Add("category", "没有这个类别")
+		}
+	}
+	if q.Unit != "" {
+		if _, ok := ref.unitByCode[q.Unit]; !ok {
+			p.Add("unit", "没有这个单位")
+		} else {
+			f.Units = ref.subtree(q.Unit)
+		}
+	}
+	today := a.Today()
+	switch q.Due {
+	case "":
+	case "soon":
+		f.DueFrom, f.DueTo = today, ref.cal.AddWorkdays(today, DueSoonDays)
+	case "overdue":
+		f.DueTo = today.AddDays(-1)
+	default:
+		p.Add("due", "应为 soon（即将超期）或 overdue（已超期）")
+	}
+	if !q.From.IsZero() {
+		f.From = q.From.Midnight(a.loc)
+	}
+	if !q.To.IsZero() {
+		f.To = q.To.AddDays(1).Midnight(a.loc)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		p.Add("to", "结束日期不能早于开始日期")
+	}
+	if len([]rune(f.Query)) > 100 {
+		p.Add("q", "检索词过长")
+	}
+	switch f.Order {
+	case "":
+		f.Order = tousu.OrderNewest
+	case tousu.OrderNewest, tousu.OrderDue:
+	default:
+		p.Add("order", "应为 newest 或 due")
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = 50
+	case f.Limit < 0 || f.Limit > 500:
+		p.Add("limit", "应为1至500")
+	}
+	if q.AssignedToMe {
+		f.Handler = actor.Login
+	}
+	if q.Cursor != "" {
+		order, cur, err := decodeCursor(q.Cursor)
+		if err != nil || order != f.Order {
+			p.Add("cursor", "翻页标记无效")
+		} else {
+			f.After = &cur
+		}
+	}
+	return f, p.Err()
+}
+
+func encodeCursor(o tousu.Order, c tousu.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(o) + "|" + strconv.FormatInt(c.Key, 10) + "|" + c.ID))
+}
+
+func decodeCursor(s string) (tousu.Order, tousu.Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", tousu.Cursor{}, err
+	}
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 {
+		return "", tousu.Cursor{}, fmt.Errorf("cursor: %d parts", len(parts))
+	}
+	k, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return "", tousu.Cursor{}, err
+	}
+	return tousu.Order(parts[0]), tousu.Cursor{Key: k, ID: parts[2]}, nil
+}
+
+// queryCodeAlphabet leaves out characters that are easily confused (0/O, 1/I/L).
+const queryCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// QueryCodeLength is the length of a query code: 31^10 ≈ 8·10^14 possibilities.
+const QueryCodeLength = 10
+
+func (a *App) queryCode() (string, error) {
+	b := make([]byte, QueryCodeLength*2)
+	if _, err := a.rand.Read(b); err != nil {
+		return "", err
+	}
+	out := make([]byte, QueryCodeLength)
+	for i := range out {
+		n := binary.BigEndian.Uint16(b[2*i:])
+		out[i] = queryCodeAlphabet[int(n)%len(queryCodeAlphabet)]
+	}
+	return string(out), nil
+}
+
+func (a *App) randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := a.rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// hashCode is how query codes are kept: salted with the complaint's ID.
+func hashCode(id, code string) string {
+	sum := sha256.Sum256([]byte("tousu query code\x00" + id + "\x00" + strings.ToUpper(strings.TrimSpace(code))))
+	return hex.EncodeToString(sum[:])
+}
+
+func codeMatches(c *tousu.Complaint, code string) bool {
+	return subtle.ConstantTimeCompare([]byte(hashCode(c.ID, code)), []byte(c.QueryCodeHash)) == 1
+}

@@ -1,0 +1,223 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"tousu"
+)
+
+// NewUser is an account to create.
+type NewUser struct {
+	Login    string
+	Name     string
+	Roles    []tousu.Role
+	Unit     string // defaults to the root unit
+	Staff    string
+	Password string // generated when empty
+}
+
+// CreateUser creates a staff account and returns the password it was given (generated
+// when none was). actor is the admin, or tousu.SystemActor for the CLI.
+func (a *App) CreateUser(ctx context.Context, actor tousu.Actor, nu NewUser) (string, error) {
+	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+		return "", err
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return "", err
+	}
+	p := tousu.Problems{}
+	nu.Login = strings.TrimSpace(nu.Login)
+	if !validCode(nu.Login) {
+		p.Add("login", "登录名只能包含小写字母、数字、下划线、连字符和点")
+	}
+	if strings.TrimSpace(nu.Name) == "" {
+		p.Add("name", "请填写姓名")
+	}
+	if len(nu.Roles) == 0 {
+		p.Add("role", "请至少选择一个角色")
+	}
+	for _, r := range nu.Roles {
+		if !tousu.Roles.Valid(r) {
+			p.Add("role", "没有这个角色："+string(r)+"（可选：clerk, supervisor, handler, inspector, leader, admin）")
+		}
+	}
+	if nu.Unit == "" {
+		nu.Unit = ref.rootCode()
+	}
+	if _, ok := ref.unitByCode[nu.Unit]; !ok {
+		p.Add("unit", "没有这个单位："+nu.Unit)
+	}
+	if nu.Staff != "" {
+		if _, err := a.store.FindStaff(ctx, nu.Staff); tousu.IsKind(err, tousu.KindNotFound) {
+			p.Add("staff", "没有这个工号："+nu.Staff)
+		} else if err != nil {
+			return "", err
+		}
+	}
+	if nu.Password == "" {
+		if nu.Password, err = a.randomPassword(); err != nil {
+			return "", err
+		}
+	} else if msg := passwordProblem(nu.Password); msg != "" {
+		p.Add("password", msg)
+	}
+	if err := p.Err(); err != nil {
+		return "", err
+	}
+	salt := make([]byte, 16)
+	if _, err := a.rand.Read(salt); err != nil {
+		return "", err
+	}
+	u := &tousu.User{Login: nu.Login, Name: strings.TrimSpace(nu.Name), Roles: nu.Roles, Unit: nu.Unit,
+		Staff: nu.Staff, PasswordHash: hashPassword(nu.Password, salt), CreatedAt: a.now().UTC().Truncate(time.Millisecond)}
+	if err := a.store.CreateUser(ctx, u); err != nil {
+		return "", err
+	}
+	roles := make([]string, len(u.Roles))
+	for i, r := range u.Roles {
+		roles[i] = string(r)
+	}
+	if err := a.audit(ctx, actor, "user.create", u.Login, "roles="+strings.Join(roles, ",")+" unit="+u.Unit); err != nil {
+		return "", err
+	}
+	return nu.Password, nil
+}
+
+func passwordProblem(pw string) string {
+	if utf8.RuneCountInString(pw) < 10 {
+		return "密码至少10个字符"
+	}
+	if len(pw) > 200 {
+		return "密码过长"
+	}
+	return ""
+}
+
+func (a *App) randomPassword() (string, error) {
+	b := make([]byte, 12)
+	if _, err := a.rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Argon2id parameters (OWASP's recommended minimum: 19 MiB, 2 passes).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+func hashPassword(pw string, salt []byte) string {
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+func checkPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || m > 1<<20 || t > 10 || p == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// CheckPassword returns the account when the password is right. Disabled accounts and
+// wrong passwords are the same unauthorized error.
+func (a *App) CheckPassword(ctx context.Context, login, password string) (*tousu.User, error) {
+	u, err := a.store.FindUser(ctx, strings.TrimSpace(login))
+	if err != nil && !tousu.IsKind(err, tousu.KindNotFound) {
+		return nil, err
+	}
+	if u == nil || u.Disabled || !checkPassword(u.PasswordHash, password) {
+		return nil, tousu.Errorf(tousu.KindUnauthorized, "登录名或密码不正确")
+	}
+	return u, nil
+}
+
+// TokenPrefix marks tousu API tokens, so that leaked ones are easy to find in text.
+const TokenPrefix = "tsk_"
+
+// CreateToken issues a new API token for an account (the CLI's `token create`). Only its
+// hash is kept.
+func (a *App) CreateToken(ctx context.Context, actor tousu.Actor, login string) (string, error) {
+	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+		return "", err
+	}
+	u, err := a.store.FindUser(ctx, login)
+	if err != nil {
+		return "", err
+	}
+	raw, err := a.randomHex(24)
+	if err != nil {
+		return "", err
+	}
+	tok := TokenPrefix + raw
+	if err := a.store.CreateToken(ctx, tousu.Token{Hash: tokenHash(tok), Login: u.Login,
+		CreatedAt: a.now().UTC().Truncate(time.Millisecond)}); err != nil {
+		return "", err
+	}
+	if err := a.audit(ctx, actor, "token.create", u.Login, ""); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+func tokenHash(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// Authenticate returns the actor behind a bearer token.
+func (a *App) Authenticate(ctx context.Context, token string) (tousu.Actor, error) {
+	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 100 {
+		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌无效")
+	}
+	t, err := a.store.FindToken(ctx, tokenHash(token))
+	if tousu.IsKind(err, tousu.KindNotFound) {
+		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌无效")
+	}
+	if err != nil {
+		return tousu.Actor{}, err
+	}
+	u, err := a.store.FindUser(ctx, t.Login)
+	if err != nil {
+		return tousu.Actor{}, err
+	}
+	if u.Disabled {
+		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "账号已停用")
+	}
+	return u.Actor(), nil
+}
+
+// Users lists the accounts (admin).
+func (a *App) Users(ctx context.Context, actor tousu.Actor) ([]tousu.User, error) {
+	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return a.store.ListUsers(ctx)
+}

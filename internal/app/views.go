@@ -1,0 +1,172 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"tousu"
+	"tousu/internal/pii"
+	"tousu/internal/workday"
+)
+
+// TargetView is the target of a complaint with the names resolved.
+type TargetView struct {
+	Unit        string `json:"unit"`
+	UnitName    string `json:"unit_name"`
+	UnitPath    string `json:"unit_path"`
+	Staff       string `json:"staff"`
+	StaffName   string `json:"staff_name"`
+	Description string `json:"description"`
+}
+
+// ComplaintView is a complaint as staff see it: the complainant masked, names resolved,
+// the clock read, and the actions the viewer may take now.
+type ComplaintView struct {
+	Number              string               `json:"number"`
+	QueryCode           string               `json:"query_code,omitempty"` // only in the answer to registration
+	Kind                tousu.Kind           `json:"kind"`
+	KindLabel           string               `json:"kind_label"`
+	Channel             tousu.Channel        `json:"channel"`
+	ChannelLabel        string               `json:"channel_label"`
+	Status              tousu.Status         `json:"status"`
+	StatusLabel         string               `json:"status_label"`
+	Classification      tousu.Classification `json:"classification,omitempty"`
+	ClassificationLabel string               `json:"classification_label,omitempty"`
+	Categories          []string             `json:"categories"`
+	CategoryLabels      []string             `json:"category_labels"`
+	Complainant         tousu.Complainant    `json:"complainant"` // masked
+	IdentityMasked      bool                 `json:"identity_masked"`
+	Target              TargetView           `json:"target"`
+	Matter              string               `json:"matter"`
+	Request             string               `json:"request"`
+	IncidentAt          *time.Time           `json:"incident_at"`
+	IncidentPlace       string               `json:"incident_place"`
+	BusinessReceiptNo   string               `json:"business_receipt_no"`
+	Written             bool                 `json:"written"`
+	FirstReceiver       string               `json:"first_receiver"`
+	OwnerUnit           string               `json:"owner_unit"`
+	AssignedUnit        string               `json:"assigned_unit,omitempty"`
+	AssignedUnitName    string               `json:"assigned_unit_name,omitempty"`
+	Handler             string               `json:"handler,omitempty"`
+	Mode                tousu.Mode           `json:"mode,omitempty"`
+	ReceivedAt          time.Time            `json:"received_at"`
+	CreatedAt           time.Time            `json:"created_at"`
+	UpdatedAt           time.Time            `json:"updated_at"`
+	ClosedAt            *time.Time           `json:"closed_at"`
+	DueDate             tousu.Date           `json:"due_date"`
+	WorkingDaysLeft     *int                 `json:"working_days_left"` // nil when the clock does not run
+	DueSoon             bool                 `json:"due_soon"`
+	Overdue             bool                 `json:"overdue"`
+	Deadline            tousu.Deadline       `json:"deadline"`
+	Decision            *tousu.Decision      `json:"decision"`
+	Reply               *tousu.Reply         `json:"reply"`
+	Satisfaction        int                  `json:"satisfaction,omitempty"`
+	MergedInto          string               `json:"merged_into,omitempty"`
+	Version             int                  `json:"version"`
+	AllowedActions      []tousu.Action       `json:"allowed_actions"`
+}
+
+// DueSoonDays is how many working days before the due date a case counts as due soon.
+const DueSoonDays = 3
+
+func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint) *ComplaintView {
+	v := &ComplaintView{
+		Number: c.Number, Kind: c.Kind, KindLabel: tousu.Kinds.Label(c.Kind),
+		Channel: c.Channel, ChannelLabel: tousu.Channels.Label(c.Channel),
+		Status: c.Status, StatusLabel: tousu.Statuses.Label(c.Status),
+		Classification: c.Classification, Categories: c.Categories,
+		Target: TargetView{Unit: c.Target.Unit, UnitName: ref.unitName(c.Target.Unit), UnitPath: ref.unitPath(c.Target.Unit),
+			Staff: c.Target.Staff, Description: c.Target.Description},
+		Matter: c.Matter, Request: c.Request, IncidentAt: c.IncidentAt, IncidentPlace: c.IncidentPlace,
+		BusinessReceiptNo: c.BusinessReceiptNo, Written: c.Written, FirstReceiver: c.FirstReceiver,
+		OwnerUnit: c.OwnerUnit, AssignedUnit: c.AssignedUnit, AssignedUnitName: ref.unitName(c.AssignedUnit),
+		Handler: c.Handler, Mode: c.Mode,
+		ReceivedAt: c.ReceivedAt.In(a.loc), CreatedAt: c.CreatedAt.In(a.loc), UpdatedAt: c.UpdatedAt.In(a.loc),
+		ClosedAt: c.ClosedAt, DueDate: c.Deadline.Due, Deadline: c.Deadline,
+		Decision: c.Decision, Reply: c.Reply, Satisfaction: c.Satisfaction, MergedInto: c.MergedInto,
+		Version: c.Version, AllowedActions: ref.allowed(actor, c),
+	}
+	if c.Classification != "" {
+		v.ClassificationLabel = tousu.Classifications.Label(c.Classification)
+	}
+	if v.Categories == nil {
+		v.Categories = []string{}
+	}
+	v.CategoryLabels = make([]string, len(v.Categories))
+	for i, code := range v.Categories {
+		v.CategoryLabels[i] = code
+		if cat, ok := ref.catByCode[code]; ok {
+			v.CategoryLabels[i] = cat.Name
+		}
+	}
+	if v.AllowedActions == nil {
+		v.AllowedActions = []tousu.Action{}
+	}
+	if c.IncidentAt != nil {
+		t := c.IncidentAt.In(a.loc)
+		v.IncidentAt = &t
+	}
+	if c.ClosedAt != nil {
+		t := c.ClosedAt.In(a.loc)
+		v.ClosedAt = &t
+	}
+	if c.Target.Staff != "" {
+		if s, err := a.store.FindStaff(ctx, c.Target.Staff); err == nil {
+			v.Target.StaffName = s.Name
+		}
+	}
+	a.readClock(ref.cal, c, v)
+	v.IdentityMasked = true
+	v.Complainant = a.masked(c)
+	return v
+}
+
+// readClock fills the working days left and the due-soon and overdue flags.
+func (a *App) readClock(cal *workday.Calendar, c *tousu.Complaint, v *ComplaintView) {
+	if !c.Status.Open() || c.Status == tousu.StatusSuspended || c.Deadline.Due.IsZero() {
+		return
+	}
+	today := a.Today()
+	left := workday.Remaining(cal, today, c.Deadline.Due)
+	v.WorkingDaysLeft = &left
+	v.Overdue = today.After(c.Deadline.Due)
+	v.DueSoon = !v.Overdue && left <= DueSoonDays
+}
+
+// masked opens the identity and masks it; anonymous complaints and failures to open show
+// nothing at all.
+func (a *App) masked(c *tousu.Complaint) tousu.Complainant {
+	if c.Identity.Anonymous {
+		return tousu.Complainant{Anonymous: true}
+	}
+	plain, err := a.keys.OpenIdentity(c.ID, c.Identity)
+	if err != nil {
+		a.log.Error("open identity", "number", c.Number, "err", err)
+		return tousu.Complainant{}
+	}
+	return pii.Mask(plain)
+}
+
+// EventView is one entry of the staff timeline.
+type EventView struct {
+	Seq       int             `json:"seq"`
+	Type      tousu.EventType `json:"type"`
+	Label     string          `json:"label"`
+	Public    bool            `json:"public"`
+	Actor     string          `json:"actor"`
+	ActorName string          `json:"actor_name"`
+	At        time.Time       `json:"at"`
+	From      tousu.Status    `json:"from,omitempty"`
+	To        tousu.Status    `json:"to"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+}
+
+func (a *App) eventView(e tousu.Event) EventView {
+	label := tousu.EventLabels[e.Type]
+	if label == "" {
+		label = string(e.Type)
+	}
+	return EventView{Seq: e.Seq, Type: e.Type, Label: label, Public: e.Public(), Actor: e.Actor,
+		ActorName: e.ActorName, At: e.At.In(a.loc), From: e.From, To: e.To, Payload: e.Payload}
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"tousu"
+	"tousu/internal/app"
+)
+
+func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	var in tousu.Register
+	if err := decode(w, r, &in, false); err != nil {
+		return err
+	}
+	v, err := s.app.Register(r.Context(), actor, in, app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key")})
+	if err != nil {
+		return err
+	}
+	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
+	w.Header().Set("Location", "/api/v1/complaints/"+v.Number)
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	q, err := listQuery(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.app.List(r.Context(), actor, q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// listQuery reads the list parameters of DESIGN §5 from the URL.
+func listQuery(r *http.Request) (app.ListQuery, error) {
+	v := r.URL.Query()
+	q := app.ListQuery{Kind: tousu.Kind(v.Get("kind")), Channel: tousu.Channel(v.Get("channel")),
+		Category: v.Get("category"), Unit: v.Get("unit"), Due: v.Get("due"), Query: v.Get("q"),
+		Order: tousu.Order(v.Get("order")), Cursor: v.Get("cursor")}
+	p := tousu.Problems{}
+	for _, st := range v["status"] {
+		for _, one := range strings.Split(st, ",") {
+			if one = strings.TrimSpace(one); one != "" {
+				q.Statuses = append(q.Statuses, tousu.Status(one))
+			}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  *tousu.Date
+	}{{"from", &q.From}, {"to", &q.To}} {
+		if s := v.Get(f.name); s != "" {
+			d, err := tousu.ParseDate(s)
+			if err != nil {
+				p.Add(f.name, "日期格式应为 YYYY-MM-DD")
+			}
+			*f.dst = d
+		}
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			p.Add("limit", "应为1至500的整数")
+		}
+		q.Limit = n
+	}
+	return q, p.Err()
+}
+
+func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	v, err := s.app.Get(r.Context(), actor, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) complaintEvents(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	evs, err := s.app.Events(r.Context(), actor, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": evs})
+	return nil
+}
+
+func (s *Server) revealComplainant(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &in, false); err != nil {
+		return err
+	}
+	c, err := s.app.Reveal(r.Context(), actor, r.PathValue("number"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"complainant": c})
+	return nil
+}
+
+func (s *Server) actOnComplaint(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	act := tousu.Action(r.PathValue("action"))
+	p := tousu.NewPayload(act)
+	if p == nil {
+		return tousu.Errorf(tousu.KindNotFound, "没有这个操作：%s", clip(string(act), 40))
+	}
+	if err := decode(w, r, p, true); err != nil {
+		return err
+	}
+	v, err := s.app.Act(r.Context(), actor, r.PathValue("number"), act, p)
+	if err != nil {
+		return err
+	}
+	s.metrics.actions.WithLabelValues(string(act)).Inc()
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

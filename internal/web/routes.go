@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.Handle("/api/", s.api(notFoundAPI))
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
 }
 
 // route is one route of the JSON API.

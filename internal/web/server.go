@@ -37,6 +37,7 @@ type Server struct {
 	metrics *metrics
 	submit  *limiter
 	track   *limiter
+	pages   *pages
 }
 
 // New returns a server with every route registered.
@@ -54,6 +55,13 @@ func New(opts Options) *Server {
 	s.submit = newLimiter(opts.SubmitPerMinute)
 	s.track = newLimiter(opts.TrackPerMinute)
 	s.metrics = newMetrics()
+	pages, err := parsePages(opts.App.Location())
+	if err != nil {
+		// The templates are embedded: a parse error is a defect of the build, which the
+		// page tests catch long before anyone runs it.
+		panic(err)
+	}
+	s.pages = pages
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.observe(cop.Handler(s.mux))

@@ -13,6 +13,9 @@ var pageModels = map[string]any{
 	"portal/error": errorPage{Common: Common{Title: "未找到", SiteName: SiteName}, Message: "未找到", Code: 404},
 	"desk/error": errorPage{Common: Common{Title: "无权访问", SiteName: SiteName, User: &deskUser{Login: "clerk", Name: "受理员"}},
 		Message: "无权访问", Code: 403},
+	"desk/login": loginPage{Common: Common{Title: "工作人员登录", SiteName: SiteName}, Login: "clerk", Next: "/desk/", Error: "登录名或密码不正确"},
+	"desk/password": passwordPage{Common: Common{Title: "修改密码", SiteName: SiteName, User: &deskUser{Login: "clerk", Name: "受理员"}},
+		Errors: map[string]string{"old": "原密码不正确"}},
 }
 
 func TestPagesRender(t *testing.T) {

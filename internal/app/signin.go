@@ -86,4 +86,3 @@ func (a *App) ChangePassword(ctx context.Context, actor tousu.Actor, old, new, c
 	}
 	return a.audit(ctx, actor, "password.change", u.Login, "")
 }
-

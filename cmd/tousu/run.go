@@ -16,6 +16,7 @@ import (
 	"tousu"
 	"tousu/internal/app"
 	"tousu/internal/pii"
+	"tousu/internal/postgres"
 	"tousu/internal/sqlite"
 )
 
@@ -197,7 +198,13 @@ func openStore(ctx context.Context, dsn string) (tousu.Store, string, error) {
 		db, err := sqlite.Open(ctx, path)
 		return db, dir, err
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, "", usageError{"PostgreSQL is not supported by this build yet; use sqlite:PATH"}
+		// No data directory: every node must read the same key ring, from TOUSU_KEYS or
+		// --keys-file, never one generated beside a database that nodes share.
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		return db, "", nil
 	}
 	return nil, "", usageError{"--db must be sqlite:PATH or a postgres:// URL"}
 }

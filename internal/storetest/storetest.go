@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},
+		{"HostileValues", testHostileValues},
 		{"ListFilters", testListFilters},
 		{"ListCategoryUpdate", testListCategoryUpdate},
 		{"ListDefaultLimit", testListDefaultLimit},
@@ -42,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Policies", testPolicies},
 		{"Audit", testAudit},
 		{"ConcurrentCreate", testConcurrentCreate},
+		{"ConcurrentAudit", testConcurrentAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

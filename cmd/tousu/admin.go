@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"tousu/internal/app"
 	"tousu/internal/audit"
 	"tousu/internal/demo"
+	"tousu/internal/pii"
 )
 
 func (m *Main) migrate(ctx context.Context, args []string) error {
@@ -252,4 +254,19 @@ func fieldError(err error) error {
 		fmt.Fprintf(&b, "\n  %s: %s", k, v)
 	}
 	return usageError{b.String()}
+}
+
+func (m *Main) keysGenerate(args []string) error {
+	if len(args) != 1 {
+		return usageError{"usage: tousu keys generate PATH"}
+	}
+	path := args[0]
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("keys generate: %s exists already; a key ring is never overwritten", path)
+	}
+	if _, _, err := pii.LoadOrCreateKeyFile(path, rand.Reader); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "key ring written to %s (mode 0600); back it up apart from the database\n", path)
+	return nil
 }

@@ -101,6 +101,14 @@ func TestOperatorCommands(t *testing.T) {
 	if out := copyCLI.run("audit", "verify"); !strings.Contains(out, "audit chain intact") {
 		t.Errorf("audit verify on the backup: %s", out)
 	}
+	ring := filepath.Join(t.TempDir(), "ring.keys")
+	c.run("keys", "generate", ring)
+	if fi, err := os.Stat(ring); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("keys generate: %v, mode %v", err, fi.Mode())
+	}
+	if _, err := c.try("", "keys", "generate", ring); err == nil {
+		t.Errorf("keys generate over an existing ring accepted")
+	}
 	if _, err := c.try("", "frobnicate"); exitCode(err) != 2 {
 		t.Errorf("unknown command: exit %d, want 2", exitCode(err))
 	}

@@ -54,6 +54,7 @@ Usage:
   tousu token create --login L
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
   tousu backup    PATH      write a consistent copy of the database while serving
+  tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
   tousu audit verify        check the audit log's hash chain
 
 Each command takes -h for its flags. Flags fall back to environment variables
@@ -88,6 +89,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.calendar(ctx, rest)
 	case "backup":
 		return m.backup(ctx, rest)
+	case "keys":
+		if len(rest) > 0 && rest[0] == "generate" {
+			return m.keysGenerate(rest[1:])
+		}
+		return usageError{"usage: tousu keys generate PATH"}
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return m.auditVerify(ctx, rest[1:])
@@ -221,6 +227,12 @@ func (m *Main) keyRing(cfg config, dataDir string, log *slog.Logger) (*pii.KeyRi
 			return nil, usageError{"set TOUSU_KEYS or --keys-file: identities are encrypted with a key ring"}
 		}
 		path = filepath.Join(dataDir, "tousu.keys")
+	}
+	if dataDir == "" {
+		// A shared database: every node must read the same ring, so none may invent one.
+		if _, err := os.Stat(path); err != nil {
+			return nil, usageError{fmt.Sprintf("key file %s: %v; on PostgreSQL every node needs the same key ring: make one with 'tousu keys generate PATH' and give it to every node, or pass TOUSU_KEYS", path, err)}
+		}
 	}
 	keys, created, err := pii.LoadOrCreateKeyFile(path, rand.Reader)
 	if err != nil {

@@ -16,6 +16,21 @@ var pageModels = map[string]any{
 	"desk/login": loginPage{Common: Common{Title: "工作人员登录", SiteName: SiteName}, Login: "clerk", Next: "/desk/", Error: "登录名或密码不正确"},
 	"desk/password": passwordPage{Common: Common{Title: "修改密码", SiteName: SiteName, User: &deskUser{Login: "clerk", Name: "受理员"}},
 		Errors: map[string]string{"old": "原密码不正确"}},
+	"desk/inbox":    sampleInboxPage(),
+	"desk/register": sampleRegisterPage(),
+	"desk/receipt": receiptPage{Common: sampleCommon, C: sampleComplaint(), Receiver: "受理员",
+		TrackURL: "http://127.0.0.1:8080/track?number=TS20260130-0001", Period: "15个工作日", Office: sampleOffice()},
+	"desk/regform": regFormPage{Common: sampleCommon, C: sampleComplaint(), Receiver: "受理员", Period: "15个工作日",
+		Office: sampleOffice()},
+	"desk/case": sampleCasePage(),
+	"desk/admin": adminHomePage{adminBase: sampleAdminBase("系统管理"), Warning: "尚未录入下一年度的法定节假日安排",
+		Sections: []adminSection{{URL: "/desk/admin/units", Label: "组织机构", Hint: "单位"}}},
+	"desk/admin_units":      sampleAdminUnits(),
+	"desk/admin_staff":      sampleAdminStaff(),
+	"desk/admin_accounts":   sampleAdminAccounts(),
+	"desk/admin_categories": sampleAdminCategories(),
+	"desk/admin_calendar":   sampleAdminCalendar(),
+	"desk/admin_policies":   sampleAdminPolicies(),
 }
 
 func TestPagesRender(t *testing.T) {

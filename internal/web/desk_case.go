@@ -1,0 +1,467 @@
+package web
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"tousu"
+	"tousu/internal/app"
+)
+
+// casePage is the view model of /desk/complaints/{number}: the facts, the complainant
+// (masked, or revealed once), the timeline, and a form for each action the viewer may
+// take now.
+type casePage struct {
+	Common
+	C        *app.ComplaintView
+	Clock    clockView
+	Handler  string // the assigned handler's name
+	Mode     string // the assignment's mode in words
+	Receiver string // the 首诉责任人's name
+	Events   []eventItem
+	Notice   string             // why the last action was refused, when no form can say it
+	Revealed *tousu.Complainant // the identity in clear, in the answer to a reveal only
+	Reveal   *deskForm          // the reveal form; nil when the viewer may not reveal
+	Forms    map[tousu.Action]*deskForm
+	Open     tousu.Action // the action whose form is unfolded
+
+	// The choices of the forms.
+	Units, Categories, Classifications, RejectReasons, Modes []deskOption
+	Methods, Findings, Measures, Channels, Levels            []deskOption
+
+	Handlers, Staff []deskOptGroup
+
+	StaffNames map[string]string // badge → name, for the decision's staff
+}
+
+// Form is the form of action a, or nil when the viewer may not take it now.
+func (p casePage) Form(a string) *deskForm { return p.Forms[tousu.Action(a)] }
+
+// IsOpen reports whether the form of action a is unfolded.
+func (p casePage) IsOpen(a string) bool { return p.Open == tousu.Action(a) }
+
+// FindingLabel is the Chinese name of a finding.
+func (p casePage) FindingLabel(f tousu.Finding) string { return tousu.Findings.Label(f) }
+
+// MeasureLabel is the Chinese name of a measure.
+func (p casePage) MeasureLabel(m tousu.Measure) string { return tousu.Measures.Label(m) }
+
+// SatisfactionLabel is the Chinese name of a satisfaction level.
+func (p casePage) SatisfactionLabel(level int) string { return tousu.SatisfactionLabels[level] }
+
+// eventItem is one entry of the timeline with its payload told in words.
+type eventItem struct {
+	app.EventView
+	Change  string // e.g. "已登记 → 已受理"
+	Details []eventDetail
+}
+
+// eventDetail is one line of an event's payload.
+type eventDetail struct {
+	Name, Value, Link string
+}
+
+// primaryActions are the next steps of the lifecycle, in the order a case takes them:
+// the first one allowed is unfolded on the case page.
+// (A case in progress may be assigned again, but deciding is what it waits for.)
+var primaryActions = []tousu.Action{tousu.ActAccept, tousu.ActResolve, tousu.ActSign, tousu.ActDecide, tousu.ActReply,
+	tousu.ActFeedback, tousu.ActAssign, tousu.ActResume, tousu.ActArchive, tousu.ActNote}
+
+// caseState is what a POST leaves for the re-rendered case page.
+type caseState struct {
+	action   tousu.Action // the action refused
+	form     *deskForm    // its form as posted, with the errors
+	notice   string
+	reveal   *deskForm
+	revealed *tousu.Complainant
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	return s.renderCase(w, r, actor, http.StatusOK, caseState{})
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.Actor, code int, st caseState) error {
+	ctx := r.Context()
+	number := r.PathValue("number")
+	v, err := s.app.Get(ctx, actor, number)
+	if err != nil {
+		return err
+	}
+	evs, err := s.app.Events(ctx, actor, number)
+	if err != nil {
+		return err
+	}
+	units, err := s.app.Units(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := s.app.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	staff, err := s.app.Staff(ctx, "")
+	if err != nil {
+		return err
+	}
+	handlers, err := s.app.Handlers(ctx, actor)
+	if err != nil {
+		return err
+	}
+	names := lookups{units: map[string]string{}, staff: map[string]string{}, handlers: map[string]string{}, cats: map[string]string{}}
+	for _, u := range units {
+		names.units[u.Code] = u.Name
+	}
+	for _, x := range staff {
+		names.staff[x.Badge] = x.Name
+	}
+	for _, h := range handlers {
+		names.handlers[h.Login] = h.Name
+	}
+	for _, c := range cats {
+		names.cats[c.Code] = c.Name
+	}
+
+	vm := casePage{Common: s.deskView(r, actor, "投诉件 "+v.Number), C: v, Clock: clockOf(v), Notice: st.notice,
+		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff,
+		Units: unitOptions(units), Categories: categoryOptions(cats, v.Categories...),
+		Classifications: deskOptions(tousu.Classifications), RejectReasons: deskOptions(tousu.RejectReasons),
+		Modes: deskOptions(tousu.Modes), Methods: deskOptions(tousu.Methods), Findings: deskOptions(tousu.Findings),
+		Measures: deskOptions(tousu.Measures), Channels: deskOptions(tousu.Channels),
+		Staff: staffOptGroups(units, staff, v.Target.Staff)}
+	if v.Handler != "" {
+		vm.Handler = names.handler(v.Handler)
+	}
+	if v.Mode != "" {
+		vm.Mode = tousu.Modes.Label(v.Mode)
+	}
+	if len(evs) > 0 {
+		vm.Receiver = evs[0].ActorName
+	}
+	for level := 5; level >= 1; level-- {
+		vm.Levels = append(vm.Levels, deskOption{Value: strconv.Itoa(level), Label: tousu.SatisfactionLabels[level]})
+	}
+	var group *deskOptGroup
+	for _, h := range handlers {
+		if group == nil || group.Label != h.UnitPath {
+			vm.Handlers = append(vm.Handlers, deskOptGroup{Label: h.UnitPath})
+			group = &vm.Handlers[len(vm.Handlers)-1]
+		}
+		group.Choices = append(group.Choices, deskOption{Value: h.Login, Label: h.Name + "（" + h.Login + "）"})
+	}
+	if app.CanReveal(actor) == nil && !v.Complainant.Anonymous && st.revealed == nil {
+		vm.Reveal = st.reveal
+		if vm.Reveal == nil {
+			vm.Reveal = newForm(nil)
+		}
+	}
+	for i := len(evs) - 1; i >= 0; i-- { // newest first
+		vm.Events = append(vm.Events, names.event(evs[i]))
+	}
+
+	for _, a := range v.AllowedActions {
+		vm.Forms[a] = defaultForm(v, a)
+	}
+	for _, a := range primaryActions {
+		if vm.Forms[a] != nil {
+			vm.Open = a
+			break
+		}
+	}
+	if st.form != nil {
+		if vm.Forms[st.action] != nil {
+			vm.Forms[st.action], vm.Open = st.form, st.action
+		} else if vm.Notice == "" {
+			// The case moved on meanwhile (another user acted): say why nothing happened.
+			vm.Notice = st.form.Message
+		}
+	}
+	return s.render(w, r, code, "desk/case", vm)
+}
+
+// defaultForm is the form of action a before anything is typed: what the case already
+// says is offered.
+func defaultForm(v *app.ComplaintView, a tousu.Action) *deskForm {
+	f := newForm(nil)
+	switch a {
+	case tousu.ActAccept:
+		f.Values["categories"] = v.Categories
+	case tousu.ActAssign:
+		f.Values.Set("unit", v.Target.Unit)
+	case tousu.ActDecide:
+		if v.Target.Staff != "" {
+			f.Values.Set("staff", v.Target.Staff)
+		}
+	case tousu.ActResolve:
+		f.Values.Set("channel", string(tousu.ChannelVisit))
+		if v.Target.Staff != "" {
+			f.Values.Set("staff", v.Target.Staff)
+		}
+	case tousu.ActReply:
+		f.Values.Set("channel", string(tousu.ChannelPhone))
+		if v.Decision != nil {
+			f.Values.Set("improvement", v.Decision.Improvement)
+		}
+	}
+	return f
+}
+
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	number := r.PathValue("number")
+	act := tousu.Action(r.PathValue("action"))
+	if _, ok := tousu.TransitionFor(act); !ok {
+		return tousu.Errorf(tousu.KindNotFound, "没有这个操作：%s", clip(string(act), 40))
+	}
+	vals, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	_, err = s.app.Act(r.Context(), actor, number, act, payloadFrom(act, vals))
+	if err == nil {
+		s.metrics.actions.WithLabelValues(string(act)).Inc()
+		msg := "已完成“" + tousu.ActionLabel(act) + "”"
+		if _, gerr := s.app.Get(r.Context(), actor, number); tousu.IsKind(gerr, tousu.KindNotFound) {
+			// E.g. a handler who returned a case no longer sees it.
+			return s.redirectFlash(w, r, "/desk/", msg+"（"+number+"），该件已不在您的办理范围内")
+		}
+		return s.redirectFlash(w, r, "/desk/complaints/"+number, msg)
+	}
+	switch tousu.KindOf(err) {
+	case tousu.KindNotFound, tousu.KindUnauthorized, tousu.KindInternal, tousu.KindMalformed:
+		if len(tousu.FieldsOf(err)) == 0 {
+			return err
+		}
+	}
+	f := newForm(vals)
+	f.refuse(err)
+	return s.renderCase(w, r, actor, refusal(err), caseState{action: act, form: f})
+}
+
+// payloadFrom reads an action's form into the payload the API decodes its JSON into,
+// so that the desk and the API take actions through the same use case and validation.
+// A number that cannot be read is left zero, for the domain to say what is wrong.
+func payloadFrom(act tousu.Action, v url.Values) tousu.Payload {
+	p := tousu.NewPayload(act)
+	switch p := p.(type) {
+	case *tousu.AcceptPayload:
+		p.Classification, p.Categories = tousu.Classification(v.Get("classification")), v["categories"]
+	case *tousu.RejectPayload:
+		p.Reason, p.Explanation = tousu.RejectReason(v.Get("reason")), v.Get("explanation")
+		if body, contact := strings.TrimSpace(v.Get("referral.body")), strings.TrimSpace(v.Get("referral.contact")); body != "" || contact != "" {
+			p.Referral = &tousu.Referral{Body: body, Contact: contact}
+		}
+	case *tousu.NotePayload:
+		p.Note = v.Get("note")
+	case *tousu.MergePayload:
+		p.Into = strings.ToUpper(strings.TrimSpace(v.Get("into")))
+	case *tousu.AssignPayload:
+		p.Unit, p.Handler, p.Mode = v.Get("unit"), v.Get("handler"), tousu.Mode(v.Get("mode"))
+	case *tousu.ReasonPayload:
+		p.Reason = v.Get("reason")
+	case *tousu.InvestigationPayload:
+		p.Method, p.Content, p.Participants = tousu.Method(v.Get("method")), v.Get("content"), v.Get("participants")
+	case *tousu.ExtendPayload:
+		p.WorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("working_days")))
+		p.Reason = v.Get("reason")
+	case *tousu.UrgePayload:
+		p.Message = v.Get("message")
+	case *tousu.Decision:
+		*p = decisionFrom(v)
+	case *tousu.Reply:
+		p.Process, p.Result, p.Improvement, p.Channel = v.Get("process"), v.Get("result"), v.Get("improvement"), tousu.Channel(v.Get("channel"))
+	case *tousu.ResolvePayload:
+		p.Decision = decisionFrom(v)
+		p.Process, p.Result, p.Channel = v.Get("process"), v.Get("result"), tousu.Channel(v.Get("channel"))
+	case *tousu.FeedbackPayload:
+		p.Level, _ = strconv.Atoi(v.Get("level"))
+		p.Comment, p.Reopen = v.Get("comment"), v.Get("reopen") != ""
+	}
+	return p
+}
+
+func decisionFrom(v url.Values) tousu.Decision {
+	d := tousu.Decision{Finding: tousu.Finding(v.Get("finding")), Staff: v["staff"], Improvement: v.Get("improvement")}
+	for _, m := range v["measures"] {
+		d.Measures = append(d.Measures, tousu.Measure(m))
+	}
+	return d
+}
+
+func (s *Server) revealIdentity(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	vals, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	c, err := s.app.Reveal(r.Context(), actor, r.PathValue("number"), vals.Get("reason"))
+	if err == nil {
+		// Shown in this answer only: never in a URL, never kept in the session.
+		return s.renderCase(w, r, actor, http.StatusOK, caseState{revealed: &c})
+	}
+	if fields := tousu.FieldsOf(err); len(fields) > 0 {
+		f := newForm(vals)
+		f.refuse(err)
+		return s.renderCase(w, r, actor, refusal(err), caseState{reveal: f})
+	}
+	if tousu.IsKind(err, tousu.KindForbidden) {
+		return s.renderCase(w, r, actor, http.StatusForbidden, caseState{notice: tousu.PublicMessage(err)})
+	}
+	return err
+}
+
+// lookups turn the codes in event payloads into names.
+type lookups struct {
+	units, staff, handlers, cats map[string]string
+}
+
+func (l lookups) handler(login string) string {
+	if n := l.handlers[login]; n != "" {
+		return n + "（" + login + "）"
+	}
+	return login
+}
+
+func (l lookups) staffList(badges []string) string {
+	out := make([]string, len(badges))
+	for i, b := range badges {
+		out[i] = b
+		if n := l.staff[b]; n != "" {
+			out[i] = n + "（" + b + "）"
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// event tells an event's payload in words, in the vocabularies' labels.
+func (l lookups) event(e app.EventView) eventItem {
+	it := eventItem{EventView: e}
+	if e.From != "" && e.From != e.To {
+		it.Change = tousu.Statuses.Label(e.From) + " → " + tousu.Statuses.Label(e.To)
+	}
+	add := func(name, value string) {
+		if strings.TrimSpace(value) != "" {
+			it.Details = append(it.Details, eventDetail{Name: name, Value: value})
+		}
+	}
+	var extra struct {
+		Due     tousu.Date    `json:"due_date"`
+		Channel tousu.Channel `json:"channel"`
+		Kind    tousu.Kind    `json:"kind"`
+		Policy  string        `json:"policy"`
+	}
+	_ = json.Unmarshal(e.Payload, &extra)
+	if e.Type == tousu.EventRegister {
+		add("受理渠道", tousu.Channels.Label(extra.Channel))
+		add("类型", tousu.Kinds.Label(extra.Kind))
+		add("办理时限", extra.Policy)
+	}
+	p := tousu.NewPayload(tousu.Action(e.Type))
+	if p != nil && len(e.Payload) > 0 && json.Unmarshal(e.Payload, p) == nil {
+		switch p := p.(type) {
+		case *tousu.AcceptPayload:
+			add("分类", tousu.Classifications.Label(p.Classification))
+			names := make([]string, len(p.Categories))
+			for i, c := range p.Categories {
+				names[i] = l.cats[c]
+				if names[i] == "" {
+					names[i] = c
+				}
+			}
+			add("类别", strings.Join(names, "、"))
+		case *tousu.RejectPayload:
+			add("理由", tousu.RejectReasons.Label(p.Reason))
+			add("解释说明", p.Explanation)
+			if p.Referral != nil {
+				add("可受理机构", strings.TrimSpace(p.Referral.Body+" "+p.Referral.Contact))
+			}
+		case *tousu.NotePayload:
+			add("备注", p.Note)
+		case *tousu.MergePayload:
+			it.Details = append(it.Details, eventDetail{Name: "并入", Value: p.Into, Link: "/desk/complaints/" + url.PathEscape(p.Into)})
+		case *tousu.AssignPayload:
+			unit := l.units[p.Unit]
+			if unit == "" {
+				unit = p.Unit
+			}
+			add("承办单位", unit)
+			if p.Handler != "" {
+				add("承办人", l.handler(p.Handler))
+			}
+			add("办理方式", tousu.Modes.Label(p.Mode))
+		case *tousu.ReasonPayload:
+			add("理由", p.Reason)
+		case *tousu.InvestigationPayload:
+			add("方式", tousu.Methods.Label(p.Method))
+			add("内容", p.Content)
+			add("参加人", p.Participants)
+		case *tousu.ExtendPayload:
+			add("延长", strconv.Itoa(p.WorkingDays)+"个工作日")
+			add("理由", p.Reason)
+		case *tousu.UrgePayload:
+			add("催办内容", p.Message)
+		case *tousu.Decision:
+			l.decision(add, *p)
+		case *tousu.Reply:
+			l.reply(add, *p)
+		case *tousu.ResolvePayload:
+			l.decision(add, p.Decision)
+			r := p.Reply()
+			r.Improvement = "" // the decision's, told above
+			l.reply(add, r)
+		case *tousu.FeedbackPayload:
+			add("满意度", tousu.SatisfactionLabels[p.Level])
+			add("意见", p.Comment)
+			if p.Reopen {
+				add("申请重办", "是")
+			}
+		}
+	} else if p == nil && e.Type != tousu.EventRegister && len(e.Payload) > 0 {
+		// A system event (a warning, an escalation): its fields as they are.
+		var m map[string]any
+		if json.Unmarshal(e.Payload, &m) == nil {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				if k == "due_date" {
+					continue
+				}
+				name := systemFieldLabels[k]
+				if name == "" {
+					name = k
+				}
+				if s, ok := m[k].(string); ok {
+					add(name, s)
+				} else if b, err := json.Marshal(m[k]); err == nil {
+					add(name, string(b))
+				}
+			}
+		}
+	}
+	if !extra.Due.IsZero() {
+		add("到期日", extra.Due.String())
+	}
+	return it
+}
+
+func (l lookups) decision(add func(name, value string), d tousu.Decision) {
+	add("核查结论", tousu.Findings.Label(d.Finding))
+	ms := make([]string, len(d.Measures))
+	for i, m := range d.Measures {
+		ms[i] = tousu.Measures.Label(m)
+	}
+	add("处理措施", strings.Join(ms, "、"))
+	add("涉及人员", l.staffList(d.Staff))
+	add("改进措施", d.Improvement)
+}
+
+func (l lookups) reply(add func(name, value string), r tousu.Reply) {
+	add("处理经过", r.Process)
+	add("处理结果", r.Result)
+	add("改进措施", r.Improvement)
+	add("答复方式", tousu.Channels.Label(r.Channel))
+}
+
+// systemFieldLabels name the fields of system events' payloads.
+var systemFieldLabels = map[string]string{"message": "内容", "note": "备注", "reason": "理由", "unit": "单位",
+	"level": "级别", "working_days_left": "剩余工作日", "to": "报送"}

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"tousu"
+	"tousu/internal/app"
+)
+
+// inboxTab is one tab of the desk's inbox: a fixed selection, shown to the roles whose
+// work it is.
+type inboxTab struct {
+	Key      string
+	Label    string
+	roles    []tousu.Role
+	statuses []tousu.Status
+	due      string
+	order    tousu.Order
+}
+
+// Who sees which tabs: the clerk registers, handlers work assigned cases, supervisors,
+// inspectors and leaders oversee everything.
+var (
+	inboxWorkers  = []tousu.Role{tousu.RoleSupervisor, tousu.RoleHandler, tousu.RoleInspector, tousu.RoleLeader}
+	inboxOverseer = []tousu.Role{tousu.RoleSupervisor, tousu.RoleInspector, tousu.RoleLeader}
+	inboxReaders  = []tousu.Role{tousu.RoleClerk, tousu.RoleSupervisor, tousu.RoleHandler, tousu.RoleInspector, tousu.RoleLeader}
+)
+
+// inboxTabs are the inbox's tabs in the order of the lifecycle. Open cases are sorted by
+// due date, the earliest first; the rest by the newest.
+var inboxTabs = []inboxTab{
+	{Key: "registered", Label: "待受理", roles: []tousu.Role{tousu.RoleClerk, tousu.RoleSupervisor, tousu.RoleInspector, tousu.RoleLeader},
+		statuses: []tousu.Status{tousu.StatusRegistered}, order: tousu.OrderDue},
+	{Key: "assigned", Label: "待签收", roles: inboxWorkers, statuses: []tousu.Status{tousu.StatusAssigned}, order: tousu.OrderDue},
+	{Key: "working", Label: "办理中", roles: inboxWorkers,
+		statuses: []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}, order: tousu.OrderDue},
+	{Key: "soon", Label: "即将超期", roles: inboxWorkers, due: "soon", order: tousu.OrderDue},
+	{Key: "overdue", Label: "已超期", roles: inboxWorkers, due: "overdue", order: tousu.OrderDue},
+	{Key: "decided", Label: "待答复", roles: inboxOverseer, statuses: []tousu.Status{tousu.StatusDecided}, order: tousu.OrderDue},
+	{Key: "replied", Label: "待回访", roles: inboxOverseer, statuses: []tousu.Status{tousu.StatusReplied}, order: tousu.OrderNewest},
+	{Key: "all", Label: "全部", roles: inboxReaders, order: tousu.OrderNewest},
+}
+
+// inboxPageSize is the number of rows per page.
+const inboxPageSize = 50
+
+// inboxPage is the view model of /desk/.
+type inboxPage struct {
+	Common
+	Tabs     []inboxTabView
+	Tab      string
+	Rows     []inboxRow
+	F        *deskForm // the filters, as typed
+	Filtered bool      // some filter is set
+	Notice   string    // what is wrong with the filters
+	NextURL  string
+	FirstURL string // set on pages after the first
+
+	Statuses, Kinds, Channels, Categories, Units []deskOption
+}
+
+// inboxTabView is a tab as the page shows it.
+type inboxTabView struct {
+	Key, Label, URL string
+	Count           int
+	Current         bool
+}
+
+// inboxRow is a complaint in the list, with its clock read out.
+type inboxRow struct {
+	*app.ComplaintView
+	Clock   clockView
+	Excerpt string // the start of the matter
+}
+
+// clockView says how a case stands against its deadline, in words and a style.
+type clockView struct {
+	Text  string
+	Class string // "", "due-soon", "overdue" or "muted"
+}
+
+func clockOf(v *app.ComplaintView) clockView {
+	switch {
+	case v.WorkingDaysLeft == nil && v.Status == tousu.StatusSuspended:
+		return clockView{Text: "已中止计时", Class: "muted"}
+	case v.WorkingDaysLeft == nil:
+		return clockView{Text: "—", Class: "muted"}
+	case v.Overdue && *v.WorkingDaysLeft < 0:
+		return clockView{Text: "超期" + strconv.Itoa(-*v.WorkingDaysLeft) + "个工作日", Class: "overdue"}
+	case v.Overdue:
+		return clockView{Text: "已超期", Class: "overdue"}
+	case *v.WorkingDaysLeft == 0:
+		return clockView{Text: "今日到期", Class: "due-soon"}
+	case v.DueSoon:
+		return clockView{Text: "剩" + strconv.Itoa(*v.WorkingDaysLeft) + "个工作日", Class: "due-soon"}
+	}
+	return clockView{Text: "剩" + strconv.Itoa(*v.WorkingDaysLeft) + "个工作日"}
+}
+
+// filterKeys are the inbox's filters, kept in every tab link and page link.
+var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status"}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	ctx := r.Context()
+	v := r.URL.Query()
+	var tabs []inboxTab
+	for _, t := range inboxTabs {
+		if holdsAnyRole(actor, t.roles) {
+			tabs = append(tabs, t)
+		}
+	}
+	if len(tabs) == 0 {
+		if app.CanAdminister(actor) == nil {
+			// An admin without a case role sees no case content: its desk is the admin pages.
+			http.Redirect(w, r, "/desk/admin/", http.StatusSeeOther)
+			return nil
+		}
+		return tousu.Errorf(tousu.KindForbidden, "您的角色不办理投诉件")
+	}
+	cur := tabs[0]
+	for _, t := range tabs {
+		if t.Key == v.Get("tab") {
+			cur = t
+		}
+	}
+	vm := inboxPage{Common: s.deskView(r, actor, "待办"), Tab: cur.Key, F: newForm(url.Values{})}
+	for _, k := range filterKeys {
+		if x := v.Get(k); x != "" && (k != "status" || cur.Key == "all") {
+			vm.F.Values.Set(k, x)
+			vm.Filtered = true
+		}
+	}
+
+	// The filters are the API's list parameters; the tab fixes status, due and order. A
+	// wrong filter shows as a notice, and the inbox shows as if there were none.
+	q, qerr := listQuery(r)
+	base := app.ListQuery{Kind: q.Kind, Channel: q.Channel, Category: q.Category, Unit: q.Unit, Query: q.Query,
+		From: q.From, To: q.To}
+	var counts []int
+	if qerr == nil {
+		counts, qerr = s.countTabs(r, actor, tabs, base)
+	}
+	if qerr != nil {
+		if !tousu.IsKind(qerr, tousu.KindInvalid) {
+			return qerr
+		}
+		vm.Notice = "筛选条件有误：" + describeFields(qerr)
+		base, q = app.ListQuery{}, app.ListQuery{}
+		var err error
+		if counts, err = s.countTabs(r, actor, tabs, base); err != nil {
+			return err
+		}
+	}
+	for i, t := range tabs {
+		vm.Tabs = append(vm.Tabs, inboxTabView{Key: t.Key, Label: t.Label, Count: counts[i], Current: t.Key == cur.Key,
+			URL: inboxURL(t.Key, vm.F.Values, "")})
+	}
+
+	lq := base
+	lq.Statuses, lq.Due, lq.Order, lq.Limit, lq.Cursor = cur.statuses, cur.due, cur.order, inboxPageSize, q.Cursor
+	if cur.Key == "all" {
+		lq.Statuses = q.Statuses
+	}
+	page, err := s.app.List(ctx, actor, lq)
+	if tousu.IsKind(err, tousu.KindInvalid) {
+		// A wrong status or page mark: the first page of the tab instead.
+		vm.Notice = "筛选条件有误：" + describeFields(err)
+		lq.Statuses, lq.Cursor = cur.statuses, ""
+		page, err = s.app.List(ctx, actor, lq)
+	}
+	if err != nil {
+		return err
+	}
+	for _, c := range page.Items {
+		vm.Rows = append(vm.Rows, inboxRow{ComplaintView: c, Clock: clockOf(c), Excerpt: clip(c.Matter, 40)})
+	}
+	if page.NextCursor != "" {
+		vm.NextURL = inboxURL(cur.Key, vm.F.Values, page.NextCursor)
+	}
+	if lq.Cursor != "" {
+		vm.FirstURL = inboxURL(cur.Key, vm.F.Values, "")
+	}
+
+	units, err := s.app.Units(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := s.app.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	vm.Statuses, vm.Kinds, vm.Channels = deskOptions(tousu.Statuses), deskOptions(tousu.Kinds), deskOptions(tousu.Channels)
+	vm.Categories, vm.Units = categoryOptions(cats, vm.F.Val("category")), unitOptions(units)
+	return s.render(w, r, http.StatusOK, "desk/inbox", vm)
+}
+
+// countTabs counts each tab's cases under the filters.
+func (s *Server) countTabs(r *http.Request, actor tousu.Actor, tabs []inboxTab, base app.ListQuery) ([]int, error) {
+	out := make([]int, len(tabs))
+	for i, t := range tabs {
+		q := base
+		q.Statuses, q.Due = t.statuses, t.due
+		n, err := s.app.Count(r.Context(), actor, q)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// inboxURL links to a tab with the filters kept, and to a page of it when cursor is set.
+func inboxURL(tab string, filters url.Values, cursor string) string {
+	q := url.Values{"tab": {tab}}
+	for k, v := range filters {
+		if k == "status" && tab != "all" {
+			continue
+		}
+		q[k] = v
+	}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
+	return "/desk/?" + q.Encode()
+}
+
+// describeFields says in one line what an error's fields say.
+func describeFields(err error) string {
+	fields := tousu.FieldsOf(err)
+	if len(fields) == 0 {
+		return tousu.PublicMessage(err)
+	}
+	out := ""
+	for _, k := range filterKeys {
+		if msg, ok := fields[k]; ok {
+			if out != "" {
+				out += "；"
+			}
+			out += filterLabels[k] + "：" + msg
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if _, known := filterLabels[k]; !known {
+			msg := fields[k]
+			if out != "" {
+				out += "；"
+			}
+			out += msg
+		}
+	}
+	return out
+}
+
+var filterLabels = map[string]string{"q": "关键词", "kind": "类型", "channel": "渠道", "category": "类别",
+	"unit": "单位", "from": "开始日期", "to": "结束日期", "status": "状态"}
+
+func holdsAnyRole(a tousu.Actor, roles []tousu.Role) bool {
+	for _, r := range roles {
+		if a.Has(r) {
+			return true
+		}
+	}
+	return false
+}

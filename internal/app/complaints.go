@@ -30,7 +30,7 @@ type RegisterOptions struct {
 // letter or from a comment box (REQUIREMENTS A2, A5). The answer carries the query code,
 // which is never shown again.
 func (a *App) Register(ctx context.Context, actor tousu.Actor, in tousu.Register, opts RegisterOptions) (*ComplaintView, error) {
-	if err := requireRole(actor, tousu.RoleClerk, tousu.RoleSupervisor); err != nil {
+	if err := CanRegister(actor); err != nil {
 		return nil, err
 	}
 	return a.register(ctx, actor, in, opts)
@@ -246,7 +246,7 @@ func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]E
 // Reveal returns the complainant's identity in clear to a supervisor or inspector who
 // gives a reason; the reveal is audited (REQUIREMENTS D1).
 func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
-	if err := requireRole(actor, tousu.RoleSupervisor, tousu.RoleInspector); err != nil {
+	if err := CanReveal(actor); err != nil {
 		return tousu.Complainant{}, err
 	}
 	_, c, err := a.load(ctx, actor, number)

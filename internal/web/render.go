@@ -125,6 +125,9 @@ type deskUser struct {
 	Login string
 	Name  string
 	Roles []string
+	// What the navigation offers: only what the account may do.
+	CanRegister   bool
+	CanAdminister bool
 }
 
 // errorPage is the view model of the error page.

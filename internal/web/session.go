@@ -9,6 +9,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // sessionBackend is the part of the store that keeps desk sessions, so that they survive
@@ -125,7 +126,8 @@ func (s *Server) desk(h func(w http.ResponseWriter, r *http.Request, actor tousu
 
 // userOf is the layout's view of the signed-in account.
 func userOf(a tousu.Actor) *deskUser {
-	u := &deskUser{Login: a.Login, Name: a.Name}
+	u := &deskUser{Login: a.Login, Name: a.Name, CanRegister: app.CanRegister(a) == nil,
+		CanAdminister: app.CanAdminister(a) == nil}
 	for _, r := range a.Roles {
 		u.Roles = append(u.Roles, tousu.Roles.Label(r))
 	}

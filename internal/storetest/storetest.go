@@ -42,6 +42,18 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Policies", testPolicies},
 		{"Audit", testAudit},
 		{"ConcurrentCreate", testConcurrentCreate},
+		{"ListIdentityAndAlerts", testListIdentityAndAlerts},
+		{"Attachments", testAttachments},
+		{"AttachmentDedup", testAttachmentDedup},
+		{"AttachmentRefused", testAttachmentRefused},
+		{"Sealed", testSealed},
+		{"Outbox", testOutbox},
+		{"ClaimMessages", testClaimMessages},
+		{"ConcurrentClaims", testConcurrentClaims},
+		{"ListMessages", testListMessages},
+		{"Leases", testLeases},
+		{"Sessions", testSessions},
+		{"Settings", testSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -132,13 +132,19 @@ func (r *Register) Validate(now time.Time) error {
 }
 
 func checkLen(p Problems, field, v string, max int) {
-	if !utf8.ValidString(v) {
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
 		p.Add(field, "含有无效字符")
 		return
 	}
 	if n := utf8.RuneCountInString(v); n > max {
 		p.Add(field, "内容过长（最多"+itoa(max)+"字）")
 	}
+}
+
+// isControl reports control characters other than line breaks and tabs: they have no
+// place in a complaint, and NUL cannot be stored in PostgreSQL text.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
 }
 
 func clip(s string, n int) string {

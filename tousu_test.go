@@ -49,6 +49,8 @@ func TestRegisterValidate(t *testing.T) {
 		{"no matter", func(r *tousu.Register) { r.Matter = "" }, "matter"},
 		{"matter too long", func(r *tousu.Register) { r.Matter = strings.Repeat("投", tousu.MaxMatter+1) }, "matter"},
 		{"invalid UTF-8", func(r *tousu.Register) { r.Request = "\xff\xfe" }, "request"},
+		{"NUL byte", func(r *tousu.Register) { r.Matter = "窗口\x00态度" }, "matter"},
+		{"line breaks are fine", func(r *tousu.Register) { r.Matter = "第一行\r\n第二行\t完" }, ""},
 		{"unknown kind", func(r *tousu.Register) { r.Kind = "praise" }, "kind"},
 		{"unknown channel", func(r *tousu.Register) { r.Channel = "fax" }, "channel"},
 		{"future receipt", func(r *tousu.Register) { r.ReceivedAt = &future }, "received_at"},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"tousu"
 )
@@ -56,12 +57,17 @@ func (a *App) EnsureBase(ctx context.Context) error {
 	return nil
 }
 
-// FirstAdmin creates the first account, "admin", when there is none, and returns its
-// generated password (to be shown once); "" when accounts exist already.
+// FirstAdmin creates the first administrator, "admin", when no account holds the admin
+// role, and returns its generated password (to be shown once); "" when one exists.
 func (a *App) FirstAdmin(ctx context.Context) (string, error) {
 	users, err := a.store.ListUsers(ctx)
-	if err != nil || len(users) > 0 {
+	if err != nil {
 		return "", err
+	}
+	for _, u := range users {
+		if slices.Contains(u.Roles, tousu.RoleAdmin) {
+			return "", nil
+		}
 	}
 	return a.CreateUser(ctx, tousu.SystemActor, NewUser{Login: "admin", Name: "系统管理员",
 		Roles: []tousu.Role{tousu.RoleAdmin, tousu.RoleSupervisor, tousu.RoleClerk, tousu.RoleInspector}})

@@ -128,7 +128,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		}
 		return nil, err
 	}
-	a.log.Info("complaint registered", "number", c.Number, "channel", c.Channel, "actor", actor.Login)
+	a.log.Debug("complaint registered", "number", c.Number, "channel", c.Channel, "actor", actor.Login)
 	v := a.view(ctx, ref, actor, c)
 	v.QueryCode = code
 	return v, nil
@@ -322,7 +322,7 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
 		return nil, err
 	}
-	a.log.Info("complaint action", "number", c.Number, "action", act, "actor", actor.Login, "status", c.Status)
+	a.log.Debug("complaint action", "number", c.Number, "action", act, "actor", actor.Login, "status", c.Status)
 	return a.view(ctx, ref, actor, c), nil
 }
 

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},
+		{"HostileValues", testHostileValues},
 		{"ListFilters", testListFilters},
 		{"ListCategoryUpdate", testListCategoryUpdate},
 		{"ListDefaultLimit", testListDefaultLimit},
@@ -54,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Leases", testLeases},
 		{"Sessions", testSessions},
 		{"Settings", testSettings},
+		{"ConcurrentAudit", testConcurrentAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

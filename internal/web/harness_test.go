@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +19,9 @@ import (
 	"tousu"
 	"tousu/internal/app"
 	"tousu/internal/pii"
+	"tousu/internal/postgres"
 	"tousu/internal/sqlite"
+	"tousu/internal/storetest"
 	"tousu/internal/web"
 )
 
@@ -39,7 +43,8 @@ func (c *clock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-// env is a running server on a temp-file SQLite database with an organisation:
+// env is a running server on a fresh database of the store under test (see TestMain) with
+// an organisation:
 //
 //	root (centre) ─┬─ office (supervision office)
 //	               ├─ dept-a ── win-a1   staff A001 (target of complaints), A002
@@ -53,14 +58,51 @@ type env struct {
 	store  tousu.Store
 	clock  *clock
 	tokens map[string]string
+	keys   *pii.KeyRing // the identity keys, which further nodes on the same database share
+	dsn    string       // the database: a file path (SQLite) or a postgres:// URL
 }
 
 var cst = time.FixedZone("CST", 8*3600)
 
-func newEnv(t *testing.T) *env {
+// storeUnderTest is the database the package's tests are running on. TestMain runs every
+// test on SQLite, then all of them again on PostgreSQL when TOUSU_TEST_POSTGRES names a
+// server: the HTTP API must behave the same on both.
+var storeUnderTest = "sqlite"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if !storetest.PostgresConfigured() {
+		fmt.Println("internal/web: the tests ran on SQLite only; PostgreSQL: " + storetest.PostgresHowTo)
+		os.Exit(code)
+	}
+	fmt.Println("internal/web: the same tests again, on PostgreSQL (" + storetest.PostgresVar + ")")
+	storeUnderTest = "postgres"
+	if c := m.Run(); code == 0 {
+		code = c
+	}
+	os.Exit(code)
+}
+
+// openStore opens a fresh, migrated, empty database of the store under test, closed and
+// removed when the test ends, and returns it with its DSN.
+func openStore(t *testing.T) (tousu.Store, string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tousu.db"))
+	var (
+		db  tousu.Store
+		dsn string
+		err error
+	)
+	switch storeUnderTest {
+	case "postgres":
+		// Logged, so that a failure in the second pass says which store it ran on.
+		t.Log("store: PostgreSQL")
+		dsn = storetest.NewPostgresDatabase(t)
+		db, err = postgres.Open(ctx, dsn)
+	default:
+		dsn = filepath.Join(t.TempDir(), "tousu.db")
+		db, err = sqlite.Open(ctx, dsn)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +110,13 @@ func newEnv(t *testing.T) *env {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return db, dsn
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, dsn := openStore(t)
 	keys, err := pii.NewKeyRing(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +150,7 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	e := &env{t: t, app: a, store: db, clock: clk, tokens: map[string]string{}}
+	e := &env{t: t, app: a, store: db, clock: clk, tokens: map[string]string{}, keys: keys, dsn: dsn}
 	for _, u := range []app.NewUser{
 		{Login: "clerk", Name: "受理员", Roles: []tousu.Role{tousu.RoleClerk}},
 		{Login: "supervisor", Name: "督查员", Roles: []tousu.Role{tousu.RoleSupervisor}},

@@ -15,6 +15,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.Handle("/api/", s.api(notFoundAPI))
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
+
+	// The staff desk.
+	s.mux.Handle("GET /login", s.sessions.LoadAndSave(s.page(s.loginForm)))
+	s.mux.Handle("POST /login", s.sessions.LoadAndSave(s.page(s.loginSubmit)))
+	s.mux.Handle("POST /logout", s.sessions.LoadAndSave(s.page(s.logout)))
+	s.mux.Handle("GET /desk/password", s.desk(s.passwordForm))
+	s.mux.Handle("POST /desk/password", s.desk(s.passwordSubmit))
 }
 
 // route is one route of the JSON API.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tousu"
@@ -26,17 +27,23 @@ type Options struct {
 	// Zero means the defaults (10 submissions, 60 look-ups).
 	SubmitPerMinute int
 	TrackPerMinute  int
+	// InsecureCookie drops the Secure flag from the desk's session cookie, for a
+	// deployment served over plain HTTP on a network name (browsers accept Secure
+	// cookies from http://localhost and 127.0.0.1 anyway).
+	InsecureCookie bool
 }
 
 // Server serves tousu over HTTP.
 type Server struct {
-	app     *app.App
-	log     *slog.Logger
-	mux     *http.ServeMux
-	handler http.Handler
-	metrics *metrics
-	submit  *limiter
-	track   *limiter
+	app      *app.App
+	log      *slog.Logger
+	mux      *http.ServeMux
+	handler  http.Handler
+	metrics  *metrics
+	submit   *limiter
+	track    *limiter
+	pages    *pages
+	sessions *scs.SessionManager
 }
 
 // New returns a server with every route registered.
@@ -54,6 +61,14 @@ func New(opts Options) *Server {
 	s.submit = newLimiter(opts.SubmitPerMinute)
 	s.track = newLimiter(opts.TrackPerMinute)
 	s.metrics = newMetrics()
+	pages, err := parsePages(opts.App.Location())
+	if err != nil {
+		// The templates are embedded: a parse error is a defect of the build, which the
+		// page tests catch long before anyone runs it.
+		panic(err)
+	}
+	s.pages = pages
+	s.sessions = s.newSessions(opts.App.Store(), !opts.InsecureCookie)
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.observe(cop.Handler(s.mux))

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"tousu"
+	"tousu/internal/app"
+	"tousu/internal/audit"
+	"tousu/internal/demo"
+	"tousu/internal/pii"
+)
+
+func (m *Main) migrate(ctx context.Context, args []string) error {
+	var cfg config
+	if err := parse(m.flags("migrate", &cfg), args); err != nil {
+		return err
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	fmt.Fprintln(m.Stdout, "schema up to date")
+	return nil
+}
+
+func (m *Main) demo(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("demo", &cfg)
+	n := fs.Int("complaints", 300, "how many demo complaints to load")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	sum, err := demo.Load(ctx, e.app, demo.Options{Complaints: *n})
+	if err != nil {
+		return err
+	}
+	if sum.Skipped {
+		fmt.Fprintln(m.Stdout, "demo already loaded; nothing changed")
+		return nil
+	}
+	fmt.Fprintf(m.Stdout, "demo loaded: %d units, %d staff, %d accounts (password %s), %d complaints\n",
+		sum.Units, sum.Staff, sum.Users, demo.Password, sum.Complaints)
+	return nil
+}
+
+func (m *Main) userAdd(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("user add", &cfg)
+	login := fs.String("login", "", "login name (required)")
+	name := fs.String("name", "", "the person's name (required)")
+	roles := fs.String("role", "", "roles, comma-separated: clerk, supervisor, handler, inspector, leader, admin (required)")
+	unit := fs.String("unit", "", "code of the unit whose subtree the roles cover (default: the root unit)")
+	staff := fs.String("staff", "", "badge of the staff member this account belongs to")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *login == "" || *name == "" || *roles == "" {
+		fs.Usage()
+		return usageError{"--login, --name and --role are required"}
+	}
+	nu := app.NewUser{Login: *login, Name: *name, Unit: *unit, Staff: *staff}
+	for _, r := range strings.Split(*roles, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			nu.Roles = append(nu.Roles, tousu.Role(r))
+		}
+	}
+	if *pwStdin {
+		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError{"--password-stdin: no password on standard input"}
+		}
+		nu.Password = strings.TrimRight(line, "\r\n")
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	pw, err := e.app.CreateUser(ctx, tousu.SystemActor, nu)
+	if err != nil {
+		return fieldError(err)
+	}
+	if *pwStdin {
+		fmt.Fprintf(m.Stdout, "created %s\n", nu.Login)
+	} else {
+		fmt.Fprintf(m.Stdout, "created %s; password: %s\n", nu.Login, pw)
+	}
+	return nil
+}
+
+func (m *Main) tokenCreate(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("token create", &cfg)
+	login := fs.String("login", "", "the account the token acts as (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *login == "" {
+		return usageError{"--login is required"}
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	tok, err := e.app.CreateToken(ctx, tousu.SystemActor, *login)
+	if err != nil {
+		return fieldError(err)
+	}
+	fmt.Fprintln(m.Stdout, tok)
+	return nil
+}
+
+func (m *Main) calendar(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: tousu calendar list | set DATE --workday|--rest --name NAME | delete DATE"}
+	}
+	sub, args := args[0], args[1:]
+	var cfg config
+	fs := m.flags("calendar "+sub, &cfg)
+	workday := fs.Bool("workday", false, "the date is a working day (e.g. a make-up day)")
+	rest := fs.Bool("rest", false, "the date is a rest day (e.g. a local holiday)")
+	name := fs.String("name", "", "what the day is, e.g. 2027年春节 or 调休上班")
+	// The date comes first (calendar set 2027-02-11 --rest); flag parsing stops there.
+	var date tousu.Date
+	if sub != "list" {
+		if len(args) == 0 {
+			return usageError{"calendar " + sub + ": a date YYYY-MM-DD is required"}
+		}
+		d, err := tousu.ParseDate(args[0])
+		if err != nil {
+			return usageError{"calendar " + sub + ": the date must be YYYY-MM-DD"}
+		}
+		date, args = d, args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	switch sub {
+	case "list":
+		ovs, err := e.app.CalendarOverrides(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range ovs {
+			kind := "rest"
+			if o.Workday {
+				kind = "workday"
+			}
+			fmt.Fprintf(m.Stdout, "%s\t%s\t%s\n", o.Date, kind, o.Name)
+		}
+		return nil
+	case "set":
+		if *workday == *rest {
+			return usageError{"calendar set: give exactly one of --workday or --rest"}
+		}
+		err = e.app.PutCalendarOverride(ctx, adminActor(), tousu.CalendarOverride{Date: date, Workday: *workday, Name: *name})
+	case "delete":
+		err = e.app.DeleteCalendarOverride(ctx, adminActor(), date)
+	default:
+		return usageError{"usage: tousu calendar list | set DATE --workday|--rest --name NAME | delete DATE"}
+	}
+	if err != nil {
+		return fieldError(err)
+	}
+	fmt.Fprintln(m.Stdout, "ok")
+	return nil
+}
+
+// adminActor is the operator at the command line: an admin, recorded as "cli" in the
+// audit log.
+func adminActor() tousu.Actor {
+	return tousu.Actor{Login: "cli", Name: "命令行", Roles: []tousu.Role{tousu.RoleAdmin}}
+}
+
+func (m *Main) backup(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("backup", &cfg)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: tousu backup PATH"}
+	}
+	path := fs.Arg(0)
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists already; choose a new path", path)
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if err := e.store.Backup(ctx, path); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "backup written to %s (keep the key ring with it: identities cannot be read without it)\n", path)
+	return nil
+}
+
+func (m *Main) auditVerify(ctx context.Context, args []string) error {
+	var cfg config
+	if err := parse(m.flags("audit verify", &cfg), args); err != nil {
+		return err
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	n, err := audit.Verify(ctx, e.store)
+	var broken *audit.Broken
+	if errors.As(err, &broken) {
+		fmt.Fprintf(m.Stdout, "BROKEN after %d good records: %v\n", n, broken)
+		return errors.New("audit chain broken")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "audit chain intact: %d records\n", n)
+	return nil
+}
+
+// fieldError spells out a validation error's fields for the terminal.
+func fieldError(err error) error {
+	fields := tousu.FieldsOf(err)
+	if len(fields) == 0 {
+		if tousu.KindOf(err) != tousu.KindInternal {
+			return errors.New(tousu.PublicMessage(err))
+		}
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(tousu.PublicMessage(err))
+	for k, v := range fields {
+		fmt.Fprintf(&b, "\n  %s: %s", k, v)
+	}
+	return usageError{b.String()}
+}
+
+func (m *Main) keysGenerate(args []string) error {
+	if len(args) != 1 {
+		return usageError{"usage: tousu keys generate PATH"}
+	}
+	path := args[0]
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("keys generate: %s exists already; a key ring is never overwritten", path)
+	}
+	if _, _, err := pii.LoadOrCreateKeyFile(path, rand.Reader); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "key ring written to %s (mode 0600); back it up apart from the database\n", path)
+	return nil
+}

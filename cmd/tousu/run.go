@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"tousu"
+	"tousu/internal/app"
+	"tousu/internal/pii"
+	"tousu/internal/postgres"
+	"tousu/internal/sqlite"
+)
+
+// Main is the program with its environment injected, shared by main() and the tests.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Now, when set, replaces the clock (tests).
+	Now func() time.Time
+	// Ready, when set, receives the listening address once serve accepts connections.
+	Ready chan<- string
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `tousu — 窗口投诉受理及行风督查系统
+
+Usage:
+  tousu serve     [flags]   run the API, portal, staff desk and background jobs
+  tousu migrate   [flags]   bring the database schema up to date
+  tousu demo      [flags]   load the demo organisation and complaints (idempotent)
+  tousu user add  --login L --name N --role R[,R] [--unit CODE] [--staff BADGE] [--password-stdin]
+  tousu token create --login L
+  tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
+  tousu backup    PATH      write a consistent copy of the database while serving
+  tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
+  tousu audit verify        check the audit log's hash chain
+
+Each command takes -h for its flags. Flags fall back to environment variables
+(TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ).
+`
+
+// Run runs one command line.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, rest)
+	case "migrate":
+		return m.migrate(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return m.userAdd(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu user add --login L --name N --role R[,R]"}
+	case "token":
+		if len(rest) > 0 && rest[0] == "create" {
+			return m.tokenCreate(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu token create --login L"}
+	case "calendar":
+		return m.calendar(ctx, rest)
+	case "backup":
+		return m.backup(ctx, rest)
+	case "keys":
+		if len(rest) > 0 && rest[0] == "generate" {
+			return m.keysGenerate(rest[1:])
+		}
+		return usageError{"usage: tousu keys generate PATH"}
+	case "audit":
+		if len(rest) > 0 && rest[0] == "verify" {
+			return m.auditVerify(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu audit verify"}
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(m.Stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// config is what every command needs to reach the database.
+type config struct {
+	db       string
+	keysFile string
+	tz       string
+}
+
+func (m *Main) env(name, def string) string {
+	if v := m.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// flags returns a flag set with the common flags bound to cfg.
+func (m *Main) flags(name string, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("tousu "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&cfg.db, "db", m.env("TOUSU_DB", "sqlite:data/tousu.db"), "database: sqlite:PATH or a postgres:// URL (TOUSU_DB)")
+	fs.StringVar(&cfg.keysFile, "keys-file", "", "key ring file for identities; default: tousu.keys beside the SQLite database (used when TOUSU_KEYS is unset)")
+	fs.StringVar(&cfg.tz, "tz", m.env("TOUSU_TZ", "Asia/Shanghai"), "the deployment's time zone for dates and deadlines (TOUSU_TZ)")
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// env is an opened database with the use cases over it.
+type env struct {
+	store tousu.Store
+	app   *app.App
+	log   *slog.Logger
+}
+
+func (e *env) Close() error { return e.store.Close() }
+
+// open opens and migrates the database, loads the key ring and builds the use cases.
+func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	loc, err := time.LoadLocation(cfg.tz)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("unknown time zone %q (TOUSU_TZ)", cfg.tz)}
+	}
+	store, dataDir, err := openStore(ctx, cfg.db)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	keys, err := m.keyRing(cfg, dataDir, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	a, err := app.New(app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if err := a.EnsureBase(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &env{store: store, app: a, log: log}, nil
+}
+
+// openStore opens the database a DSN names; dataDir is where a key file may live.
+func openStore(ctx context.Context, dsn string) (tousu.Store, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, "", usageError{"--db sqlite: needs a path, e.g. sqlite:data/tousu.db"}
+		}
+		dir := filepath.Dir(path)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, "", err
+		}
+		// The database holds sealed identities and the audit log: readable by the
+		// service's user only. SQLite gives its -wal and -shm files the same mode.
+		f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, "", err
+		}
+		f.Close()
+		db, err := sqlite.Open(ctx, path)
+		return db, dir, err
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		// No data directory: every node must read the same key ring, from TOUSU_KEYS or
+		// --keys-file, never one generated beside a database that nodes share.
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		return db, "", nil
+	}
+	return nil, "", usageError{"--db must be sqlite:PATH or a postgres:// URL"}
+}
+
+// keyRing loads the identity keys: TOUSU_KEYS if set, else the key file, created with
+// mode 0600 on first start. Keys never live in the database.
+func (m *Main) keyRing(cfg config, dataDir string, log *slog.Logger) (*pii.KeyRing, error) {
+	if text := m.Getenv("TOUSU_KEYS"); text != "" {
+		return pii.ParseKeyRing(text)
+	}
+	path := cfg.keysFile
+	if path == "" {
+		if dataDir == "" {
+			return nil, usageError{"set TOUSU_KEYS or --keys-file: identities are encrypted with a key ring"}
+		}
+		path = filepath.Join(dataDir, "tousu.keys")
+	}
+	if dataDir == "" {
+		// A shared database: every node must read the same ring, so none may invent one.
+		if _, err := os.Stat(path); err != nil {
+			return nil, usageError{fmt.Sprintf("key file %s: %v; on PostgreSQL every node needs the same key ring: make one with 'tousu keys generate PATH' and give it to every node, or pass TOUSU_KEYS", path, err)}
+		}
+	}
+	keys, created, err := pii.LoadOrCreateKeyFile(path, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("generated a new key ring for identities; back it up with the database: without it no identity can be read", "file", path)
+	}
+	return keys, nil
+}

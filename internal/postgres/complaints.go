@@ -1,0 +1,418 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"tousu"
+)
+
+// complaintColumns are the columns of a complaint row, in the order of insertComplaint's
+// arguments and scanComplaint. search is not among them: it is derived, never read back.
+const complaintColumns = `id, number, version, kind, channel, status, classification, categories,
+	anonymous, identity, phone_index, id_number_index,
+	target_unit, target_staff, target_description, matter, request,
+	incident_at, incident_place, business_receipt_no, written,
+	first_receiver, owner_unit, assigned_unit, handler, mode,
+	received_at, created_at, updated_at, closed_at,
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into`
+
+const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)`
+
+// updateComplaint writes every column but id, number and created_at, which never change,
+// if the version is still the one read ($36, $37). Under read committed a concurrent
+// update of the same row makes this one wait, then re-check the version against the
+// committed row: the loser changes nothing.
+const updateComplaint = `UPDATE complaints SET
+	version = version + 1, kind = $1, channel = $2, status = $3, classification = $4, categories = $5,
+	anonymous = $6, identity = $7, phone_index = $8, id_number_index = $9,
+	target_unit = $10, target_staff = $11, target_description = $12, matter = $13, request = $14,
+	incident_at = $15, incident_place = $16, business_receipt_no = $17, written = $18,
+	first_receiver = $19, owner_unit = $20, assigned_unit = $21, handler = $22, mode = $23,
+	received_at = $24, updated_at = $25, closed_at = $26,
+	query_code_hash = $27, deadline = $28, due_date = $29, clock_running = $30, decision = $31, reply = $32,
+	satisfaction = $33, merged_into = $34
+	WHERE id = $35 AND version = $36`
+
+// complaintRow is a complaint's JSON columns, encoded. pgx passes a string to a jsonb
+// parameter as the JSON text it is.
+type complaintRow struct {
+	categories, identity, deadline string
+	decision, reply                *string // nil for NULL
+}
+
+func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
+	var r complaintRow
+	cats := c.Categories
+	if cats == nil {
+		cats = []string{}
+	}
+	b, err := json.Marshal(cats)
+	if err != nil {
+		return r, err
+	}
+	r.categories = string(b)
+	// Only the sealed form is stored; Complainant (plaintext) never reaches the database.
+	if b, err = json.Marshal(c.Identity); err != nil {
+		return r, err
+	}
+	r.identity = string(b)
+	if b, err = json.Marshal(c.Deadline); err != nil {
+		return r, err
+	}
+	r.deadline = string(b)
+	if c.Decision != nil {
+		if b, err = json.Marshal(c.Decision); err != nil {
+			return r, err
+		}
+		r.decision = new(string(b))
+	}
+	if c.Reply != nil {
+		if b, err = json.Marshal(c.Reply); err != nil {
+			return r, err
+		}
+		r.reply = new(string(b))
+	}
+	return r, nil
+}
+
+// clockRunning reports whether the deadline clock of a complaint in status s runs: it is
+// open and not suspended. Stored beside due_date for the due-window filter.
+func clockRunning(s tousu.Status) bool { return s.Open() && s != tousu.StatusSuspended }
+
+func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
+	var (
+		c                                tousu.Complaint
+		categories, identity, deadline   []byte
+		decision, reply                  []byte // nil for NULL
+		incidentAt, closedAt             *int64
+		receivedAt, createdAt, updatedAt int64
+		anonymous                        bool
+		dueDate                          string
+		running                          bool
+	)
+	err := s.Scan(&c.ID, &c.Number, &c.Version, &c.Kind, &c.Channel, &c.Status, &c.Classification, &categories,
+		&anonymous, &identity, &c.Identity.PhoneIndex, &c.Identity.IDNumberIndex,
+		&c.Target.Unit, &c.Target.Staff, &c.Target.Description, &c.Matter, &c.Request,
+		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
+		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
+		&receivedAt, &createdAt, &updatedAt, &closedAt,
+		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(categories, &c.Categories); err != nil {
+		return nil, fmt.Errorf("complaint %s: categories: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(identity, &c.Identity); err != nil {
+		return nil, fmt.Errorf("complaint %s: identity: %w", c.ID, err)
+	}
+	c.Identity.Anonymous = anonymous
+	if err := json.Unmarshal(deadline, &c.Deadline); err != nil {
+		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
+	}
+	if decision != nil {
+		c.Decision = new(tousu.Decision)
+		if err := json.Unmarshal(decision, c.Decision); err != nil {
+			return nil, fmt.Errorf("complaint %s: decision: %w", c.ID, err)
+		}
+	}
+	if reply != nil {
+		c.Reply = new(tousu.Reply)
+		if err := json.Unmarshal(reply, c.Reply); err != nil {
+			return nil, fmt.Errorf("complaint %s: reply: %w", c.ID, err)
+		}
+	}
+	c.IncidentAt = fromNullMillis(incidentAt)
+	c.ClosedAt = fromNullMillis(closedAt)
+	c.ReceivedAt = fromMillis(receivedAt)
+	c.CreatedAt = fromMillis(createdAt)
+	c.UpdatedAt = fromMillis(updatedAt)
+	return &c, nil
+}
+
+// CreateComplaint inserts a new complaint with its first event, its categories, its
+// idempotency record and its audit records in one transaction. The number is the next of
+// ch.NumberPrefix; a change without a prefix keeps the complaint's own number (an import).
+// Audit records with an empty Object get the new number as their object.
+//
+// The counter's upsert locks its row until the transaction ends, so registrations with
+// the same prefix take their numbers one after another on every node, and a registration
+// that fails afterwards (a retried Idempotency-Key, a duplicate ID) gives its number back.
+func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
+	defer wrap(&err, "postgres.CreateComplaint")
+	c := ch.Complaint
+	if c == nil || c.ID == "" {
+		return errors.New("the complaint and its ID are required")
+	}
+	if ch.NumberPrefix == "" && c.Number == "" {
+		return errors.New("a number prefix is required")
+	}
+	row, err := encodeComplaint(c)
+	if err != nil {
+		return err
+	}
+	var (
+		number  = c.Number
+		eventID int64
+		audit   []tousu.AuditRecord
+	)
+	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		if idem := ch.Idempotency; idem != nil {
+			// The common retry, answered before taking a number. Two requests with the
+			// same key at once both pass here; the second then fails on the idempotency
+			// row's primary key below.
+			var one int
+			err := tx.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = $1 AND key = $2`, idem.Actor, idem.Key).Scan(&one)
+			if err == nil {
+				return retried
+			}
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		if ch.NumberPrefix != "" {
+			var n int64
+			err := tx.QueryRow(ctx, `INSERT INTO number_counters (prefix, n) VALUES ($1, 1)
+				ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + 1 RETURNING n`, ch.NumberPrefix).Scan(&n)
+			if err != nil {
+				return err
+			}
+			number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
+		}
+		_, err := tx.Exec(ctx, insertComplaint,
+			c.ID, number, 1, c.Kind, c.Channel, c.Status, c.Classification, row.categories,
+			c.Identity.Anonymous, row.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
+			c.Target.Unit, c.Target.Staff, c.Target.Description, c.Matter, c.Request,
+			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
+			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
+			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto)
+		if err != nil {
+			if pgCode(err) == codeUniqueViolation {
+				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
+			}
+			return err
+		}
+		if err := putCategories(ctx, tx, c.ID, c.Categories, false); err != nil {
+			return err
+		}
+		if ch.Event != nil {
+			if eventID, err = insertEvent(ctx, tx, c.ID, 1, ch.Event); err != nil {
+				return err
+			}
+		}
+		if idem := ch.Idempotency; idem != nil {
+			created := idem.CreatedAt
+			if created.IsZero() {
+				created = c.CreatedAt
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6)`, idem.Actor, idem.Key, idem.RequestHash, number, idem.Secret, millis(created))
+			if err != nil {
+				if pgCode(err) == codeUniqueViolation {
+					return retried
+				}
+				return err
+			}
+		}
+		// Audit records without an object are about the new complaint, whose number is
+		// known only now.
+		recs := slices.Clone(ch.Audit)
+		for i := range recs {
+			if recs[i].Object == "" {
+				recs[i].Object = number
+			}
+		}
+		audit, err = appendAudit(ctx, tx, recs)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// The caller's structs change only once the transaction has committed.
+	c.Number = number
+	c.Version = 1
+	if ch.Event != nil {
+		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, 1, c.ID
+	}
+	if ch.Idempotency != nil {
+		ch.Idempotency.Number = number
+	}
+	copy(ch.Audit, audit)
+	return nil
+}
+
+// UpdateComplaint writes the projection and appends the event if the stored version is
+// still ch.Complaint.Version. The updated row stays locked until commit, so the event's
+// sequence number, read after it, cannot be taken by another writer.
+func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
+	c := ch.Complaint
+	if c == nil {
+		return &tousu.Error{Op: "postgres.UpdateComplaint", Kind: tousu.KindInternal, Err: errors.New("no complaint")}
+	}
+	defer wrap(&err, "postgres.UpdateComplaint(%q)", c.Number)
+	if !storable(c.ID) {
+		return notFound("未找到该投诉件")
+	}
+	row, err := encodeComplaint(c)
+	if err != nil {
+		return err
+	}
+	var (
+		eventID  int64
+		eventSeq int
+		audit    []tousu.AuditRecord
+	)
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, updateComplaint,
+			c.Kind, c.Channel, c.Status, c.Classification, row.categories,
+			c.Identity.Anonymous, row.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
+			c.Target.Unit, c.Target.Staff, c.Target.Description, c.Matter, c.Request,
+			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
+			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
+			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply,
+			c.Satisfaction, c.MergedInto,
+			c.ID, c.Version)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			var one int
+			err := tx.QueryRow(ctx, `SELECT 1 FROM complaints WHERE id = $1`, c.ID).Scan(&one)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return notFound("未找到该投诉件")
+			}
+			if err != nil {
+				return err
+			}
+			return &tousu.Error{Kind: tousu.KindConflict, Message: "该投诉件已被他人修改，请刷新后重试"}
+		}
+		if err := putCategories(ctx, tx, c.ID, c.Categories, true); err != nil {
+			return err
+		}
+		if ch.Event != nil {
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE complaint_id = $1`, c.ID).Scan(&eventSeq); err != nil {
+				return err
+			}
+			if eventID, err = insertEvent(ctx, tx, c.ID, eventSeq, ch.Event); err != nil {
+				return err
+			}
+		}
+		audit, err = appendAudit(ctx, tx, ch.Audit)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.Version++
+	if ch.Event != nil {
+		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, eventSeq, c.ID
+	}
+	copy(ch.Audit, audit)
+	return nil
+}
+
+// putCategories replaces the category rows of a complaint.
+func putCategories(ctx context.Context, tx pgx.Tx, id string, cats []string, replace bool) error {
+	if replace {
+		if _, err := tx.Exec(ctx, `DELETE FROM complaint_categories WHERE complaint_id = $1`, id); err != nil {
+			return err
+		}
+	}
+	if len(cats) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO complaint_categories (complaint_id, category)
+		SELECT $1, category FROM unnest($2::text[]) AS category
+		ON CONFLICT DO NOTHING`, id, cats)
+	return err
+}
+
+func insertEvent(ctx context.Context, tx pgx.Tx, complaintID string, seq int, ev *tousu.Event) (int64, error) {
+	var payload *string
+	if ev.Payload != nil {
+		payload = new(string(ev.Payload))
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO events (complaint_id, seq, type, actor, actor_name, at, from_status, to_status, payload)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		complaintID, seq, ev.Type, ev.Actor, ev.ActorName, millis(ev.At), ev.From, ev.To, payload).Scan(&id)
+	return id, err
+}
+
+// FindComplaint returns the complaint with the given number.
+func (db *DB) FindComplaint(ctx context.Context, number string) (_ *tousu.Complaint, err error) {
+	defer wrap(&err, "postgres.FindComplaint(%q)", number)
+	if !storable(number) {
+		return nil, notFound("未找到该投诉件")
+	}
+	c, err := scanComplaint(db.pool.QueryRow(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE number = $1`, number))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("未找到该投诉件")
+	}
+	return c, err
+}
+
+// ListEvents returns the timeline of a complaint, oldest first.
+func (db *DB) ListEvents(ctx context.Context, complaintID string) (_ []tousu.Event, err error) {
+	defer wrap(&err, "postgres.ListEvents(%q)", complaintID)
+	if !storable(complaintID) {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, complaint_id, seq, type, actor, actor_name, at, from_status, to_status, payload
+		FROM events WHERE complaint_id = $1 ORDER BY seq`, complaintID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var evs []tousu.Event
+	for rows.Next() {
+		var (
+			ev      tousu.Event
+			at      int64
+			payload []byte
+		)
+		if err := rows.Scan(&ev.ID, &ev.ComplaintID, &ev.Seq, &ev.Type, &ev.Actor, &ev.ActorName, &at, &ev.From, &ev.To, &payload); err != nil {
+			return nil, err
+		}
+		ev.At = fromMillis(at)
+		if payload != nil {
+			ev.Payload = json.RawMessage(payload)
+		}
+		evs = append(evs, ev)
+	}
+	return evs, rows.Err()
+}
+
+// FindIdempotency returns the registration remembered for actor and key.
+func (db *DB) FindIdempotency(ctx context.Context, actor, key string) (_ *tousu.Idempotency, err error) {
+	defer wrap(&err, "postgres.FindIdempotency(%q, %q)", actor, key)
+	if !storable(actor) || !storable(key) {
+		return nil, notFound("未找到该幂等键的登记记录")
+	}
+	var (
+		idem    tousu.Idempotency
+		created int64
+	)
+	err = db.pool.QueryRow(ctx, `SELECT actor, key, request_hash, number, secret, created_at
+		FROM idempotency WHERE actor = $1 AND key = $2`, actor, key).
+		Scan(&idem.Actor, &idem.Key, &idem.RequestHash, &idem.Number, &idem.Secret, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("未找到该幂等键的登记记录")
+	}
+	if err != nil {
+		return nil, err
+	}
+	idem.CreatedAt = fromMillis(created)
+	return &idem, nil
+}

@@ -1,0 +1,287 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"tousu"
+)
+
+// ListUnits returns the whole organisation tree in depth-first order: each unit right
+// after its parent's earlier children's subtrees, siblings by sort then code.
+func (db *DB) ListUnits(ctx context.Context) (_ []tousu.Unit, err error) {
+	defer wrap(&err, "postgres.ListUnits")
+	rows, err := db.pool.Query(ctx, `SELECT code, name, parent, kind, services, hours, phone, address, sort
+		FROM units ORDER BY sort, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var units []tousu.Unit
+	for rows.Next() {
+		var u tousu.Unit
+		if err := rows.Scan(&u.Code, &u.Name, &u.Parent, &u.Kind, &u.Services, &u.Hours, &u.Phone, &u.Address, &u.Sort); err != nil {
+			return nil, err
+		}
+		units = append(units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return treeOrder(units, func(u tousu.Unit) (string, string) { return u.Code, u.Parent }), nil
+}
+
+// PutUnit inserts or updates a unit by code.
+func (db *DB) PutUnit(ctx context.Context, u tousu.Unit) (err error) {
+	defer wrap(&err, "postgres.PutUnit(%q)", u.Code)
+	_, err = db.pool.Exec(ctx, `INSERT INTO units (code, name, parent, kind, services, hours, phone, address, sort)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, kind = excluded.kind,
+			services = excluded.services, hours = excluded.hours, phone = excluded.phone,
+			address = excluded.address, sort = excluded.sort`,
+		u.Code, u.Name, u.Parent, u.Kind, u.Services, u.Hours, u.Phone, u.Address, u.Sort)
+	return err
+}
+
+const staffColumns = `badge, name, unit, title, active`
+
+func scanStaff(s pgx.Row) (tousu.Staff, error) {
+	var st tousu.Staff
+	err := s.Scan(&st.Badge, &st.Name, &st.Unit, &st.Title, &st.Active)
+	return st, err
+}
+
+// ListStaff returns the staff of a unit ("" for everyone), by badge.
+func (db *DB) ListStaff(ctx context.Context, unit string) (_ []tousu.Staff, err error) {
+	defer wrap(&err, "postgres.ListStaff(%q)", unit)
+	if !storable(unit) {
+		return nil, nil // no staff member's unit can be it
+	}
+	var rows pgx.Rows
+	if unit == "" {
+		rows, err = db.pool.Query(ctx, `SELECT `+staffColumns+` FROM staff ORDER BY badge`)
+	} else {
+		rows, err = db.pool.Query(ctx, `SELECT `+staffColumns+` FROM staff WHERE unit = $1 ORDER BY badge`, unit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.Staff
+	for rows.Next() {
+		st, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// FindStaff returns the staff member with the badge.
+func (db *DB) FindStaff(ctx context.Context, badge string) (_ *tousu.Staff, err error) {
+	defer wrap(&err, "postgres.FindStaff(%q)", badge)
+	if !storable(badge) {
+		return nil, notFound("未找到该工作人员")
+	}
+	st, err := scanStaff(db.pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff WHERE badge = $1`, badge))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("未找到该工作人员")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// PutStaff inserts or updates a staff member by badge.
+func (db *DB) PutStaff(ctx context.Context, s tousu.Staff) (err error) {
+	defer wrap(&err, "postgres.PutStaff(%q)", s.Badge)
+	_, err = db.pool.Exec(ctx, `INSERT INTO staff (badge, name, unit, title, active) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (badge) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+			title = excluded.title, active = excluded.active`,
+		s.Badge, s.Name, s.Unit, s.Title, s.Active)
+	return err
+}
+
+// ListCategories returns the category tree in depth-first order, siblings by sort then code.
+func (db *DB) ListCategories(ctx context.Context) (_ []tousu.Category, err error) {
+	defer wrap(&err, "postgres.ListCategories")
+	rows, err := db.pool.Query(ctx, `SELECT code, name, parent, description, sort, active
+		FROM categories ORDER BY sort, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cats []tousu.Category
+	for rows.Next() {
+		var c tousu.Category
+		if err := rows.Scan(&c.Code, &c.Name, &c.Parent, &c.Description, &c.Sort, &c.Active); err != nil {
+			return nil, err
+		}
+		cats = append(cats, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return treeOrder(cats, func(c tousu.Category) (string, string) { return c.Code, c.Parent }), nil
+}
+
+// PutCategory inserts or updates a category by code.
+func (db *DB) PutCategory(ctx context.Context, c tousu.Category) (err error) {
+	defer wrap(&err, "postgres.PutCategory(%q)", c.Code)
+	_, err = db.pool.Exec(ctx, `INSERT INTO categories (code, name, parent, description, sort, active)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent,
+			description = excluded.description, sort = excluded.sort, active = excluded.active`,
+		c.Code, c.Name, c.Parent, c.Description, c.Sort, c.Active)
+	return err
+}
+
+// treeOrder orders the nodes of a tree depth-first, parents before children, keeping the
+// given order among siblings. A node whose parent is missing counts as a root; nodes caught
+// in a cycle (which PutUnit does not prevent) come last, in the given order, so that
+// nothing stored is ever hidden.
+func treeOrder[T any](nodes []T, key func(T) (code, parent string)) []T {
+	known := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		c, _ := key(n)
+		known[c] = true
+	}
+	children := make(map[string][]int, len(nodes))
+	var roots []int
+	for i, n := range nodes {
+		c, p := key(n)
+		if p == "" || p == c || !known[p] {
+			roots = append(roots, i)
+			continue
+		}
+		children[p] = append(children[p], i)
+	}
+	out := make([]T, 0, len(nodes))
+	done := make([]bool, len(nodes))
+	var walk func(i int)
+	walk = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		out = append(out, nodes[i])
+		c, _ := key(nodes[i])
+		for _, j := range children[c] {
+			walk(j)
+		}
+	}
+	for _, i := range roots {
+		walk(i)
+	}
+	for i := range nodes {
+		if !done[i] {
+			walk(i)
+		}
+	}
+	return out
+}
+
+// ListCalendarOverrides returns every override, by date.
+func (db *DB) ListCalendarOverrides(ctx context.Context) (_ []tousu.CalendarOverride, err error) {
+	defer wrap(&err, "postgres.ListCalendarOverrides")
+	rows, err := db.pool.Query(ctx, `SELECT date, workday, name FROM calendar_overrides ORDER BY date`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.CalendarOverride
+	for rows.Next() {
+		var (
+			o tousu.CalendarOverride
+			d string
+		)
+		if err := rows.Scan(&d, &o.Workday, &o.Name); err != nil {
+			return nil, err
+		}
+		if o.Date, err = tousu.ParseDate(d); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// PutCalendarOverride inserts or replaces the override of a date.
+func (db *DB) PutCalendarOverride(ctx context.Context, o tousu.CalendarOverride) (err error) {
+	defer wrap(&err, "postgres.PutCalendarOverride(%s)", o.Date)
+	if o.Date.IsZero() {
+		return &tousu.Error{Kind: tousu.KindInvalid, Message: "请填写日期", Fields: map[string]string{"date": "必填"}}
+	}
+	_, err = db.pool.Exec(ctx, `INSERT INTO calendar_overrides (date, workday, name) VALUES ($1, $2, $3)
+		ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name`,
+		o.Date.String(), o.Workday, o.Name)
+	return err
+}
+
+// DeleteCalendarOverride removes the override of a date; a date without one is not found.
+func (db *DB) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err error) {
+	defer wrap(&err, "postgres.DeleteCalendarOverride(%s)", d)
+	tag, err := db.pool.Exec(ctx, `DELETE FROM calendar_overrides WHERE date = $1`, d.String())
+	if err != nil {
+		return err
+	}
+	return affected(tag, "该日期没有调整记录")
+}
+
+// ListPolicies returns the deadline policies, by ID.
+func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
+	defer wrap(&err, "postgres.ListPolicies")
+	rows, err := db.pool.Query(ctx, `SELECT id, name, kind, category, classification, days, unit
+		FROM policies ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.Policy
+	for rows.Next() {
+		var p tousu.Policy
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PutPolicy inserts a policy when its ID is 0, setting the ID, or updates the policy with
+// that ID, which must exist.
+func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
+	defer wrap(&err, "postgres.PutPolicy(%d)", p.ID)
+	if p.ID == 0 {
+		var id int64
+		err := db.pool.QueryRow(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit).Scan(&id)
+		if err != nil {
+			return err
+		}
+		p.ID = id
+		return nil
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE policies SET name = $1, kind = $2, category = $3, classification = $4,
+		days = $5, unit = $6 WHERE id = $7`,
+		p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.ID)
+	if err != nil {
+		return err
+	}
+	return affected(tag, "未找到该时限规则")
+}
+
+// DeletePolicy removes a policy; a missing one is not found.
+func (db *DB) DeletePolicy(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "postgres.DeletePolicy(%d)", id)
+	tag, err := db.pool.Exec(ctx, `DELETE FROM policies WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	return affected(tag, "未找到该时限规则")
+}

@@ -1,0 +1,156 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"tousu"
+)
+
+const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at`
+
+func scanUser(s pgx.Row) (tousu.User, error) {
+	var (
+		u       tousu.User
+		roles   string
+		created int64
+	)
+	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created); err != nil {
+		return u, err
+	}
+	u.Roles = splitRoles(roles)
+	u.CreatedAt = fromMillis(created)
+	return u, nil
+}
+
+// joinRoles stores roles comma-separated; role names never contain commas.
+func joinRoles(roles []tousu.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitRoles(s string) []tousu.Role {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	roles := make([]tousu.Role, len(parts))
+	for i, p := range parts {
+		roles[i] = tousu.Role(p)
+	}
+	return roles
+}
+
+// CreateUser inserts an account; an existing login fails with kind conflict.
+func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
+	defer wrap(&err, "postgres.CreateUser(%q)", u.Login)
+	tag, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (login) DO NOTHING`,
+		u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt))
+	if err != nil {
+		return err
+	}
+	// ON CONFLICT waits for a concurrent insert of the same login and then does
+	// nothing: the later of two creations is the conflict, as in SQLite.
+	if tag.RowsAffected() == 0 {
+		return &tousu.Error{Kind: tousu.KindConflict, Message: "登录名已存在", Fields: map[string]string{"login": "登录名已存在"}}
+	}
+	return nil
+}
+
+// UpdateUser writes an account's name, roles, unit, staff, password hash and disabled flag.
+func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
+	defer wrap(&err, "postgres.UpdateUser(%q)", u.Login)
+	if !storable(u.Login) {
+		return notFound("未找到该账号")
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE users SET name = $1, roles = $2, unit = $3, staff = $4, password_hash = $5, disabled = $6
+		WHERE login = $7`,
+		u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, u.Login)
+	if err != nil {
+		return err
+	}
+	return affected(tag, "未找到该账号")
+}
+
+// FindUser returns the account with the login.
+func (db *DB) FindUser(ctx context.Context, login string) (_ *tousu.User, err error) {
+	defer wrap(&err, "postgres.FindUser(%q)", login)
+	if !storable(login) {
+		return nil, notFound("未找到该账号")
+	}
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE login = $1`, login))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("未找到该账号")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ListUsers returns every account, by login.
+func (db *DB) ListUsers(ctx context.Context) (_ []tousu.User, err error) {
+	defer wrap(&err, "postgres.ListUsers")
+	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY login`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CreateToken stores an API token's hash for an existing account.
+func (db *DB) CreateToken(ctx context.Context, t tousu.Token) (err error) {
+	defer wrap(&err, "postgres.CreateToken(%q)", t.Login)
+	if !storable(t.Login) {
+		return notFound("未找到该账号")
+	}
+	// The foreign key finds the account: one statement, however many nodes.
+	_, err = db.pool.Exec(ctx, `INSERT INTO tokens (hash, login, created_at) VALUES ($1, $2, $3)`,
+		t.Hash, t.Login, millis(t.CreatedAt))
+	switch pgCode(err) {
+	case codeUniqueViolation:
+		return &tousu.Error{Kind: tousu.KindConflict, Message: "令牌已存在", Err: err}
+	case codeForeignKeyViolation:
+		return &tousu.Error{Kind: tousu.KindNotFound, Message: "未找到该账号", Err: err}
+	}
+	return err
+}
+
+// FindToken returns the token with the hash.
+func (db *DB) FindToken(ctx context.Context, hash string) (_ *tousu.Token, err error) {
+	// The hash identifies a credential: it stays out of the error text.
+	defer wrap(&err, "postgres.FindToken")
+	if !storable(hash) {
+		return nil, notFound("令牌无效")
+	}
+	var (
+		t       tousu.Token
+		created int64
+	)
+	err = db.pool.QueryRow(ctx, `SELECT hash, login, created_at FROM tokens WHERE hash = $1`, hash).
+		Scan(&t.Hash, &t.Login, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("令牌无效")
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.CreatedAt = fromMillis(created)
+	return &t, nil
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"tousu"
+	"tousu/internal/app"
+)
+
+// loginPage is the view model of /login.
+type loginPage struct {
+	Common
+	Login string
+	Next  string
+	Error string
+}
+
+// safeNext keeps a post-login redirect on this site's desk.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/desk/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/desk/"
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if login := s.sessions.GetString(r.Context(), sessionKey); login != "" {
+		http.Redirect(w, r, "/desk/", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
+		Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return tousu.Errorf(tousu.KindMalformed, "表单无效")
+	}
+	ctx := withClient(r)
+	login, password := strings.TrimSpace(r.PostForm.Get("login")), r.PostForm.Get("password")
+	next := safeNext(r.PostForm.Get("next"))
+	u, err := s.app.SignIn(ctx, login, password)
+	if err != nil {
+		if !tousu.IsKind(err, tousu.KindUnauthorized) && !tousu.IsKind(err, tousu.KindRateLimited) {
+			return err
+		}
+		return s.render(w, r, http.StatusUnauthorized, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
+			Login: login, Next: next, Error: tousu.PublicMessage(err)})
+	}
+	// A new token on sign-in, so that a token planted before cannot ride the session.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionKey, u.Login)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if login := s.sessions.GetString(r.Context(), sessionKey); login != "" {
+		s.app.SignedOut(withClient(r), login)
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// passwordPage is the view model of /desk/password.
+type passwordPage struct {
+	Common
+	Errors map[string]string
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	return s.render(w, r, http.StatusOK, "desk/password", passwordPage{Common: s.deskCommon(r, actor, "修改密码")})
+}
+
+func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return tousu.Errorf(tousu.KindMalformed, "表单无效")
+	}
+	f := r.PostForm
+	err := s.app.ChangePassword(r.Context(), actor, f.Get("old"), f.Get("new"), f.Get("confirm"))
+	if fields := tousu.FieldsOf(err); fields != nil {
+		return s.render(w, r, http.StatusUnprocessableEntity, "desk/password",
+			passwordPage{Common: s.deskCommon(r, actor, "修改密码"), Errors: fields})
+	}
+	if err != nil {
+		return err
+	}
+	// Other sessions of this account keep their tokens; this one gets a new one.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	vm := passwordPage{Common: s.deskCommon(r, actor, "修改密码")}
+	vm.Flash = "密码已修改"
+	return s.render(w, r, http.StatusOK, "desk/password", vm)
+}
+
+// deskCommon fills the layout's part of a desk page's view model.
+func (s *Server) deskCommon(r *http.Request, actor tousu.Actor, title string) Common {
+	c := s.common(r, title)
+	c.Kiosk = false
+	c.User = userOf(actor)
+	return c
+}
+
+// withClient is the request's context carrying the client's address for audit records.
+func withClient(r *http.Request) context.Context {
+	return app.WithClient(r.Context(), clientAddr(r))
+}

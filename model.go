@@ -74,6 +74,10 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
+	// FailedLogins counts wrong passwords in a row; LockedUntil, when in the future,
+	// refuses every sign-in (lockout after repeated failures).
+	FailedLogins int
+	LockedUntil  time.Time
 }
 
 // Actor is the account acting.
@@ -251,6 +255,7 @@ type Complaint struct {
 	Reply         *Reply
 	Satisfaction  int    // latest feedback level, 0 when none
 	MergedInto    string // the surviving complaint's number
+	Alerts        int    // the Alert* bits of the deadline warnings already given
 }
 
 // EventType names what happened: a lifecycle action, "register", or a system event.
@@ -323,3 +328,90 @@ type AuditRecord struct {
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
 }
+
+// Attachment is an evidence file (证据材料) of a complaint. Files are stored once per
+// content (content-addressed by SHA-256), however many complaints attach them.
+type Attachment struct {
+	ID          int64     `json:"id"`
+	ComplaintID string    `json:"-"`
+	SHA256      string    `json:"sha256"`       // of Data, lower-case hex; stores refuse one that does not match
+	Name        string    `json:"name"`         // the file name as uploaded, cleaned
+	ContentType string    `json:"content_type"` // detected from the content, never from the name
+	Size        int64     `json:"size"`
+	UploadedBy  string    `json:"uploaded_by"` // login, or "public"
+	CreatedAt   time.Time `json:"created_at"`
+	Data        []byte    `json:"-"` // set when writing, and by OpenAttachment
+}
+
+// Message is a notification in the outbox: written in the same transaction as the change
+// that causes it, delivered later by the jobs, never twice.
+type Message struct {
+	ID          int64
+	ComplaintID string // "" when about no complaint
+	Channel     MessageChannel
+	// To is the recipient's address (e-mail, phone, webhook URL) sealed, because a
+	// complainant's contact is an identity; empty for desk messages.
+	To []byte
+	// ToLogin is the staff account a desk or staff message is for; "" for complainants.
+	ToLogin string
+	Subject string
+	Body    string
+	// Status is pending, sent or dead.
+	Status      MessageStatus
+	Attempts    int
+	NextAttempt time.Time // when it may be (re)tried; a claim pushes it forward
+	LastError   string
+	CreatedAt   time.Time
+	SentAt      *time.Time
+	ReadAt      *time.Time // desk messages: when the recipient opened it
+}
+
+// MessageChannel is how a message is delivered.
+type MessageChannel string
+
+// The channels of delivery.
+const (
+	MessageEmail   MessageChannel = "email"
+	MessageSMS     MessageChannel = "sms"
+	MessageWebhook MessageChannel = "webhook"
+	MessageDesk    MessageChannel = "desk" // shown in-app on the staff desk
+)
+
+// MessageStatus is where a message stands.
+type MessageStatus string
+
+// The message statuses.
+const (
+	MessagePending MessageStatus = "pending"
+	MessageSent    MessageStatus = "sent"
+	MessageDead    MessageStatus = "dead"
+)
+
+// MessageFilter selects outbox messages for the admin's view and the desk.
+type MessageFilter struct {
+	Status  MessageStatus
+	Channel MessageChannel
+	ToLogin string
+	Unread  bool // desk messages not yet read
+	// AfterID pages on in the list's order, newest first: when > 0, only messages with
+	// ID < AfterID, so that the last ID of a page is the AfterID of the next.
+	AfterID int64
+	Limit   int
+}
+
+// SealedRow is the sealed identity of one complaint, for key rotation.
+type SealedRow struct {
+	ID       string
+	Identity SealedIdentity
+}
+
+// Alert bits record which deadline warnings a complaint has had, so that each step of the
+// escalation ladder happens once (DESIGN §4).
+const (
+	AlertDueSoon    = 1 << iota // ≤ N working days left: warned
+	AlertOverdue                // past the due day: warned
+	AlertUrged                  // automatic 催办 sent
+	AlertEscalated1             // reported to the unit's head
+	AlertEscalated2             // reported to the supervision office
+	AlertEscalated3             // reported to discipline inspection
+)

@@ -12,6 +12,13 @@ type Change struct {
 	Event     *Event
 	Audit     []AuditRecord
 
+	// Attachments are stored with the change: their content once per SHA-256, their
+	// records linked to the complaint. The store sets their ID and ComplaintID.
+	Attachments []Attachment
+	// Outbox messages to deliver once the change is committed. The store sets their
+	// ID, ComplaintID (when empty), Status pending and NextAttempt (when zero: CreatedAt).
+	Outbox []Message
+
 	// Registration only.
 	NumberPrefix string       // e.g. "TS20261127"; the store appends "-0001", unique and never reused
 	Idempotency  *Idempotency // remembered with the new complaint when the client sent a key
@@ -51,6 +58,12 @@ type ComplaintFilter struct {
 	Channel  Channel
 	Category string
 	Query    string // words in the matter, request, target description or number
+
+	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
+	PhoneIndex    string
+	IDNumberIndex string
+	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.
+	AlertsLacking int
 
 	DueFrom, DueTo Date      // open, unsuspended complaints due within [DueFrom, DueTo]
 	From, To       time.Time // received_at within [From, To)
@@ -109,7 +122,8 @@ type Store interface {
 
 	// CreateUser inserts an account; an existing login fails with kind conflict.
 	CreateUser(ctx context.Context, u *User) error
-	// UpdateUser writes an account's name, roles, unit, staff, password and disabled flag.
+	// UpdateUser writes an account's name, roles, unit, staff, password, disabled flag and
+	// lockout (FailedLogins, LockedUntil).
 	UpdateUser(ctx context.Context, u *User) error
 	// FindUser returns the account with the login.
 	FindUser(ctx context.Context, login string) (*User, error)
@@ -133,6 +147,52 @@ type Store interface {
 	PutPolicy(ctx context.Context, p *Policy) error
 	// DeletePolicy removes a policy.
 	DeletePolicy(ctx context.Context, id int64) error
+
+	// ListAttachments returns a complaint's attachments, oldest first, without Data.
+	ListAttachments(ctx context.Context, complaintID string) ([]Attachment, error)
+	// OpenAttachment returns one attachment of a complaint with its Data.
+	OpenAttachment(ctx context.Context, complaintID string, id int64) (*Attachment, error)
+
+	// ListSealed returns up to limit complaints' sealed identities with ID > after, by
+	// ID, for re-encryption under a new key.
+	ListSealed(ctx context.Context, after string, limit int) ([]SealedRow, error)
+	// UpdateIdentity replaces a complaint's sealed identity (same plaintext, new key),
+	// leaving everything else, its version included, as it is.
+	UpdateIdentity(ctx context.Context, id string, s SealedIdentity) error
+
+	// FindSession returns the data and expiry of the session whose token hashes to hash,
+	// even when it has expired: the store does not know the time, the caller checks.
+	FindSession(ctx context.Context, hash string) ([]byte, time.Time, error)
+	// PutSession inserts or replaces a session.
+	PutSession(ctx context.Context, hash string, data []byte, expiry time.Time) error
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteExpiredSessions removes sessions that expired before now (expiry < now) and
+	// returns how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	// GetSetting returns the value of a setting (portal texts, message templates).
+	GetSetting(ctx context.Context, key string) (string, error)
+	// PutSetting inserts or replaces a setting.
+	PutSetting(ctx context.Context, key, value string) error
+	// ListSettings returns every setting.
+	ListSettings(ctx context.Context) (map[string]string, error)
+
+	// ClaimMessages takes up to limit pending messages whose NextAttempt is due at now,
+	// oldest first, and pushes their NextAttempt to now+lease so that no other node
+	// takes them meanwhile. Safe on many nodes.
+	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Message, error)
+	// UpdateMessage writes a message's Status, Attempts, NextAttempt, LastError, SentAt
+	// and ReadAt.
+	UpdateMessage(ctx context.Context, m *Message) error
+	// ListMessages returns up to f.Limit (default 50, at most 500) messages the filter
+	// selects, newest (highest ID) first.
+	ListMessages(ctx context.Context, f MessageFilter) ([]Message, error)
+
+	// TryLease takes or renews the named lease for holder until until, if it is free,
+	// expired at now, or held by holder already. It reports whether holder has it. Jobs
+	// use it so that each tick runs on one node only.
+	TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
 
 	// AppendAudit appends records to the audit log, chaining each to the one before.
 	AppendAudit(ctx context.Context, recs []AuditRecord) error

@@ -23,7 +23,8 @@ const NumberPrefix = "TS"
 
 // RegisterOptions are the circumstances of a registration.
 type RegisterOptions struct {
-	IdempotencyKey string // the client's Idempotency-Key, if any
+	IdempotencyKey string   // the client's Idempotency-Key, if any
+	Evidence       []Upload // evidence files handed in with the complaint
 }
 
 // Register records a complaint received by staff at the counter, on the phone, by
@@ -38,7 +39,7 @@ func (a *App) Register(ctx context.Context, actor tousu.Actor, in tousu.Register
 
 // SubmitPublic records a complaint from the portal. The channel is the portal's own
 // (web, wechat or kiosk) and the time of receipt is now.
-func (a *App) SubmitPublic(ctx context.Context, in tousu.Register) (*ComplaintView, error) {
+func (a *App) SubmitPublic(ctx context.Context, in tousu.Register, evidence ...Upload) (*ComplaintView, error) {
 	switch in.Channel {
 	case tousu.ChannelWeb, tousu.ChannelWechat, tousu.ChannelKiosk:
 	case "":
@@ -47,13 +48,15 @@ func (a *App) SubmitPublic(ctx context.Context, in tousu.Register) (*ComplaintVi
 		return nil, tousu.Problems{"channel": "网上投诉的渠道只能是 web、wechat 或 kiosk"}.Err()
 	}
 	in.ReceivedAt = nil
-	return a.register(ctx, tousu.PublicActor, in, RegisterOptions{})
+	return a.register(ctx, tousu.PublicActor, in, RegisterOptions{Evidence: evidence})
 }
 
 func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register, opts RegisterOptions) (*ComplaintView, error) {
 	now := a.now().UTC().Truncate(time.Millisecond)
 	in.Normalize()
-	if err := in.Validate(now); err != nil {
+	verr := in.Validate(now)
+	atts, aerr := attachments(opts.Evidence, actor.Login, now)
+	if err := mergeProblems(verr, aerr); err != nil {
 		return nil, err
 	}
 	ref, err := a.reference(ctx)
@@ -115,7 +118,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		"policy": pol.Name})
 	ev := &tousu.Event{ComplaintID: id, Type: tousu.EventRegister, Actor: actor.Login, ActorName: actor.Name,
 		At: now, To: tousu.StatusRegistered, Payload: payload}
-	ch := &tousu.Change{Complaint: c, Event: ev, NumberPrefix: NumberPrefix + tousu.DateOf(now.In(a.loc)).Midnight(time.UTC).Format("20060102"),
+	ch := &tousu.Change{Complaint: c, Event: ev, Attachments: atts, NumberPrefix: NumberPrefix + tousu.DateOf(now.In(a.loc)).Midnight(time.UTC).Format("20060102"),
 		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "register", "", "")}}
 	if opts.IdempotencyKey != "" {
 		ch.Idempotency = &tousu.Idempotency{Key: opts.IdempotencyKey, Actor: actor.Login, RequestHash: reqHash,
@@ -132,6 +135,25 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	v := a.view(ctx, ref, actor, c)
 	v.QueryCode = code
 	return v, nil
+}
+
+// mergeProblems joins the field errors of two validations, so that a form shows every
+// problem at once; anything that is not a field error is returned as it is.
+func mergeProblems(errs ...error) error {
+	all := tousu.Problems{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		fields := tousu.FieldsOf(err)
+		if fields == nil {
+			return err
+		}
+		for k, v := range fields {
+			all.Add(k, v)
+		}
+	}
+	return all.Err()
 }
 
 // replay answers a retried registration with the complaint the first attempt made.

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"strings"
+	"sync"
+	"time"
 
 	"tousu"
 )
@@ -17,20 +19,67 @@ func (a *App) SignIn(ctx context.Context, login, password string) (*tousu.User, 
 	if len(login) > 64 || len(password) > 200 {
 		return nil, tousu.Errorf(tousu.KindUnauthorized, "登录名或密码不正确")
 	}
-	u, err := a.CheckPassword(ctx, login, password)
+	now := a.now()
+	u, err := a.store.FindUser(ctx, login)
+	if tousu.IsKind(err, tousu.KindNotFound) {
+		// Spend the same time as a real check, so that logins cannot be told apart.
+		checkPassword(dummyHash(), password)
+		if aerr := a.audit(ctx, tousu.Actor{Login: login}, "login.failed", login, "unknown account"); aerr != nil {
+			return nil, aerr
+		}
+		return nil, tousu.Errorf(tousu.KindUnauthorized, "登录名或密码不正确")
+	}
 	if err != nil {
-		if tousu.IsKind(err, tousu.KindUnauthorized) {
-			if aerr := a.audit(ctx, tousu.Actor{Login: login}, "login.failed", login, ""); aerr != nil {
-				return nil, aerr
+		return nil, err
+	}
+	if u.LockedUntil.After(now) {
+		if aerr := a.audit(ctx, tousu.Actor{Login: login}, "login.failed", login, "locked"); aerr != nil {
+			return nil, aerr
+		}
+		return nil, tousu.Errorf(tousu.KindRateLimited, "密码错误次数过多，账号已临时锁定，请于 %s 后再试",
+			u.LockedUntil.In(a.loc).Format("15:04"))
+	}
+	if u.Disabled || !checkPassword(u.PasswordHash, password) {
+		detail := "wrong password"
+		if u.Disabled {
+			detail = "disabled"
+		} else {
+			u.FailedLogins++
+			if u.FailedLogins >= MaxFailedLogins {
+				u.LockedUntil, u.FailedLogins = now.Add(LockoutPeriod).UTC().Truncate(time.Millisecond), 0
+				detail = "wrong password; locked"
+			}
+			if err := a.store.UpdateUser(ctx, u); err != nil {
+				return nil, err
 			}
 		}
-		return nil, err
+		if aerr := a.audit(ctx, tousu.Actor{Login: login}, "login.failed", login, detail); aerr != nil {
+			return nil, aerr
+		}
+		return nil, tousu.Errorf(tousu.KindUnauthorized, "登录名或密码不正确")
+	}
+	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+		u.FailedLogins, u.LockedUntil = 0, time.Time{}
+		if err := a.store.UpdateUser(ctx, u); err != nil {
+			return nil, err
+		}
 	}
 	if err := a.audit(ctx, u.Actor(), "login", u.Login, ""); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
+
+// Lockout: after MaxFailedLogins wrong passwords in a row an account refuses every
+// sign-in for LockoutPeriod, which makes guessing passwords online hopeless.
+const (
+	MaxFailedLogins = 5
+	LockoutPeriod   = 15 * time.Minute
+)
+
+// dummyHash is checked against when the account does not exist, so that an unknown
+// login costs the same time as a wrong password.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("tousu dummy password", []byte("tousu-dummy-salt")) })
 
 // SignedOut audits a desk sign-out.
 func (a *App) SignedOut(ctx context.Context, login string) {

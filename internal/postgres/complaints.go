@@ -20,11 +20,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)`
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read ($36, $37). Under read committed a concurrent
@@ -38,8 +38,8 @@ const updateComplaint = `UPDATE complaints SET
 	first_receiver = $19, owner_unit = $20, assigned_unit = $21, handler = $22, mode = $23,
 	received_at = $24, updated_at = $25, closed_at = $26,
 	query_code_hash = $27, deadline = $28, due_date = $29, clock_running = $30, decision = $31, reply = $32,
-	satisfaction = $33, merged_into = $34
-	WHERE id = $35 AND version = $36`
+	satisfaction = $33, merged_into = $34, alerts = $35
+	WHERE id = $36 AND version = $37`
 
 // complaintRow is a complaint's JSON columns, encoded. pgx passes a string to a jsonb
 // parameter as the JSON text it is.
@@ -104,7 +104,7 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto)
+		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
 	if err != nil {
 		return nil, err
 	}
@@ -139,9 +139,11 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 }
 
 // CreateComplaint inserts a new complaint with its first event, its categories, its
-// idempotency record and its audit records in one transaction. The number is the next of
-// ch.NumberPrefix; a change without a prefix keeps the complaint's own number (an import).
-// Audit records with an empty Object get the new number as their object.
+// idempotency record, its attachments, its outbox messages and its audit records in one
+// transaction; attachments whose hash or size does not match their data refuse it all.
+// The number is the next of ch.NumberPrefix; a change without a prefix keeps the
+// complaint's own number (an import). Audit records with an empty Object get the new
+// number as their object.
 //
 // The counter's upsert locks its row until the transaction ends, so registrations with
 // the same prefix take their numbers one after another on every node, and a registration
@@ -155,6 +157,9 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.NumberPrefix == "" && c.Number == "" {
 		return errors.New("a number prefix is required")
 	}
+	if err := checkAttachments(ch.Attachments); err != nil {
+		return err
+	}
 	row, err := encodeComplaint(c)
 	if err != nil {
 		return err
@@ -163,6 +168,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		number  = c.Number
 		eventID int64
 		audit   []tousu.AuditRecord
+		extras  extraIDs
 	)
 	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -195,7 +201,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
 		if err != nil {
 			if pgCode(err) == codeUniqueViolation {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -224,6 +230,9 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 				return err
 			}
 		}
+		if extras, err = insertExtras(ctx, tx, c.ID, ch); err != nil {
+			return err
+		}
 		// Audit records without an object are about the new complaint, whose number is
 		// known only now.
 		recs := slices.Clone(ch.Audit)
@@ -248,18 +257,23 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		ch.Idempotency.Number = number
 	}
 	copy(ch.Audit, audit)
+	extras.set(ch, c.ID)
 	return nil
 }
 
-// UpdateComplaint writes the projection and appends the event if the stored version is
-// still ch.Complaint.Version. The updated row stays locked until commit, so the event's
-// sequence number, read after it, cannot be taken by another writer.
+// UpdateComplaint writes the projection and appends the event, attachments, messages and
+// audit records if the stored version is still ch.Complaint.Version. The updated row
+// stays locked until commit, so the event's sequence number, read after it, cannot be
+// taken by another writer.
 func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
 	c := ch.Complaint
 	if c == nil {
 		return &tousu.Error{Op: "postgres.UpdateComplaint", Kind: tousu.KindInternal, Err: errors.New("no complaint")}
 	}
 	defer wrap(&err, "postgres.UpdateComplaint(%q)", c.Number)
+	if err := checkAttachments(ch.Attachments); err != nil {
+		return err
+	}
 	if !storable(c.ID) {
 		return notFound("未找到该投诉件")
 	}
@@ -271,6 +285,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		eventID  int64
 		eventSeq int
 		audit    []tousu.AuditRecord
+		extras   extraIDs
 	)
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, updateComplaint,
@@ -281,7 +296,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply,
-			c.Satisfaction, c.MergedInto,
+			c.Satisfaction, c.MergedInto, c.Alerts,
 			c.ID, c.Version)
 		if err != nil {
 			return err
@@ -308,6 +323,9 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 				return err
 			}
 		}
+		if extras, err = insertExtras(ctx, tx, c.ID, ch); err != nil {
+			return err
+		}
 		audit, err = appendAudit(ctx, tx, ch.Audit)
 		return err
 	})
@@ -319,7 +337,41 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, eventSeq, c.ID
 	}
 	copy(ch.Audit, audit)
+	extras.set(ch, c.ID)
 	return nil
+}
+
+// extraIDs are the IDs of the attachments and outbox messages a change stored, in the
+// change's order.
+type extraIDs struct{ attachments, messages []int64 }
+
+// insertExtras stores the attachments and outbox messages of ch, about the complaint id,
+// in one batch: a single round trip however many there are. Audit records come after
+// them, last in the transaction (see appendAudit).
+func insertExtras(ctx context.Context, tx pgx.Tx, id string, ch *tousu.Change) (extraIDs, error) {
+	ids := extraIDs{attachments: make([]int64, len(ch.Attachments)), messages: make([]int64, len(ch.Outbox))}
+	if len(ch.Attachments) == 0 && len(ch.Outbox) == 0 {
+		return ids, nil
+	}
+	b := &pgx.Batch{}
+	for i := range ch.Attachments {
+		queueAttachment(b, id, &ch.Attachments[i], &ids.attachments[i])
+	}
+	for i, m := range ch.Outbox {
+		queueMessage(b, queued(m, id), &ids.messages[i])
+	}
+	return ids, tx.SendBatch(ctx, b).Close()
+}
+
+// set gives the caller's attachments and messages what the store set, once committed.
+func (ids extraIDs) set(ch *tousu.Change, id string) {
+	for i, aid := range ids.attachments {
+		ch.Attachments[i].ID, ch.Attachments[i].ComplaintID = aid, id
+	}
+	for i, mid := range ids.messages {
+		ch.Outbox[i] = queued(ch.Outbox[i], id)
+		ch.Outbox[i].ID = mid
+	}
 }
 
 // putCategories replaces the category rows of a complaint.
@@ -415,4 +467,63 @@ func (db *DB) FindIdempotency(ctx context.Context, actor, key string) (_ *tousu.
 	}
 	idem.CreatedAt = fromMillis(created)
 	return &idem, nil
+}
+
+// ListSealed returns up to limit (1000 when limit ≤ 0) complaints' sealed identities with
+// ID > after, by ID. An after that PostgreSQL cannot hold as text is compared as bytes,
+// which is how SQLite compares any text and how COLLATE "C" compares the rest.
+func (db *DB) ListSealed(ctx context.Context, after string, limit int) (_ []tousu.SealedRow, err error) {
+	defer wrap(&err, "postgres.ListSealed(%q, %d)", after, limit)
+	if limit <= 0 {
+		limit = 1000
+	}
+	w := &where{}
+	if storable(after) {
+		w.add("id > " + w.arg(after))
+	} else {
+		w.add("convert_to(id, 'UTF8') > " + w.arg([]byte(after)) + "::bytea")
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, anonymous, identity, phone_index, id_number_index
+		FROM complaints`+w.String()+` ORDER BY id LIMIT `+w.arg(limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.SealedRow
+	for rows.Next() {
+		var (
+			r         tousu.SealedRow
+			identity  []byte
+			anonymous bool
+		)
+		if err := rows.Scan(&r.ID, &anonymous, &identity, &r.Identity.PhoneIndex, &r.Identity.IDNumberIndex); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(identity, &r.Identity); err != nil {
+			return nil, fmt.Errorf("complaint %s: identity: %w", r.ID, err)
+		}
+		r.Identity.Anonymous = anonymous
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateIdentity replaces a complaint's sealed identity and blind indexes, leaving its
+// version and everything else as they are: re-encryption under a new key is no change of
+// the complaint.
+func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdentity) (err error) {
+	defer wrap(&err, "postgres.UpdateIdentity(%q)", id)
+	if !storable(id) {
+		return notFound("未找到该投诉件")
+	}
+	identity, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE complaints SET anonymous = $1, identity = $2, phone_index = $3, id_number_index = $4
+		WHERE id = $5`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
+	if err != nil {
+		return err
+	}
+	return affected(tag, "未找到该投诉件")
 }

@@ -1,12 +1,14 @@
 package postgres
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
 
 	"tousu"
 	"tousu/internal/storetest"
@@ -14,6 +16,9 @@ import (
 
 // WithParam exposes withParam to the external tests.
 var WithParam = withParam
+
+// URL exposes the URL a store was opened with to the external tests.
+func URL(db *DB) string { return db.url }
 
 // PoolStats exposes the pool's statistics to the external tests.
 func PoolStats(db *DB) *pgxpool.Stat { return db.pool.Stat() }
@@ -129,5 +134,142 @@ func TestQueryPlans(t *testing.T) {
 		if p := strings.Join(plan, "\n"); !strings.Contains(p, tt.want) {
 			t.Errorf("%s: plan does not use %s:\n%s", tt.name, tt.want, p)
 		}
+	}
+}
+
+// TestDeskPlans checks that claiming, the desk, attachments, expired sessions and the
+// blind indexes use the indexes meant for them, in their order, even under a generic
+// plan (which pgx's cached statements may settle on). The tables are empty, so sequential
+// scans and sorts are switched off to see which index the planner would take.
+func TestDeskPlans(t *testing.T) {
+	url := storetest.NewPostgresDatabase(t)
+	db, err := Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	complaints := func(f tousu.ComplaintFilter) (string, []any) {
+		w := complaintWhere(f)
+		return "SELECT id FROM complaints" + w.String() + " ORDER BY received_at DESC, id DESC LIMIT 50", w.args
+	}
+	query := func(sql string, args ...any) func() (string, []any) {
+		return func() (string, []any) { return sql, args }
+	}
+	tests := []struct {
+		name     string
+		query    func() (string, []any)
+		want     string
+		unsorted bool // a few rows found by the index, then sorted
+	}{
+		{"claim", query(claimMessages, int64(2), int64(1), 100), "Index Scan using messages_due", false},
+		{"a login's desk", func() (string, []any) {
+			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk})
+		}, "Index Scan Backward using messages_desk", false},
+		{"a login's unread desk", func() (string, []any) {
+			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, Unread: true})
+		}, "Index Scan Backward using messages_unread", false},
+		{"a login's desk, next page", func() (string, []any) {
+			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, AfterID: 99})
+		}, "Index Scan Backward using messages_desk", false},
+		{"attachments", query(`SELECT `+attachmentColumns+` FROM attachments a WHERE a.complaint_id = $1 ORDER BY a.id`, "c"),
+			"Index Scan using attachments_complaint", false},
+		{"expired sessions", query(`DELETE FROM sessions WHERE expiry < $1`, int64(0)), "sessions_expiry", false},
+		{"phone index", func() (string, []any) { return complaints(tousu.ComplaintFilter{PhoneIndex: "p1"}) }, "complaints_phone_index", true},
+		{"ID number index", func() (string, []any) { return complaints(tousu.ComplaintFilter{IDNumberIndex: "i1"}) }, "complaints_id_number_index", true},
+	}
+	for i, tt := range tests {
+		sql, args := tt.query()
+		name := fmt.Sprintf("desk_plan_%d", i)
+		var plan []string
+		err := pgx.BeginFunc(t.Context(), db.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(t.Context(), `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;
+				SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+				return err
+			}
+			if !tt.unsorted {
+				if _, err := tx.Exec(t.Context(), `SET LOCAL enable_sort = off`); err != nil {
+					return err
+				}
+			}
+			// A prepared statement, so that the generic plan is the one explained.
+			if _, err := tx.Prepare(t.Context(), name, sql); err != nil {
+				return err
+			}
+			rows, err := tx.Query(t.Context(), "EXPLAIN EXECUTE "+name+literals(args))
+			if err != nil {
+				return err
+			}
+			plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, tt.want) || (!tt.unsorted && strings.Contains(p, "Sort")) {
+			t.Errorf("%s: plan does not read %s (in order: %t):\n%s", tt.name, tt.want, !tt.unsorted, p)
+		}
+	}
+}
+
+// literals is "(v1, …, vn)" for EXECUTE, or "" for none: EXPLAIN EXECUTE takes no
+// parameters of its own. Only the tests' own constants come here.
+func literals(args []any) string {
+	if len(args) == 0 {
+		return ""
+	}
+	ps := make([]string, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			ps[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			ps[i] = fmt.Sprint(v)
+		}
+	}
+	return "(" + strings.Join(ps, ", ") + ")"
+}
+
+// TestMigrateDown checks that every migration's Down undoes its Up: down to nothing and up
+// again, and the database works.
+func TestMigrateDown(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, storetest.NewPostgresDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	down := func(version int64) {
+		t.Helper()
+		err := db.migrate(ctx, func(p *goose.Provider) error {
+			_, err := p.DownTo(ctx, version)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("DownTo(%d) = %v", version, err)
+		}
+	}
+	down(1)
+	var columns int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'users' AND column_name IN ('failed_logins', 'locked_until')`).Scan(&columns); err != nil || columns != 0 {
+		t.Errorf("after DownTo(1): users has %d lockout columns, %v, want none", columns, err)
+	}
+	down(0)
+	var tables int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`).Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("after DownTo(0): %d tables, %v, want none", tables, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate after going down = %v", err)
+	}
+	if err := db.PutSetting(ctx, "k", "v"); err != nil {
+		t.Errorf("PutSetting after migrating up again = %v", err)
 	}
 }

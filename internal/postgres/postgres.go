@@ -14,6 +14,11 @@
 //     last hash, so the chain stays one sequence (see appendAudit).
 //   - Migrations: goose runs them under PostgreSQL's session-level advisory lock, so that
 //     nodes starting together migrate once and the others wait (see Migrate).
+//   - The outbox: a claim is one UPDATE over the due messages it locks with FOR UPDATE
+//     SKIP LOCKED, so that nodes claiming at once take disjoint messages without waiting
+//     for each other (see ClaimMessages).
+//   - Job leases: one upsert that takes, renews or leaves the lease row, decided on the
+//     committed row, so that each job's tick runs on one node (see TryLease).
 //
 // Pool sizing comes from the URL (pgx's pool_max_conns, pool_min_conns,
 // pool_max_conn_lifetime, pool_max_conn_idle_time, pool_health_check_period); without
@@ -109,6 +114,15 @@ const (
 // wait for it and then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "postgres.Migrate")
+	return db.migrate(ctx, func(p *goose.Provider) error {
+		_, err := p.Up(ctx)
+		return err
+	})
+}
+
+// migrate runs fn with a goose provider of the embedded migrations, under the session
+// lock, on a small pool of its own that it closes afterwards.
+func (db *DB) migrate(ctx context.Context, fn func(p *goose.Provider) error) error {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
@@ -134,8 +148,7 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	_, err = p.Up(ctx)
-	return err
+	return fn(p)
 }
 
 // Close closes the pool, waiting for the connections in use to be returned.
@@ -258,6 +271,22 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 
 // fromMillis is a stored instant, in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// zeroMillis stores an instant whose zero value means "none" as 0.
+func zeroMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromZeroMillis reads an instant stored by zeroMillis.
+func fromZeroMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return fromMillis(ms)
+}
 
 // nullMillis stores an optional instant as NULL when absent.
 func nullMillis(t *time.Time) *int64 {

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,6 +261,50 @@ func TestUnstorableText(t *testing.T) {
 			t.Errorf("CreateComplaint with the matter %q = %v, want kind invalid, named after the method", bad, err)
 		}
 	}
+
+	// The writers of the desk and the outbox, and what a change carries with it.
+	ctx := t.Context()
+	c := newComplaint("id-2")
+	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127",
+		Outbox: []tousu.Message{{Channel: tousu.MessageEmail, CreatedAt: c.CreatedAt}}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.ListMessages(ctx, tousu.MessageFilter{})
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("ListMessages = %d, %v, want 1", len(msgs), err)
+	}
+	for _, bad := range []string{"离岗\x00", "\xff\xfe"} {
+		data := []byte(bad)
+		sum := sha256.Sum256(data)
+		attachment := tousu.Attachment{SHA256: hex.EncodeToString(sum[:]), Name: bad, Size: int64(len(data)), Data: data, CreatedAt: c.CreatedAt}
+		failed := msgs[0]
+		failed.LastError = bad
+		tests := []struct {
+			op  string
+			err error
+		}{
+			{"postgres.PutSetting(", db.PutSetting(ctx, "portal.notice", bad)},
+			{"postgres.PutSession", db.PutSession(ctx, bad, []byte("data"), c.CreatedAt)},
+			{"postgres.UpdateMessage(", db.UpdateMessage(ctx, &failed)},
+			{"postgres.TryLease(", func() error { _, err := db.TryLease(ctx, bad, "node-a", c.CreatedAt, c.CreatedAt); return err }()},
+			{"postgres.UpdateIdentity(", db.UpdateIdentity(ctx, c.ID, tousu.SealedIdentity{PhoneIndex: bad})},
+			{"postgres.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Attachments: []tousu.Attachment{attachment}})},
+			{"postgres.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c,
+				Outbox: []tousu.Message{{Channel: tousu.MessageDesk, ToLogin: "h1", Subject: bad, CreatedAt: c.CreatedAt}}})},
+		}
+		for _, tt := range tests {
+			if !tousu.IsKind(tt.err, tousu.KindInvalid) || !strings.HasPrefix(tt.err.Error(), tt.op) {
+				t.Errorf("%s…) with %q = %v, want kind invalid, named after the method", tt.op, bad, tt.err)
+			}
+		}
+	}
+	// The refused changes left the complaint as it was.
+	if got, err := db.FindComplaint(ctx, c.Number); err != nil || got.Version != 1 {
+		t.Errorf("FindComplaint after refused changes = %+v, %v, want version 1", got, err)
+	}
+	if as, err := db.ListAttachments(ctx, c.ID); err != nil || len(as) != 0 {
+		t.Errorf("ListAttachments after refused changes = %d, %v, want none", len(as), err)
+	}
 }
 
 // TestPoolSize: a node opens DefaultMaxConns connections at most, unless the URL says.
@@ -276,5 +322,49 @@ func TestPoolSize(t *testing.T) {
 		if got := postgres.PoolStats(db).MaxConns(); got != tt.want {
 			t.Errorf("Open(%s): MaxConns = %d, want %d", tt.url, got, tt.want)
 		}
+	}
+}
+
+// TestClaimSkipsLocked: a claim skips the messages another node's claim holds locked
+// instead of waiting for them, and takes them once that node lets them go still due.
+func TestClaimSkipsLocked(t *testing.T) {
+	db := open(t)
+	ctx := t.Context()
+	c := newComplaint("id-1")
+	ch := &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}
+	for _, s := range []string{"m1", "m2", "m3"} {
+		ch.Outbox = append(ch.Outbox, tousu.Message{Channel: tousu.MessageEmail, Subject: s, CreatedAt: c.CreatedAt})
+	}
+	if err := db.CreateComplaint(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	now := c.CreatedAt.Add(time.Minute)
+
+	// Another node, mid-claim, holds m1.
+	other, err := pgx.Connect(ctx, postgres.URL(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(context.Background())
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT id FROM messages WHERE id = $1 FOR UPDATE`, ch.Outbox[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	got, err := db.ClaimMessages(wait, now, time.Hour, 10)
+	if err != nil || len(got) != 2 || got[0].ID != ch.Outbox[1].ID || got[1].ID != ch.Outbox[2].ID {
+		t.Fatalf("ClaimMessages while m1 is locked = %+v, %v, want m2 and m3 at once", got, err)
+	}
+	// The other node let m1 go without claiming it: it is due, and the next claim takes it.
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.ClaimMessages(ctx, now, time.Hour, 10)
+	if err != nil || len(got) != 1 || got[0].ID != ch.Outbox[0].ID {
+		t.Errorf("ClaimMessages after m1 is unlocked = %+v, %v, want m1", got, err)
 	}
 }

@@ -10,19 +10,21 @@ import (
 	"tousu"
 )
 
-const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at`
+const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at, failed_logins, locked_until`
 
 func scanUser(s pgx.Row) (tousu.User, error) {
 	var (
-		u       tousu.User
-		roles   string
-		created int64
+		u               tousu.User
+		roles           string
+		created, locked int64
 	)
-	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created); err != nil {
+	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created,
+		&u.FailedLogins, &locked); err != nil {
 		return u, err
 	}
 	u.Roles = splitRoles(roles)
 	u.CreatedAt = fromMillis(created)
+	u.LockedUntil = fromZeroMillis(locked)
 	return u, nil
 }
 
@@ -50,9 +52,10 @@ func splitRoles(s string) []tousu.Role {
 // CreateUser inserts an account; an existing login fails with kind conflict.
 func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer wrap(&err, "postgres.CreateUser(%q)", u.Login)
-	tag, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	tag, err := db.pool.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (login) DO NOTHING`,
-		u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt))
+		u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt),
+		u.FailedLogins, zeroMillis(u.LockedUntil))
 	if err != nil {
 		return err
 	}
@@ -64,15 +67,17 @@ func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	return nil
 }
 
-// UpdateUser writes an account's name, roles, unit, staff, password hash and disabled flag.
+// UpdateUser writes an account's name, roles, unit, staff, password hash, disabled flag and
+// lockout (failed logins, locked until).
 func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer wrap(&err, "postgres.UpdateUser(%q)", u.Login)
 	if !storable(u.Login) {
 		return notFound("未找到该账号")
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE users SET name = $1, roles = $2, unit = $3, staff = $4, password_hash = $5, disabled = $6
-		WHERE login = $7`,
-		u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, u.Login)
+	tag, err := db.pool.Exec(ctx, `UPDATE users SET name = $1, roles = $2, unit = $3, staff = $4, password_hash = $5, disabled = $6,
+		failed_logins = $7, locked_until = $8 WHERE login = $9`,
+		u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled,
+		u.FailedLogins, zeroMillis(u.LockedUntil), u.Login)
 	if err != nil {
 		return err
 	}

@@ -22,10 +22,10 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -36,7 +36,7 @@ const updateComplaint = `UPDATE complaints SET
 	incident_at = ?, incident_place = ?, business_receipt_no = ?, written = ?,
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
-	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?
+	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded.
@@ -102,7 +102,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto)
+		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,8 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 }
 
 // CreateComplaint inserts a new complaint with its first event, its categories, its
-// idempotency record and its audit records in one transaction. The number is the next of
+// idempotency record, its attachments, its outbox messages and its audit records in one
+// transaction; attachments whose hash or size does not match their data refuse it all. The number is the next of
 // ch.NumberPrefix; a change without a prefix keeps the complaint's own number (an import).
 // Audit records with an empty Object get the new number as their object.
 func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
@@ -149,6 +150,9 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.NumberPrefix == "" && c.Number == "" {
 		return errors.New("a number prefix is required")
 	}
+	if err := checkAttachments(ch.Attachments); err != nil {
+		return err
+	}
 	row, err := encodeComplaint(c)
 	if err != nil {
 		return err
@@ -157,6 +161,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		number  = c.Number
 		eventID int64
 		audit   []tousu.AuditRecord
+		extras  extraIDs
 	)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		if idem := ch.Idempotency; idem != nil {
@@ -185,7 +190,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -211,6 +216,9 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 				return err
 			}
 		}
+		if extras, err = insertExtras(ctx, tx, c.ID, ch); err != nil {
+			return err
+		}
 		// Audit records without an object are about the new complaint, whose number is
 		// known only now.
 		recs := slices.Clone(ch.Audit)
@@ -235,17 +243,21 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		ch.Idempotency.Number = number
 	}
 	copy(ch.Audit, audit)
+	extras.set(ch, c.ID)
 	return nil
 }
 
-// UpdateComplaint writes the projection and appends the event if the stored version is
-// still ch.Complaint.Version.
+// UpdateComplaint writes the projection and appends the event, attachments, messages and
+// audit records if the stored version is still ch.Complaint.Version.
 func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
 	c := ch.Complaint
 	if c == nil {
 		return &tousu.Error{Op: "sqlite.UpdateComplaint", Kind: tousu.KindInternal, Err: errors.New("no complaint")}
 	}
 	defer tousu.Wrap(&err, "sqlite.UpdateComplaint(%q)", c.Number)
+	if err := checkAttachments(ch.Attachments); err != nil {
+		return err
+	}
 	row, err := encodeComplaint(c)
 	if err != nil {
 		return err
@@ -254,6 +266,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		eventID  int64
 		eventSeq int
 		audit    []tousu.AuditRecord
+		extras   extraIDs
 	)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateComplaint,
@@ -263,7 +276,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto,
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
 			c.ID, c.Version)
 		if err != nil {
 			return err
@@ -294,6 +307,9 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 				return err
 			}
 		}
+		if extras, err = insertExtras(ctx, tx, c.ID, ch); err != nil {
+			return err
+		}
 		audit, err = appendAudit(ctx, tx, ch.Audit)
 		return err
 	})
@@ -305,7 +321,43 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, eventSeq, c.ID
 	}
 	copy(ch.Audit, audit)
+	extras.set(ch, c.ID)
 	return nil
+}
+
+// extraIDs are the IDs of the attachments and outbox messages a change stored, in the
+// change's order.
+type extraIDs struct{ attachments, messages []int64 }
+
+// insertExtras stores the attachments and outbox messages of ch, about the complaint id.
+func insertExtras(ctx context.Context, tx *sql.Tx, id string, ch *tousu.Change) (extraIDs, error) {
+	var ids extraIDs
+	for i := range ch.Attachments {
+		aid, err := insertAttachment(ctx, tx, id, &ch.Attachments[i])
+		if err != nil {
+			return ids, err
+		}
+		ids.attachments = append(ids.attachments, aid)
+	}
+	for _, m := range ch.Outbox {
+		mid, err := insertMessage(ctx, tx, queued(m, id))
+		if err != nil {
+			return ids, err
+		}
+		ids.messages = append(ids.messages, mid)
+	}
+	return ids, nil
+}
+
+// set gives the caller's attachments and messages what the store set, once committed.
+func (ids extraIDs) set(ch *tousu.Change, id string) {
+	for i, aid := range ids.attachments {
+		ch.Attachments[i].ID, ch.Attachments[i].ComplaintID = aid, id
+	}
+	for i, mid := range ids.messages {
+		ch.Outbox[i] = queued(ch.Outbox[i], id)
+		ch.Outbox[i].ID = mid
+	}
 }
 
 // putCategories replaces the category rows of a complaint.
@@ -393,6 +445,57 @@ func (db *DB) FindIdempotency(ctx context.Context, actor, key string) (_ *tousu.
 	}
 	idem.CreatedAt = fromMillis(created)
 	return &idem, nil
+}
+
+// ListSealed returns up to limit (1000 when limit ≤ 0) complaints' sealed identities with
+// ID > after, by ID.
+func (db *DB) ListSealed(ctx context.Context, after string, limit int) (_ []tousu.SealedRow, err error) {
+	defer tousu.Wrap(&err, "sqlite.ListSealed(%q, %d)", after, limit)
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, anonymous, identity, phone_index, id_number_index
+		FROM complaints WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.SealedRow
+	for rows.Next() {
+		var (
+			r         tousu.SealedRow
+			identity  string
+			anonymous bool
+		)
+		if err := rows.Scan(&r.ID, &anonymous, &identity, &r.Identity.PhoneIndex, &r.Identity.IDNumberIndex); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(identity), &r.Identity); err != nil {
+			return nil, fmt.Errorf("complaint %s: identity: %w", r.ID, err)
+		}
+		r.Identity.Anonymous = anonymous
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateIdentity replaces a complaint's sealed identity and blind indexes, leaving its
+// version and everything else as they are: re-encryption under a new key is no change of
+// the complaint.
+func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdentity) (err error) {
+	defer tousu.Wrap(&err, "sqlite.UpdateIdentity(%q)", id)
+	identity, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
+			WHERE id = ?`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
+		if err != nil {
+			return err
+		}
+		return affected(res, "未找到该投诉件")
+	})
 }
 
 // isUniqueViolation reports whether err is SQLite's UNIQUE or PRIMARY KEY constraint failure.

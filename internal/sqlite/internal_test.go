@@ -89,3 +89,85 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagePlans checks that claiming and the desk use the indexes meant for them.
+func TestMessagePlans(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "tousu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		query string
+		args  []any
+		index string
+	}{
+		{"claim", `SELECT id FROM messages WHERE status = ? AND next_attempt <= ? ORDER BY next_attempt, id LIMIT 10`,
+			[]any{"pending", 0}, "messages_due"},
+		{"unread desk", `SELECT id FROM messages WHERE channel = ? AND to_login = ? AND read_at IS NULL ORDER BY id DESC LIMIT 50`,
+			[]any{"desk", "h1"}, "messages_desk"},
+		{"attachments", `SELECT a.id FROM attachments a WHERE a.complaint_id = ? ORDER BY a.id`, []any{"c"}, "attachments_complaint"},
+		{"expired sessions", `DELETE FROM sessions WHERE expiry < ?`, []any{0}, "sessions_expiry"},
+	}
+	for _, tt := range tests {
+		rows, err := db.write.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+tt.query, tt.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, tt.index) {
+			t.Errorf("%s: plan %q does not use %s", tt.name, p, tt.index)
+		}
+	}
+}
+
+// TestMigrateDown checks that every migration's Down undoes its Up: down to nothing and up
+// again, and the database works.
+func TestMigrateDown(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "tousu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.migrator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatalf("DownTo(1) = %v", err)
+	}
+	var columns int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('users') WHERE name IN ('failed_logins', 'locked_until')`).Scan(&columns); err != nil || columns != 0 {
+		t.Errorf("after DownTo(1): users has %d lockout columns, %v, want none", columns, err)
+	}
+	if _, err := p.DownTo(ctx, 0); err != nil {
+		t.Fatalf("DownTo(0) = %v", err)
+	}
+	var tables int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version'`).Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("after DownTo(0): %d tables, %v, want none", tables, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate after going down = %v", err)
+	}
+	if err := db.PutSetting(ctx, "k", "v"); err != nil {
+		t.Errorf("PutSetting after migrating up again = %v", err)
+	}
+}

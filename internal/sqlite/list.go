@@ -96,6 +96,15 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.add(`(number LIKE ? ESCAPE '\' OR matter LIKE ? ESCAPE '\' OR request LIKE ? ESCAPE '\' OR target_description LIKE ? ESCAPE '\')`,
 			p, p, p, p)
 	}
+	if f.PhoneIndex != "" {
+		w.add("phone_index = ?", f.PhoneIndex)
+	}
+	if f.IDNumberIndex != "" {
+		w.add("id_number_index = ?", f.IDNumberIndex)
+	}
+	if f.AlertsLacking != 0 {
+		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
+	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.
 		w.add("clock_running = 1")

@@ -104,16 +104,21 @@ var migrations embed.FS
 // Migrate brings the schema up to date with the embedded goose migrations.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer tousu.Wrap(&err, "sqlite.Migrate")
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, fsys, goose.WithDisableGlobalRegistry(true))
+	p, err := db.migrator()
 	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// migrator is the goose provider of the embedded migrations, on the write connection.
+func (db *DB) migrator() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectSQLite3, db.write, fsys, goose.WithDisableGlobalRegistry(true))
 }
 
 // Close closes both pools; closing the last connection checkpoints the WAL.
@@ -168,6 +173,22 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 
 // fromMillis is a stored instant, in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// zeroMillis stores an instant whose zero value means "none" as 0.
+func zeroMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromZeroMillis reads an instant stored by zeroMillis.
+func fromZeroMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return fromMillis(ms)
+}
 
 // nullMillis stores an optional instant as NULL when absent.
 func nullMillis(t *time.Time) any {

@@ -9,19 +9,21 @@ import (
 	"tousu"
 )
 
-const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at`
+const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at, failed_logins, locked_until`
 
 func scanUser(s rowScanner) (tousu.User, error) {
 	var (
-		u       tousu.User
-		roles   string
-		created int64
+		u               tousu.User
+		roles           string
+		created, locked int64
 	)
-	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created); err != nil {
+	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created,
+		&u.FailedLogins, &locked); err != nil {
 		return u, err
 	}
 	u.Roles = splitRoles(roles)
 	u.CreatedAt = fromMillis(created)
+	u.LockedUntil = fromZeroMillis(locked)
 	return u, nil
 }
 
@@ -50,9 +52,10 @@ func splitRoles(s string) []tousu.Role {
 func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateUser(%q)", u.Login)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (login) DO NOTHING`,
-			u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt))
+			u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt),
+			u.FailedLogins, zeroMillis(u.LockedUntil))
 		if err != nil {
 			return err
 		}
@@ -67,13 +70,15 @@ func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	})
 }
 
-// UpdateUser writes an account's name, roles, unit, staff, password hash and disabled flag.
+// UpdateUser writes an account's name, roles, unit, staff, password hash, disabled flag and
+// lockout (failed logins, locked until).
 func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateUser(%q)", u.Login)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?
-			WHERE login = ?`,
-			u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, u.Login)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?,
+			failed_logins = ?, locked_until = ? WHERE login = ?`,
+			u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled,
+			u.FailedLogins, zeroMillis(u.LockedUntil), u.Login)
 		if err != nil {
 			return err
 		}

@@ -62,6 +62,7 @@ func fullComplaint(t *testing.T) *tousu.Complaint {
 	c.Reply = &tousu.Reply{Process: "调看录像，约谈当事人", Result: "情况部分属实", Improvement: "加强管理", Channel: tousu.ChannelPhone}
 	c.Satisfaction = 4
 	c.MergedInto = "TS20261126-0007"
+	c.Alerts = tousu.AlertDueSoon | tousu.AlertEscalated2
 	return c
 }
 
@@ -120,6 +121,7 @@ func complaintDiff(got, want *tousu.Complaint) []string {
 	check("Reply", got.Reply, want.Reply)
 	check("Satisfaction", got.Satisfaction, want.Satisfaction)
 	check("MergedInto", got.MergedInto, want.MergedInto)
+	check("Alerts", got.Alerts, want.Alerts)
 	return diffs
 }
 
@@ -157,6 +159,7 @@ func testComplaintRoundTrip(t *testing.T, s tousu.Store) {
 	got.Deadline = tousu.Deadline{Days: 0, Unit: tousu.CalendarDays, Start: tousu.MustDate("2026-11-26"), Due: tousu.MustDate("2026-11-26")}
 	got.Decision, got.Reply = nil, nil
 	got.Satisfaction, got.MergedInto = 0, ""
+	got.Alerts = tousu.AlertOverdue | tousu.AlertUrged | tousu.AlertEscalated3
 	if err := s.UpdateComplaint(t.Context(), &tousu.Change{Complaint: got}); err != nil {
 		t.Fatalf("UpdateComplaint = %v", err)
 	}
@@ -385,6 +388,15 @@ func testNotFound(t *testing.T, s tousu.Store) {
 		}},
 		{"DeletePolicy", func() error { return s.DeletePolicy(ctx, 42) }},
 		{"DeleteCalendarOverride", func() error { return s.DeleteCalendarOverride(ctx, tousu.MustDate("2026-10-01")) }},
+		{"OpenAttachment", func() error { _, err := s.OpenAttachment(ctx, "no-such-complaint", 1); return err }},
+		{"UpdateIdentity", func() error {
+			return s.UpdateIdentity(ctx, "no-such-complaint", tousu.SealedIdentity{Anonymous: true})
+		}},
+		{"FindSession", func() error { _, _, err := s.FindSession(ctx, "no-such-hash"); return err }},
+		{"GetSetting", func() error { _, err := s.GetSetting(ctx, "no.such.key"); return err }},
+		{"UpdateMessage", func() error {
+			return s.UpdateMessage(ctx, &tousu.Message{ID: 42, Status: tousu.MessageSent, NextAttempt: base})
+		}},
 	}
 	for _, tt := range tests {
 		wantKind(t, tt.name, tt.call(), tousu.KindNotFound)

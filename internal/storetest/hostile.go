@@ -25,6 +25,10 @@ func testHostileValues(t *testing.T, s tousu.Store) {
 			{"FindIdempotency", func() error { _, err := s.FindIdempotency(ctx, bad, bad); return err }()},
 			{"UpdateUser", s.UpdateUser(ctx, &tousu.User{Login: bad, Name: "无"})},
 			{"CreateToken", s.CreateToken(ctx, tousu.Token{Hash: "h", Login: bad, CreatedAt: base})},
+			{"OpenAttachment", func() error { _, err := s.OpenAttachment(ctx, bad, 1); return err }()},
+			{"UpdateIdentity", s.UpdateIdentity(ctx, bad, tousu.SealedIdentity{Anonymous: true})},
+			{"FindSession", func() error { _, _, err := s.FindSession(ctx, bad); return err }()},
+			{"GetSetting", func() error { _, err := s.GetSetting(ctx, bad); return err }()},
 		}
 		for _, l := range lookups {
 			wantKind(t, l.name+"("+quote(bad)+")", l.err, tousu.KindNotFound)
@@ -60,6 +64,32 @@ func testHostileValues(t *testing.T, s tousu.Store) {
 		}
 		if st, err := s.ListStaff(ctx, bad); err != nil || len(st) != 0 {
 			t.Errorf("ListStaff(%s) = %d, %v, want none", quote(bad), len(st), err)
+		}
+		if as, err := s.ListAttachments(ctx, bad); err != nil || len(as) != 0 {
+			t.Errorf("ListAttachments(%s) = %d, %v, want none", quote(bad), len(as), err)
+		}
+		if err := s.DeleteSession(ctx, bad); err != nil {
+			t.Errorf("DeleteSession(%s) = %v, want no error", quote(bad), err)
+		}
+		for _, f := range []tousu.MessageFilter{{ToLogin: bad}, {Status: tousu.MessageStatus(bad)}, {Channel: tousu.MessageChannel(bad)}} {
+			if ms, err := s.ListMessages(ctx, f); err != nil || len(ms) != 0 {
+				t.Errorf("ListMessages(%+v) = %d, %v, want none", f, len(ms), err)
+			}
+		}
+	}
+
+	// Forged ListSealed positions compare byte by byte with the stored IDs, which are hex.
+	sealed := []struct {
+		after string
+		want  int
+	}{
+		{"\x00", 1},
+		{c.ID + "\x00", 0},
+		{"\xff\xfe", 0},
+	}
+	for _, sl := range sealed {
+		if rows, err := s.ListSealed(ctx, sl.after, 10); err != nil || len(rows) != sl.want {
+			t.Errorf("ListSealed(%s) = %d rows, %v, want %d", quote(sl.after), len(rows), err, sl.want)
 		}
 	}
 

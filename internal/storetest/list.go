@@ -291,3 +291,90 @@ func firstDifference(got, want []string) string {
 	}
 	return fmt.Sprintf(", want %d", len(want))
 }
+
+func testListIdentityAndAlerts(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	fixtures := []struct {
+		name        string
+		phone, idNo string
+		alerts      int
+		status      tousu.Status
+	}{
+		{name: "a", phone: "p1", idNo: "i1", status: tousu.StatusAccepted},
+		{name: "b", phone: "p1", idNo: "i2", alerts: tousu.AlertDueSoon, status: tousu.StatusAccepted},
+		{name: "c", phone: "p2", idNo: "i1", alerts: tousu.AlertDueSoon | tousu.AlertOverdue, status: tousu.StatusInProgress},
+		{name: "d", alerts: tousu.AlertDueSoon | tousu.AlertOverdue | tousu.AlertUrged | tousu.AlertEscalated1, status: tousu.StatusInProgress},
+		{name: "e", phone: "p2", alerts: tousu.AlertOverdue | tousu.AlertEscalated3, status: tousu.StatusClosed},
+	}
+	numbers := make(map[string]string)
+	for i, f := range fixtures {
+		c := newComplaint(t)
+		c.Status, c.Alerts = f.status, f.alerts
+		c.Identity = tousu.SealedIdentity{PhoneIndex: f.phone, IDNumberIndex: f.idNo, Fields: map[string][]byte{"name": {1}}}
+		c.ReceivedAt = day(i)
+		create(t, s, c)
+		numbers[f.name] = c.Number
+	}
+	tests := []struct {
+		name   string
+		filter tousu.ComplaintFilter
+		want   string // newest first
+	}{
+		{"phone index", tousu.ComplaintFilter{PhoneIndex: "p1"}, "ba"},
+		{"other phone index", tousu.ComplaintFilter{PhoneIndex: "p2"}, "ec"},
+		{"unknown phone index", tousu.ComplaintFilter{PhoneIndex: "p9"}, ""},
+		{"ID number index", tousu.ComplaintFilter{IDNumberIndex: "i1"}, "ca"},
+		{"both indexes", tousu.ComplaintFilter{PhoneIndex: "p1", IDNumberIndex: "i1"}, "a"},
+		{"lacking due-soon", tousu.ComplaintFilter{AlertsLacking: tousu.AlertDueSoon}, "ea"},
+		{"lacking overdue", tousu.ComplaintFilter{AlertsLacking: tousu.AlertOverdue}, "ba"},
+		{"lacking either", tousu.ComplaintFilter{AlertsLacking: tousu.AlertDueSoon | tousu.AlertOverdue}, "eba"},
+		{"lacking escalation 1", tousu.ComplaintFilter{AlertsLacking: tousu.AlertEscalated1}, "ecba"},
+		{"lacking escalation 3", tousu.ComplaintFilter{AlertsLacking: tousu.AlertEscalated3}, "dcba"},
+		{"lacking urged", tousu.ComplaintFilter{AlertsLacking: tousu.AlertUrged}, "ecba"},
+		{"lacking, open ones", tousu.ComplaintFilter{AlertsLacking: tousu.AlertOverdue,
+			Statuses: []tousu.Status{tousu.StatusAccepted, tousu.StatusInProgress}}, "ba"},
+		{"lacking, by phone", tousu.ComplaintFilter{AlertsLacking: tousu.AlertDueSoon, PhoneIndex: "p2"}, "e"},
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, tt := range tests {
+			var want []string
+			for _, name := range tt.want {
+				want = append(want, numbers[string(name)])
+			}
+			got, err := s.ListComplaints(ctx, tt.filter)
+			if err != nil {
+				t.Errorf("%s, %s: ListComplaints = %v", when, tt.name, err)
+				continue
+			}
+			if names := numbersOf(got); !slices.Equal(names, want) {
+				t.Errorf("%s, %s: ListComplaints = %s, want %q", when, tt.name, nameList(names, numbers), tt.want)
+			}
+			if n, err := s.CountComplaints(ctx, tt.filter); err != nil || n != len(want) {
+				t.Errorf("%s, %s: CountComplaints = %d, %v, want %d", when, tt.name, n, err, len(want))
+			}
+		}
+	}
+	check("as created")
+
+	// An update writes the alerts: a warned at last, the filters follow.
+	a := find(t, s, numbers["a"])
+	if a.Alerts != 0 {
+		t.Errorf("FindComplaint(a).Alerts = %b, want 0", a.Alerts)
+	}
+	a.Alerts = tousu.AlertDueSoon | tousu.AlertOverdue | tousu.AlertEscalated1 | tousu.AlertEscalated3
+	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: a}); err != nil {
+		t.Fatalf("UpdateComplaint(alerts) = %v", err)
+	}
+	if got := find(t, s, numbers["a"]); got.Alerts != a.Alerts {
+		t.Errorf("Alerts after UpdateComplaint = %b, want %b", got.Alerts, a.Alerts)
+	}
+	// a now has every bit but AlertUrged and AlertEscalated2: it leaves the filters of
+	// complaints lacking any of the others.
+	for i, tt := range tests {
+		if f := tt.filter.AlertsLacking; f != 0 && f&(tousu.AlertUrged|tousu.AlertEscalated2) == 0 {
+			tests[i].want = strings.ReplaceAll(tt.want, "a", "")
+		}
+	}
+	check("after warning a")
+}

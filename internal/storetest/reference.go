@@ -163,7 +163,9 @@ func testUsers(t *testing.T, s tousu.Store) {
 	if err := s.CreateUser(ctx, u); err != nil {
 		t.Fatalf("CreateUser = %v", err)
 	}
-	if err := s.CreateUser(ctx, &tousu.User{Login: "admin", Name: "管理员", Roles: []tousu.Role{tousu.RoleAdmin}, CreatedAt: base}); err != nil {
+	admin := &tousu.User{Login: "admin", Name: "管理员", Roles: []tousu.Role{tousu.RoleAdmin}, CreatedAt: base,
+		FailedLogins: 3, LockedUntil: base.Add(15*time.Minute + time.Millisecond)}
+	if err := s.CreateUser(ctx, admin); err != nil {
 		t.Fatalf("CreateUser(admin) = %v", err)
 	}
 	wantKind(t, "CreateUser with a taken login", s.CreateUser(ctx, &tousu.User{Login: "sup1", Name: "另一人", CreatedAt: base}), tousu.KindConflict)
@@ -176,11 +178,13 @@ func testUsers(t *testing.T, s tousu.Store) {
 		}
 		if got.Login != want.Login || got.Name != want.Name || !slices.Equal(got.Roles, want.Roles) || got.Unit != want.Unit ||
 			got.Staff != want.Staff || got.PasswordHash != want.PasswordHash || got.Disabled != want.Disabled ||
-			!got.CreatedAt.Equal(want.CreatedAt) {
+			!got.CreatedAt.Equal(want.CreatedAt) || got.FailedLogins != want.FailedLogins ||
+			!got.LockedUntil.Equal(want.LockedUntil) || got.LockedUntil.IsZero() != want.LockedUntil.IsZero() {
 			t.Errorf("%s: FindUser(%s) = %+v, want %+v", what, want.Login, *got, *want)
 		}
 	}
 	checkUser("after CreateUser", u)
+	checkUser("after CreateUser with a lockout", admin)
 
 	changed := *u
 	changed.Name, changed.Roles, changed.Unit, changed.Staff = "督查员丙", []tousu.Role{tousu.RoleInspector}, "centre", ""
@@ -189,6 +193,18 @@ func testUsers(t *testing.T, s tousu.Store) {
 		t.Fatalf("UpdateUser = %v", err)
 	}
 	checkUser("after UpdateUser", &changed)
+
+	// Wrong passwords lock the account; a good one (or the lock's end) unlocks it.
+	changed.FailedLogins, changed.LockedUntil = 5, base.Add(30*time.Minute+7*time.Millisecond)
+	if err := s.UpdateUser(ctx, &changed); err != nil {
+		t.Fatalf("UpdateUser(lock) = %v", err)
+	}
+	checkUser("after locking", &changed)
+	changed.FailedLogins, changed.LockedUntil = 0, time.Time{}
+	if err := s.UpdateUser(ctx, &changed); err != nil {
+		t.Fatalf("UpdateUser(unlock) = %v", err)
+	}
+	checkUser("after unlocking", &changed)
 
 	list, err := s.ListUsers(ctx)
 	if err != nil {

@@ -43,6 +43,18 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Policies", testPolicies},
 		{"Audit", testAudit},
 		{"ConcurrentCreate", testConcurrentCreate},
+		{"ListIdentityAndAlerts", testListIdentityAndAlerts},
+		{"Attachments", testAttachments},
+		{"AttachmentDedup", testAttachmentDedup},
+		{"AttachmentRefused", testAttachmentRefused},
+		{"Sealed", testSealed},
+		{"Outbox", testOutbox},
+		{"ClaimMessages", testClaimMessages},
+		{"ConcurrentClaims", testConcurrentClaims},
+		{"ListMessages", testListMessages},
+		{"Leases", testLeases},
+		{"Sessions", testSessions},
+		{"Settings", testSettings},
 		{"ConcurrentAudit", testConcurrentAudit},
 	}
 	for _, tt := range tests {

@@ -52,6 +52,9 @@ type ComplaintFilter struct {
 	// AssignedUnits keeps complaints assigned to a unit in the set.
 	AssignedUnits []string
 	Handler       string
+	// HandlerOrNone keeps complaints handled by this login or by nobody in particular:
+	// a handler's view of its unit's cases.
+	HandlerOrNone string
 
 	Statuses []Status
 	Kind     Kind

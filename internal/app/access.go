@@ -71,6 +71,7 @@ func (r *reference) scopeFilter(actor tousu.Actor, f *tousu.ComplaintFilter) err
 	}
 	f.ExcludeTargetStaff = actor.Staff
 	if onlyHandler(actor) {
+		f.HandlerOrNone = actor.Login
 		if !r.isRoot(actor.Unit) {
 			f.AssignedUnits = r.subtree(actor.Unit)
 		}

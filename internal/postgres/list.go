@@ -107,6 +107,13 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 	if f.Handler != "" {
 		w.equals("handler", f.Handler)
 	}
+	if f.HandlerOrNone != "" {
+		if storable(f.HandlerOrNone) {
+			w.add("handler IN ('', " + w.arg(f.HandlerOrNone) + ")")
+		} else {
+			w.add("handler = ''")
+		}
+	}
 	if len(f.Statuses) > 0 {
 		inList(w, []string{"status"}, f.Statuses)
 	}

@@ -78,6 +78,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 	if f.Handler != "" {
 		w.add("handler = ?", f.Handler)
 	}
+	if f.HandlerOrNone != "" {
+		w.add("handler IN ('', ?)", f.HandlerOrNone)
+	}
 	if len(f.Statuses) > 0 {
 		w.add("status IN "+in(len(f.Statuses)), anys(f.Statuses)...)
 	}

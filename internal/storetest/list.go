@@ -96,6 +96,8 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		{"assigned units", tousu.ComplaintFilter{AssignedUnits: []string{"dept-1", "dept-2"}}, "fedc"},
 		{"assigned units ignore the target", tousu.ComplaintFilter{AssignedUnits: []string{"win-1"}}, ""},
 		{"handler", tousu.ComplaintFilter{Handler: "h1"}, "ec"},
+		{"handler or none", tousu.ComplaintFilter{HandlerOrNone: "h2"}, "hgfdba"},
+		{"a handler's unit cases", tousu.ComplaintFilter{AssignedUnits: []string{"dept-2"}, HandlerOrNone: "h1"}, "f"},
 		{"one status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusRegistered}}, "ha"},
 		{"statuses", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAssigned, tousu.StatusInProgress}}, "dc"},
 		{"kind", tousu.ComplaintFilter{Kind: tousu.KindReport}, "c"},

@@ -419,3 +419,21 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// TestHandlerSeesOwnCases: a handler sees the cases assigned to its unit for anyone, and
+// those assigned to itself, but not those assigned to a colleague by name.
+func TestHandlerSeesOwnCases(t *testing.T) {
+	e := newEnv(t)
+	mine := e.drive(tousu.StatusAssigned) // to dept-a, handler-a
+	anyone := e.drive(tousu.StatusAccepted)
+	e.act(anyone, "assign", "supervisor", map[string]any{"unit": "dept-a", "mode": "transfer"}, 200)
+	if got := listNumbers(e, "/api/v1/complaints", "handler-a2"); len(got) != 1 || got[0] != anyone {
+		t.Errorf("handler-a2 lists %v, want only %s", got, anyone)
+	}
+	if got := listNumbers(e, "/api/v1/complaints", "handler-a"); len(got) != 2 {
+		t.Errorf("handler-a lists %v, want %s and %s", got, mine, anyone)
+	}
+	if r := e.do("GET", "/api/v1/complaints/"+mine, "handler-a2", nil); r.code != 404 {
+		t.Errorf("handler-a2 opens handler-a's case: %d, want 404", r.code)
+	}
+}

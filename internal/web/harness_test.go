@@ -156,6 +156,7 @@ func newEnv(t *testing.T) *env {
 		{Login: "supervisor", Name: "督查员", Roles: []tousu.Role{tousu.RoleSupervisor}},
 		{Login: "handler-a", Name: "人社承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-a", Staff: "A002"},
 		{Login: "handler-b", Name: "医保承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-b"},
+		{Login: "handler-a2", Name: "人社另一承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-a"},
 		{Login: "inspector", Name: "纪检", Roles: []tousu.Role{tousu.RoleInspector}},
 		{Login: "leader", Name: "领导", Roles: []tousu.Role{tousu.RoleLeader}},
 		{Login: "admin", Name: "管理员", Roles: []tousu.Role{tousu.RoleAdmin}},

@@ -3,9 +3,13 @@ package web_test
 import (
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"tousu/internal/web"
 )
 
 // browser is an HTTP client with a cookie jar that does not follow redirects, so that
@@ -91,5 +95,63 @@ func TestDeskSignIn(t *testing.T) {
 	}
 	if !failed || !signedIn {
 		t.Errorf("audit: failed sign-in recorded %v, sign-in recorded %v", failed, signedIn)
+	}
+}
+
+// TestLockout: five wrong passwords in a row lock the account, even against the right
+// password, until the lockout passes; the failures are audited.
+func TestLockout(t *testing.T) {
+	e := newEnv(t)
+	c := e.browser()
+	for range 5 {
+		if r := postForm(t, c, e.srv.URL+"/login", url.Values{"login": {"clerk"}, "password": {"guess guess guess"}}); r.StatusCode != 401 {
+			t.Fatalf("wrong password: %d, want 401", r.StatusCode)
+		}
+	}
+	right := url.Values{"login": {"clerk"}, "password": {"correct horse battery"}}
+	if r := postForm(t, c, e.srv.URL+"/login", right); r.StatusCode != 401 {
+		t.Errorf("locked account with the right password: %d, want 401 with the lockout explained", r.StatusCode)
+	}
+	e.clock.Set(e.clock.Now().Add(16 * time.Minute))
+	if r := postForm(t, c, e.srv.URL+"/login", right); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the lockout: %d, want a sign-in", r.StatusCode)
+	}
+	recs, _ := e.store.ListAudit(t.Context(), 0, 1000)
+	locked := 0
+	for _, r := range recs {
+		if r.Action == "login.failed" && strings.Contains(r.Detail, "locked") {
+			locked++
+		}
+	}
+	if locked < 2 {
+		t.Errorf("audit has %d lockout records, want the locking failure and the refused sign-in", locked)
+	}
+}
+
+// TestSessionSurvivesRestart: sessions live in the database, so a restarted server (or
+// another node) knows the signed-in desk.
+func TestSessionSurvivesRestart(t *testing.T) {
+	e := newEnv(t)
+	ok := postForm(t, e.browser(), e.srv.URL+"/login", url.Values{"login": {"clerk"}, "password": {"correct horse battery"}})
+	var cookie *http.Cookie
+	for _, ck := range ok.Cookies() {
+		if ck.Name == "tousu_session" {
+			cookie = ck
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no session cookie")
+	}
+	other := httptest.NewServer(web.New(web.Options{App: e.app}))
+	defer other.Close()
+	req, _ := http.NewRequest("GET", other.URL+"/desk/password", nil)
+	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	resp, err := e.browser().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the session on a second server: %d, want 200", resp.StatusCode)
 	}
 }

@@ -65,7 +65,7 @@ const (
 	SessionIdle     = 2 * time.Hour
 )
 
-func (s *Server) newSessions(store any, secure bool) *scs.SessionManager {
+func (s *Server) newSessions(store sessionBackend, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Lifetime, sm.IdleTimeout = SessionLifetime, SessionIdle
 	sm.HashTokenInStore = true
@@ -74,11 +74,7 @@ func (s *Server) newSessions(store any, secure bool) *scs.SessionManager {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure
 	sm.Cookie.Path = "/"
-	// TODO(store-additions): every store keeps sessions once the Store interface has
-	// them; until then a store without them keeps sessions in memory.
-	if backend, ok := store.(sessionBackend); ok {
-		sm.Store = sessionStore{b: backend, now: time.Now}
-	}
+	sm.Store = sessionStore{b: store, now: time.Now}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.pageError(w, r, err) }
 	return sm
 }

@@ -81,6 +81,14 @@ func New(opts Options) (*App, error) {
 	return a, nil
 }
 
+// WithClock returns the same use cases acting at the instants now gives instead of the
+// present: for loading history (the demo, imports of past complaints), so that events,
+// numbers and deadlines carry the times they happened at. Everything else is shared.
+func (a *App) WithClock(now func() time.Time) *App {
+	return &App{store: a.store, keys: a.keys, now: now, rand: a.rand, loc: a.loc, log: a.log,
+		official: a.official, refresh: a.refresh}
+}
+
 // Store is the store the use cases run on (for the CLI's backup and migrations).
 func (a *App) Store() tousu.Store { return a.store }
 

@@ -34,6 +34,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"tousu"
 	"tousu/internal/app"
@@ -219,9 +220,14 @@ func precheck(ctx context.Context, a *app.App) error {
 // loader drives planned complaints through the use cases, each act by the account whose
 // job it is.
 type loader struct {
-	ctx context.Context
-	a   *app.App
-	r   *rand.Rand
+	ctx  context.Context
+	a    *app.App // acting at the loader's clock, t
+	live *app.App // acting now
+	r    *rand.Rand
+
+	// History is replayed at plausible times: each complaint is registered when it was
+	// received and every later act a little after the one before, never after now.
+	t, now time.Time
 
 	clerk, supervisor, inspector tousu.Actor
 	handlers                     map[string]tousu.Actor
@@ -231,7 +237,10 @@ type loader struct {
 }
 
 func newLoader(ctx context.Context, a *app.App, seed int64) (*loader, error) {
-	l := &loader{ctx: ctx, a: a, r: rand.New(rand.NewPCG(uint64(seed), 0x6c6f6164)), handlers: map[string]tousu.Actor{}}
+	l := &loader{ctx: ctx, r: rand.New(rand.NewPCG(uint64(seed), 0x6c6f6164)), handlers: map[string]tousu.Actor{},
+		now: a.Now(), live: a}
+	l.t = l.now
+	l.a = a.WithClock(func() time.Time { return l.t })
 	for _, ac := range accounts {
 		u, err := a.Store().FindUser(ctx, ac.login)
 		if err != nil {
@@ -264,6 +273,12 @@ func (l *loader) register(p *plan) error {
 	if p.in.Target.Staff != "" && p.in.Target.Staff == who.Staff {
 		who = l.supervisor // nobody registers a complaint about themselves
 	}
+	// Registered a few minutes after it was received (letters: the same day).
+	l.t = p.at.Add(time.Duration(2+l.r.IntN(40)) * time.Minute)
+	if l.t.After(l.now) {
+		l.t = l.now
+	}
+	p.last = l.t
 	v, err := l.a.Register(l.ctx, who, p.in, app.RegisterOptions{})
 	if err != nil {
 		return fmt.Errorf("demo: register %q: %w", clip(p.in.Matter), err)
@@ -281,6 +296,13 @@ func clip(s string) string {
 }
 
 func (l *loader) act(p *plan, who tousu.Actor, act tousu.Action, payload tousu.Payload) error {
+	// Each act comes between half an hour and a working day and a half after the last
+	// one of the same complaint, and never after now.
+	l.t = p.last.Add(time.Duration(30+l.r.IntN(36*60)) * time.Minute)
+	if l.t.After(l.now) {
+		l.t = l.now
+	}
+	p.last = l.t
 	v, err := l.a.Act(l.ctx, who, p.number, act, payload)
 	if err != nil {
 		return fmt.Errorf("demo: %s %s by %s: %w", p.number, act, who.Login, err)
@@ -613,9 +635,16 @@ func (l *loader) extend(p *plan, days int) error {
 // mindClock leaves a few open cases overdue (urged), and extends the others that would
 // be, as a supervisor watching the deadlines would have.
 func (l *loader) mindClock(p *plan) error {
-	v := p.view
+	// Deadlines are watched today: read the clock as it stands now, and act now.
+	v, err := l.live.Get(l.ctx, l.supervisor, p.number)
+	if err != nil {
+		return err
+	}
 	if !v.Overdue {
 		return nil
+	}
+	if soon := l.now.Add(-2 * time.Hour); p.last.Before(soon) {
+		p.last = soon
 	}
 	if l.overdue < l.minOverdue || p.leaveOverdue && l.overdue < l.maxOverdue {
 		l.overdue++

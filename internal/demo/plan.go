@@ -36,7 +36,8 @@ const (
 
 type plan struct {
 	at      time.Time
-	age     float64 // days before now
+	last    time.Time // when the last act on it happened (the loader's clock)
+	age     float64   // days before now
 	channel tousu.Channel
 	stage   tousu.Status
 	path    path

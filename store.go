@@ -2,6 +2,7 @@ package tousu
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -17,11 +18,24 @@ type Change struct {
 	Attachments []Attachment
 	// Outbox messages to deliver once the change is committed. The store sets their
 	// ID, ComplaintID (when empty), Status pending and NextAttempt (when zero: CreatedAt).
+	// A registration's messages may name the new complaint by NumberPlaceholder in their
+	// Subject and Body: the store puts in the number, which is known only then.
 	Outbox []Message
 
 	// Registration only.
 	NumberPrefix string       // e.g. "TS20261127"; the store appends "-0001", unique and never reused
 	Idempotency  *Idempotency // remembered with the new complaint when the client sent a key
+}
+
+// NumberPlaceholder stands for a new complaint's number in the Subject and Body of the
+// messages its registration enqueues (see Change.Outbox).
+const NumberPlaceholder = "{{number}}"
+
+// WithNumber is m with NumberPlaceholder in its Subject and Body replaced by number.
+func (m Message) WithNumber(number string) Message {
+	m.Subject = strings.ReplaceAll(m.Subject, NumberPlaceholder, number)
+	m.Body = strings.ReplaceAll(m.Body, NumberPlaceholder, number)
+	return m
 }
 
 // Order is the order of a complaint list.
@@ -201,4 +215,18 @@ type Store interface {
 	AppendAudit(ctx context.Context, recs []AuditRecord) error
 	// ListAudit returns up to limit records with ID > after, in order.
 	ListAudit(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
+	// selects, newest (highest ID) first, for the audit view.
+	SearchAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+}
+
+// AuditFilter selects audit records for the audit view. Zero fields do not filter.
+type AuditFilter struct {
+	Action string // exactly this action, e.g. "reveal"
+	Actor  string // exactly this login
+	Object string // exactly this object, e.g. a complaint number or a login
+	// Before pages on in the view's order, newest first: when > 0, only records with
+	// ID < Before, so that the last ID of a page is the Before of the next.
+	Before int64
+	Limit  int
 }

@@ -106,3 +106,52 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) (_ []tousu.
 	}
 	return out, rows.Err()
 }
+
+// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter selects,
+// newest first.
+func (db *DB) SearchAudit(ctx context.Context, f tousu.AuditFilter) (_ []tousu.AuditRecord, err error) {
+	defer wrap(&err, "postgres.SearchAudit")
+	sql, args := searchAudit(f)
+	rows, err := db.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.AuditRecord
+	for rows.Next() {
+		var (
+			r  tousu.AuditRecord
+			at int64
+		)
+		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.Action, &r.Object, &r.Client, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			return nil, err
+		}
+		r.At = fromMillis(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// searchAudit is the query of SearchAudit and its arguments.
+func searchAudit(f tousu.AuditFilter) (string, []any) {
+	w := &where{}
+	if f.Action != "" {
+		w.equals("action", f.Action)
+	}
+	if f.Actor != "" {
+		w.equals("actor", f.Actor)
+	}
+	if f.Object != "" {
+		w.equals("object", f.Object)
+	}
+	if f.Before > 0 {
+		w.add("id < " + w.arg(f.Before))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	return `SELECT id, at, actor, action, object, client, detail, prev_hash, hash FROM audit` + w.String() +
+		` ORDER BY id DESC LIMIT ` + w.arg(limit), w.args
+}

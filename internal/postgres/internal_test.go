@@ -179,6 +179,11 @@ func TestDeskPlans(t *testing.T) {
 		{"expired sessions", query(`DELETE FROM sessions WHERE expiry < $1`, int64(0)), "sessions_expiry", false},
 		{"phone index", func() (string, []any) { return complaints(tousu.ComplaintFilter{PhoneIndex: "p1"}) }, "complaints_phone_index", true},
 		{"ID number index", func() (string, []any) { return complaints(tousu.ComplaintFilter{IDNumberIndex: "i1"}) }, "complaints_id_number_index", true},
+		{"audit by actor", func() (string, []any) { return searchAudit(tousu.AuditFilter{Actor: "sup1"}) }, "Index Scan Backward using audit_actor", false},
+		{"audit by object, next page", func() (string, []any) {
+			return searchAudit(tousu.AuditFilter{Object: "TS20261127-0001", Before: 99})
+		}, "Index Scan Backward using audit_object", false},
+		{"audit by action", func() (string, []any) { return searchAudit(tousu.AuditFilter{Action: "reveal"}) }, "Index Scan Backward using audit_action", false},
 	}
 	for i, tt := range tests {
 		sql, args := tt.query()

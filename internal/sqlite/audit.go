@@ -84,3 +84,46 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) (_ []tousu.
 	}
 	return out, rows.Err()
 }
+
+// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter selects,
+// newest first.
+func (db *DB) SearchAudit(ctx context.Context, f tousu.AuditFilter) (_ []tousu.AuditRecord, err error) {
+	defer tousu.Wrap(&err, "sqlite.SearchAudit")
+	w := &where{}
+	if f.Action != "" {
+		w.add("action = ?", f.Action)
+	}
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if f.Object != "" {
+		w.add("object = ?", f.Object)
+	}
+	if f.Before > 0 {
+		w.add("id < ?", f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, action, object, client, detail, prev_hash, hash
+		FROM audit`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.AuditRecord
+	for rows.Next() {
+		var (
+			r  tousu.AuditRecord
+			at int64
+		)
+		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.Action, &r.Object, &r.Client, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			return nil, err
+		}
+		r.At = fromMillis(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -216,11 +216,13 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 				return err
 			}
 		}
-		if extras, err = insertExtras(ctx, tx, c.ID, ch); err != nil {
+		// Messages may name the new complaint by tousu.NumberPlaceholder, and audit
+		// records without an object are about it: its number is known only now.
+		withNumber := *ch
+		withNumber.Outbox = numbered(ch.Outbox, number)
+		if extras, err = insertExtras(ctx, tx, c.ID, &withNumber); err != nil {
 			return err
 		}
-		// Audit records without an object are about the new complaint, whose number is
-		// known only now.
 		recs := slices.Clone(ch.Audit)
 		for i := range recs {
 			if recs[i].Object == "" {
@@ -243,6 +245,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		ch.Idempotency.Number = number
 	}
 	copy(ch.Audit, audit)
+	ch.Outbox = numbered(ch.Outbox, number)
 	extras.set(ch, c.ID)
 	return nil
 }

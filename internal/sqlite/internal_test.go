@@ -63,6 +63,8 @@ func TestQueryPlans(t *testing.T) {
 		{"newest", tousu.ComplaintFilter{}, "complaints_received"},
 		{"status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAccepted}}, "complaints_status"},
 		{"category", tousu.ComplaintFilter{Category: "fees"}, "complaint_categories_category"},
+		{"phone index", tousu.ComplaintFilter{PhoneIndex: "p1"}, "complaints_phone_index"},
+		{"ID number index", tousu.ComplaintFilter{IDNumberIndex: "i1"}, "complaints_id_number_index"},
 	}
 	for _, tt := range tests {
 		w := complaintWhere(tt.filter)
@@ -169,5 +171,39 @@ func TestMigrateDown(t *testing.T) {
 	}
 	if err := db.PutSetting(ctx, "k", "v"); err != nil {
 		t.Errorf("PutSetting after migrating up again = %v", err)
+	}
+}
+
+// TestAuditPlans checks that the audit view's filters read their indexes, not the log.
+func TestAuditPlans(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "tousu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		column, index string
+	}{{"actor", "audit_actor"}, {"object", "audit_object"}, {"action", "audit_action"}} {
+		rows, err := db.read.QueryContext(t.Context(), `EXPLAIN QUERY PLAN SELECT id FROM audit WHERE `+tt.column+
+			` = ? AND id < ? ORDER BY id DESC LIMIT 50`, "x", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, tt.index) || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("audit by %s: plan %q, want %s without sorting", tt.column, p, tt.index)
+		}
 	}
 }

@@ -99,11 +99,15 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.add(`(number LIKE ? ESCAPE '\' OR matter LIKE ? ESCAPE '\' OR request LIKE ? ESCAPE '\' OR target_description LIKE ? ESCAPE '\')`,
 			p, p, p, p)
 	}
+	// The "<> ''" terms let SQLite use the partial indexes on the blind indexes: it
+	// cannot tell by itself that a bound value is not empty.
 	if f.PhoneIndex != "" {
 		w.add("phone_index = ?", f.PhoneIndex)
+		w.add("phone_index <> ''")
 	}
 	if f.IDNumberIndex != "" {
 		w.add("id_number_index = ?", f.IDNumberIndex)
+		w.add("id_number_index <> ''")
 	}
 	if f.AlertsLacking != 0 {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)

@@ -34,6 +34,19 @@ func scanMessage(s rowScanner) (tousu.Message, error) {
 	return m, nil
 }
 
+// numbered is ms with tousu.NumberPlaceholder replaced by a new complaint's number, in a
+// new slice: the caller's messages change only once the change has committed.
+func numbered(ms []tousu.Message, number string) []tousu.Message {
+	if len(ms) == 0 {
+		return ms
+	}
+	out := make([]tousu.Message, len(ms))
+	for i, m := range ms {
+		out[i] = m.WithNumber(number)
+	}
+	return out
+}
+
 // queued is m as a change enqueues it: about the complaint id unless it names another,
 // pending, and due when created unless it says otherwise.
 func queued(m tousu.Message, complaintID string) tousu.Message {

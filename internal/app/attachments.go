@@ -37,6 +37,13 @@ var evidenceTypes = map[string]string{
 	"application/pdf": ".pdf",
 }
 
+// IsEvidenceType reports whether ct is a content type evidence may have, so that a
+// download is never served as anything else (HTML, say) whatever the stored row says.
+func IsEvidenceType(ct string) bool {
+	_, ok := evidenceTypes[ct]
+	return ok
+}
+
 // EventAttach is the internal event of evidence added while a case is handled.
 const EventAttach tousu.EventType = "attach"
 
@@ -127,21 +134,46 @@ func (a *App) OpenAttachment(ctx context.Context, actor tousu.Actor, number stri
 	return att, nil
 }
 
+// attachers are the roles that work cases and so may add evidence to them.
+var attachers = []tousu.Role{tousu.RoleClerk, tousu.RoleSupervisor, tousu.RoleHandler, tousu.RoleInspector}
+
+// mayAttach checks what Attach requires of the case: open, and, for a handler, its own.
+func mayAttach(ref *reference, actor tousu.Actor, c *tousu.Complaint) error {
+	if !c.Status.Open() {
+		return &tousu.Error{Kind: tousu.KindTransition, Message: "投诉件已“" + tousu.Statuses.Label(c.Status) + "”，不能再添加证据材料"}
+	}
+	if onlyHandler(actor) && !ref.handles(actor, c) {
+		return tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
+	}
+	return nil
+}
+
+// CanAttach reports, as an error, whether the actor may add evidence to the complaint
+// now: what Attach checks before it looks at the files, asked before the upload form is
+// shown.
+func (a *App) CanAttach(ctx context.Context, actor tousu.Actor, number string) error {
+	if err := requireRole(actor, attachers...); err != nil {
+		return err
+	}
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return err
+	}
+	return mayAttach(ref, actor, c)
+}
+
 // Attach adds evidence to an open case (an investigation's photos or documents), with an
 // internal event naming the files.
 func (a *App) Attach(ctx context.Context, actor tousu.Actor, number string, uploads []Upload) (*ComplaintView, error) {
-	if err := requireRole(actor, tousu.RoleClerk, tousu.RoleSupervisor, tousu.RoleHandler, tousu.RoleInspector); err != nil {
+	if err := requireRole(actor, attachers...); err != nil {
 		return nil, err
 	}
 	ref, c, err := a.load(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
-	if !c.Status.Open() {
-		return nil, &tousu.Error{Kind: tousu.KindTransition, Message: "投诉件已“" + tousu.Statuses.Label(c.Status) + "”，不能再添加证据材料"}
-	}
-	if onlyHandler(actor) && !ref.handles(actor, c) {
-		return nil, tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
+	if err := mayAttach(ref, actor, c); err != nil {
+		return nil, err
 	}
 	if len(uploads) == 0 {
 		return nil, tousu.Problems{"evidence": "请选择要上传的文件"}.Err()

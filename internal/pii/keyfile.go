@@ -136,3 +136,60 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// ReadKeyFile reads the key ring at path, with the same checks as LoadOrCreateKeyFile, but
+// never creates one: a server reloading its keys after a rotation must fail loudly when
+// the file has gone, not invent a ring that opens nothing.
+func ReadKeyFile(path string) (*KeyRing, error) {
+	k, err := readKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("pii.ReadKeyFile(%q): %w", path, err)
+	}
+	return k, nil
+}
+
+// ReplaceKeyFile writes ring k over the key file at path, as a rotation does. k must hold
+// every key of the ring in the file, so that nothing sealed before becomes unreadable and
+// blind indexes stay as they are; otherwise the file is left alone. The new file is
+// written to a temporary name, synced and renamed over the old one, and the directory
+// synced, so that a crash leaves either the old ring or the new one, never half of either.
+func ReplaceKeyFile(path string, k *KeyRing) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("pii.ReplaceKeyFile(%q): %w", path, err)
+		}
+	}()
+	old, err := readKeyFile(path)
+	if err != nil {
+		return err
+	}
+	if !k.Contains(old) {
+		return errors.New("the new ring lacks keys of the ring in the file; keys are never removed by a rotation")
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".tousu-keys-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // after the rename, there is nothing left to remove
+	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write([]byte(keyFileHeader + k.Marshal() + "\n")); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmpName, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}

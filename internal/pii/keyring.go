@@ -8,6 +8,7 @@
 package pii
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
@@ -233,6 +234,29 @@ func (k *KeyRing) GoString() string { return k.String() }
 // CurrentID names the key that seals new values, so that a rotation job can tell which
 // sealed values still need re-sealing (those whose KeyID differs).
 func (k *KeyRing) CurrentID() string { return k.keys[0].id }
+
+// Has reports whether the ring holds a key with the ID, so that a rotation can tell whether
+// the ring it was handed is the one it is re-sealing for.
+func (k *KeyRing) Has(id string) bool {
+	_, ok := k.byID[id]
+	return ok
+}
+
+// Contains reports whether k holds every key of old, with the same secret, and the same
+// oldest key: then everything old sealed still opens with k and every blind index old
+// made is the one k makes. A ring replacing another while serving must contain it.
+func (k *KeyRing) Contains(old *KeyRing) bool {
+	if k.keys[len(k.keys)-1].id != old.keys[len(old.keys)-1].id {
+		return false
+	}
+	for _, o := range old.keys {
+		n, ok := k.byID[o.id]
+		if !ok || !bytes.Equal(n.secret, o.secret) {
+			return false
+		}
+	}
+	return true
+}
 
 // IDs lists the key IDs in ring order, current first, so that operators can check a ring
 // without seeing its keys.

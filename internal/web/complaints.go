@@ -106,6 +106,15 @@ func (s *Server) revealComplainant(w http.ResponseWriter, r *http.Request, actor
 	return nil
 }
 
+func (s *Server) relatedComplaints(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	list, err := s.app.Related(r.Context(), actor, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
 func (s *Server) actOnComplaint(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	act := tousu.Action(r.PathValue("action"))
 	p := tousu.NewPayload(act)

@@ -1,0 +1,398 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode/utf8"
+)
+
+// Kind names a notification: what happened, and so which template words it.
+type Kind string
+
+// The notifications to complainants, by SMS and e-mail to the contact they gave.
+const (
+	Registered   Kind = "registered"   // the complaint is registered: number, query code, due date
+	NotAccepted  Kind = "not_accepted" // not accepted: reason, referral
+	Extended     Kind = "extended"     // the deadline is extended: new date, reason
+	Replied      Kind = "replied"      // the reply
+	Satisfaction Kind = "satisfaction" // the invitation to rate the reply
+)
+
+// The notifications to staff, shown on the desk.
+const (
+	Assigned  Kind = "assigned"  // a case is assigned to the unit or the handler
+	Returned  Kind = "returned"  // a handler returned a case (退单)
+	Urged     Kind = "urged"     // 催办, by a supervisor or automatically after the due day
+	DueSoon   Kind = "due_soon"  // few working days left
+	Overdue   Kind = "overdue"   // past the due day
+	Escalated Kind = "escalated" // reported up the escalation ladder
+	Reopened  Kind = "reopened"  // handled again (重办)
+)
+
+// Audience says who reads a notification.
+type Audience string
+
+// The audiences.
+const (
+	Complainant Audience = "complainant" // by SMS and e-mail
+	Staff       Audience = "staff"       // on the desk
+)
+
+// Template words one notification. Each part is a text/template over Data.
+type Template struct {
+	// Subject is the e-mail's subject, or the title of a desk message.
+	Subject string
+	// Body is the e-mail's text, or the desk message's.
+	Body string
+	// SMS is the text message to a complainant: within 70 characters where possible, so
+	// that it goes as one message. Staff notifications have none.
+	SMS string
+	// Off stops the notification altogether.
+	Off bool
+}
+
+// Spec describes a notification and gives its default wording.
+type Spec struct {
+	Kind     Kind
+	Label    string // its Chinese name
+	When     string // when it is sent, in Chinese
+	Audience Audience
+	Default  Template
+}
+
+// Specs are every notification, in the order the admin page lists them.
+var Specs = []Spec{
+	{Registered, "登记告知", "投诉登记后（匿名投诉不发送）", Complainant, Template{
+		Subject: "您的{{.Kind}}已登记（受理编号 {{.Number}}）",
+		Body: `您好：
+
+您向{{.SiteName}}提出的{{.Kind}}已于{{.ReceivedDate}}登记。
+
+受理编号：{{.Number}}
+{{if .QueryCode}}查询码：{{.QueryCode}}（请妥善保管，凭受理编号和查询码查询办理进度）
+{{end}}办理期限：{{.DueDate}}前办结并答复
+{{if .TrackURL}}查询办理进度：{{.TrackURL}}
+{{end}}
+我们将依照规定审查、调查和处理，并将处理结果告知您。{{if .OfficePhone}}如有疑问，请致电 {{.OfficePhone}}。{{end}}
+
+{{.SiteName}}
+（本邮件由系统自动发送，请勿直接回复）`,
+		SMS: "您的{{.Kind}}已登记，编号{{.Number}}，查询码{{.QueryCode}}，将于{{.DueDate}}前办结。{{if .TrackURL}}查询：{{.TrackURL}}{{end}}",
+	}},
+	{NotAccepted, "不予受理告知", "不予受理时", Complainant, Template{
+		Subject: "关于您的{{.Kind}}（{{.Number}}）的告知",
+		Body: `您好：
+
+您于{{.ReceivedDate}}提出的{{.Kind}}（受理编号 {{.Number}}）经审查，不予受理。
+
+理由：{{.Reason}}
+{{if .Explanation}}说明：{{.Explanation}}
+{{end}}{{if .Referral}}建议您向 {{.Referral}} 反映。
+{{end}}{{if .OfficePhone}}
+如有疑问，请致电 {{.OfficePhone}}。
+{{end}}
+{{.SiteName}}
+（本邮件由系统自动发送，请勿直接回复）`,
+		SMS: "您的{{.Kind}}{{.Number}}经审查不予受理，理由：{{.Reason}}。{{if .Referral}}建议向{{.Referral}}反映。{{end}}",
+	}},
+	{Extended, "延期告知", "办理期限延长时", Complainant, Template{
+		Subject: "您的{{.Kind}}（{{.Number}}）办理期限延长",
+		Body: `您好：
+
+您的{{.Kind}}（受理编号 {{.Number}}）因以下原因需要延长办理期限{{.ExtensionDays}}个工作日，新的办理期限为{{.DueDate}}。
+
+原因：{{.Reason}}
+
+感谢您的理解。{{if .TrackURL}}查询办理进度：{{.TrackURL}}{{end}}
+
+{{.SiteName}}
+（本邮件由系统自动发送，请勿直接回复）`,
+		SMS: "您的{{.Kind}}{{.Number}}办理期限延长至{{.DueDate}}，原因：{{.Reason}}",
+	}},
+	{Replied, "答复告知", "答复时（含现场协调办结）", Complainant, Template{
+		Subject: "您的{{.Kind}}（{{.Number}}）已答复",
+		Body: `您好：
+
+您的{{.Kind}}（受理编号 {{.Number}}）已办理完毕，答复如下。
+
+处理经过：{{.Process}}
+
+处理结果：{{.Result}}
+{{if .Improvement}}
+改进措施：{{.Improvement}}
+{{end}}
+{{if .OfficePhone}}如有疑问，请致电 {{.OfficePhone}}。
+{{end}}
+{{.SiteName}}
+（本邮件由系统自动发送，请勿直接回复）`,
+		SMS: "您的{{.Kind}}{{.Number}}已答复，请凭受理编号和查询码{{if .TrackURL}}在{{.TrackURL}}{{end}}查看处理结果。",
+	}},
+	{Satisfaction, "满意度评价邀请", "答复时，与答复告知一同发送", Complainant, Template{
+		Subject: "请对您的{{.Kind}}（{{.Number}}）的办理结果进行评价",
+		Body: `您好：
+
+您的{{.Kind}}（受理编号 {{.Number}}）已答复。请您对办理结果进行评价（非常满意、满意、基本满意、不满意、非常不满意）：
+{{if .TrackURL}}{{.TrackURL}}
+{{else}}请凭受理编号和查询码在本单位投诉网站的查询页面评价。
+{{end}}
+如对处理结果不满意，可在评价时申请重新办理。
+
+{{.SiteName}}
+（本邮件由系统自动发送，请勿直接回复）`,
+		SMS: "请对您的{{.Kind}}{{.Number}}的办理结果评价{{if .TrackURL}}：{{.TrackURL}}{{end}}，不满意可申请重办。",
+	}},
+
+	{Assigned, "派单通知", "派单后，通知承办人（未指定承办人时通知承办单位的全部承办人）", Staff, Template{
+		Subject: "新派单 {{.Number}}",
+		Body:    "{{.Actor}}将{{.Kind}} {{.Number}} 派至{{.Unit}}{{if .Handler}}（承办人：{{.Handler}}）{{end}}，办理方式：{{.Mode}}，办理期限至{{.DueDate}}。请及时签收办理。",
+	}},
+	{Returned, "退单通知", "承办人退单后，通知督查员", Staff, Template{
+		Subject: "退单 {{.Number}}",
+		Body:    "{{.Actor}}退回了{{.Kind}} {{.Number}}，理由：{{.Reason}}。请重新审查并派单。",
+	}},
+	{Urged, "催办通知", "督查员催办或超期后系统自动催办时，通知承办人或承办单位", Staff, Template{
+		Subject: "催办 {{.Number}}",
+		Body:    "{{.Actor}}催办{{.Kind}} {{.Number}}：{{.Message}}（办理期限至{{.DueDate}}）",
+	}},
+	{DueSoon, "即将超期提醒", "剩余工作日不多时，通知承办单位和督查员", Staff, Template{
+		Subject: "即将超期 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}{{if .Unit}}（承办单位：{{.Unit}}）{{end}}办理期限至{{.DueDate}}，{{if .DaysLeft}}还剩{{.DaysLeft}}个工作日{{else}}今天到期{{end}}，请抓紧办理。",
+	}},
+	{Overdue, "超期预警", "超过办理期限后，通知承办单位和督查员", Staff, Template{
+		Subject: "已超期 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}{{if .Unit}}（承办单位：{{.Unit}}）{{end}}已超过办理期限（{{.DueDate}}），请立即办理，并说明超期原因。",
+	}},
+	{Escalated, "超期上报", "超期达到督办规则的天数时，逐级报送上级单位、督查机构、纪检", Staff, Template{
+		Subject: "超期上报 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}{{if .Unit}}（承办单位：{{.Unit}}）{{end}}已超过办理期限（{{.DueDate}}）{{.DaysOverdue}}个工作日，按督办规则报送{{.Level}}。请督促办理，并查明超期责任。",
+	}},
+	{Reopened, "重办通知", "重新办理时，通知承办人和督查员", Staff, Template{
+		Subject: "重办 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}需要重新办理，理由：{{.Reason}}。新的办理期限至{{.DueDate}}。",
+	}},
+}
+
+// SpecOf returns the spec of kind k.
+func SpecOf(k Kind) (Spec, bool) {
+	for _, s := range Specs {
+		if s.Kind == k {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// Data are the fields a template may use, e.g. {{.Number}}. Fields that do not apply to a
+// notification are empty, and {{if .Field}}…{{end}} leaves them out.
+type Data struct {
+	SiteName      string // the organisation (the root unit's name)
+	Number        string // 受理编号
+	Kind          string // 投诉, 举报 or 意见建议
+	Status        string // the status after the change, e.g. 已受理
+	ReceivedDate  string // e.g. 2026年1月30日
+	DueDate       string // the due date, e.g. 2026年2月27日
+	QueryCode     string // the query code: only in the registration notice to the complainant
+	TrackURL      string // the portal's tracking page for the number, when the public address is configured
+	OfficePhone   string // the receiving unit's telephone, as the organisation tree gives it
+	Reason        string // the reason: of not accepting, of an extension, of a return or reopening
+	Explanation   string // the explanation given with a refusal
+	Referral      string // the body (and contact) a refused matter may go to
+	ExtensionDays int    // working days added by an extension
+	Process       string // the reply: 处理经过
+	Result        string // the reply: 处理结果
+	Improvement   string // the reply: 改进措施
+	Unit          string // the assigned unit
+	Handler       string // the assigned handler's name
+	Mode          string // 自办, 转办 or 督办
+	Actor         string // who acted (staff notifications); 系统 for the jobs
+	Message       string // the urge's text
+	DaysLeft      int    // working days left (due soon)
+	DaysOverdue   int    // working days past the due day
+	Level         string // the escalation step, e.g. 上级单位负责人
+}
+
+// Field documents one field of Data for the people who edit templates.
+type Field struct {
+	Name  string // as written in a template: {{.Name}}
+	Label string
+}
+
+// Fields are the fields of Data, documented.
+var Fields = []Field{
+	{"SiteName", "单位名称（组织机构的根单位）"},
+	{"Number", "受理编号"},
+	{"Kind", "类型：投诉、举报或意见建议"},
+	{"Status", "当前状态"},
+	{"ReceivedDate", "收到日期"},
+	{"DueDate", "办理期限（到期日）"},
+	{"QueryCode", "查询码（仅登记告知，仅发给投诉人本人）"},
+	{"TrackURL", "查询页面地址（配置了 TOUSU_PUBLIC_URL 时）"},
+	{"OfficePhone", "受理单位电话"},
+	{"Reason", "理由或原因（不予受理、延期、退单、重办）"},
+	{"Explanation", "不予受理的解释说明"},
+	{"Referral", "可受理的机构及联系方式"},
+	{"ExtensionDays", "延长的工作日数"},
+	{"Process", "答复：处理经过"},
+	{"Result", "答复：处理结果"},
+	{"Improvement", "答复：改进措施"},
+	{"Unit", "承办单位"},
+	{"Handler", "承办人"},
+	{"Mode", "办理方式：自办、转办或督办"},
+	{"Actor", "操作人（工作人员通知；系统自动时为“系统”）"},
+	{"Message", "催办内容"},
+	{"DaysLeft", "剩余工作日"},
+	{"DaysOverdue", "超期工作日"},
+	{"Level", "上报级别"},
+}
+
+// Sample is the data templates are checked against, and that the admin page previews.
+func Sample() Data {
+	return Data{SiteName: "和平区政务服务中心", Number: "TS20260130-0042", Kind: "投诉", Status: "办理中",
+		ReceivedDate: "2026年1月30日", DueDate: "2026年2月27日", QueryCode: "K7M2P9QXAB",
+		TrackURL: "https://ts.example.gov.cn/track?number=TS20260130-0042", OfficePhone: "8765 4321",
+		Reason: "需要调取窗口监控录像核实", Explanation: "该事项属于行政复议范围", Referral: "区人民政府行政复议办公室（电话 8765 0000）",
+		ExtensionDays: 5, Process: "调取了办件记录和监控录像，约谈了当事工作人员。", Result: "反映情况属实，已责令改正。",
+		Improvement: "窗口已公示材料清单。", Unit: "人社局", Handler: "李科长", Mode: "转办", Actor: "督查员",
+		Message: "请于两个工作日内报告办理进展", DaysLeft: 2, DaysOverdue: 3, Level: "上级单位负责人"}
+}
+
+// MaxOutput bounds what one template may produce, so that a loop in an edited template
+// cannot fill memory.
+const MaxOutput = 16 << 10
+
+// MaxTemplate bounds the text of one template part.
+const MaxTemplate = 4000
+
+// SMSLength is the length of one text message in Chinese: longer texts go as several.
+const SMSLength = 70
+
+var errTooLong = errors.New("模板输出过长")
+
+// limitWriter fails once more than n bytes are written.
+type limitWriter struct {
+	b strings.Builder
+	n int
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.b.Len()+len(p) > w.n {
+		return 0, errTooLong
+	}
+	return w.b.Write(p)
+}
+
+// Render executes the template text with d.
+func Render(text string, d Data) (string, error) {
+	t, err := template.New("").Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", err
+	}
+	w := &limitWriter{n: MaxOutput}
+	if err := t.Execute(w, d); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(w.b.String()), nil
+}
+
+// Check validates a template for an audience: each part must parse and run on the sample
+// data; a complainant's notification needs its subject, body and SMS, a staff one its
+// subject and body, which must name the complaint's number (the desk links to the case by
+// it). It returns Chinese problems by part ("subject", "body", "sms"), nil when none.
+func (t Template) Check(aud Audience) map[string]string {
+	problems := map[string]string{}
+	check := func(part, text string, required bool) string {
+		if strings.TrimSpace(text) == "" {
+			if required {
+				problems[part] = "不能为空"
+			}
+			return ""
+		}
+		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+			problems[part] = "含有无效字符"
+			return ""
+		}
+		if utf8.RuneCountInString(text) > MaxTemplate {
+			problems[part] = fmt.Sprintf("过长（最多%d字）", MaxTemplate)
+			return ""
+		}
+		out, err := Render(text, Sample())
+		if err != nil {
+			problems[part] = "模板有误：" + templateError(err)
+			return ""
+		}
+		return out
+	}
+	subject := check("subject", t.Subject, true)
+	body := check("body", t.Body, true)
+	if strings.ContainsAny(subject, "\r\n") {
+		problems["subject"] = "标题只能是一行"
+	}
+	switch aud {
+	case Complainant:
+		check("sms", t.SMS, true)
+	case Staff:
+		if t.SMS != "" {
+			problems["sms"] = "工作人员通知只在工作台显示，没有短信"
+		}
+		number := Sample().Number
+		if problems["subject"] == "" && problems["body"] == "" && !strings.Contains(subject+body, number) {
+			problems["body"] = "标题或正文须包含受理编号 {{.Number}}，工作台据此链接到投诉件"
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return problems
+}
+
+// templateError says what is wrong with a template, without Go's internal type names.
+func templateError(err error) string {
+	s := err.Error()
+	s = strings.ReplaceAll(s, "template: :", "第")
+	s = strings.ReplaceAll(s, "notify.Data", "可用字段")
+	return s
+}
+
+// SettingKey is the key of a template part in the settings: template.KIND.PART, with
+// PART one of subject, body, sms and off.
+func SettingKey(k Kind, part string) string { return "template." + string(k) + "." + part }
+
+// FromSettings is the template of a notification as stored in settings, each part that
+// is not stored (or stored empty) taken from the default.
+func FromSettings(s Spec, settings map[string]string) Template {
+	t := s.Default
+	if v := settings[SettingKey(s.Kind, "subject")]; v != "" {
+		t.Subject = v
+	}
+	if v := settings[SettingKey(s.Kind, "body")]; v != "" {
+		t.Body = v
+	}
+	if v := settings[SettingKey(s.Kind, "sms")]; v != "" && s.Audience == Complainant {
+		t.SMS = v
+	}
+	t.Off = settings[SettingKey(s.Kind, "off")] == "1"
+	return t
+}
+
+// Settings are the settings that store t for kind k: a part equal to the default is
+// stored empty, so that a later release's better default applies to it.
+func Settings(s Spec, t Template) map[string]string {
+	keep := func(v, def string) string {
+		if v == def {
+			return ""
+		}
+		return v
+	}
+	off := ""
+	if t.Off {
+		off = "1"
+	}
+	return map[string]string{
+		SettingKey(s.Kind, "subject"): keep(t.Subject, s.Default.Subject),
+		SettingKey(s.Kind, "body"):    keep(t.Body, s.Default.Body),
+		SettingKey(s.Kind, "sms"):     keep(t.SMS, s.Default.SMS),
+		SettingKey(s.Kind, "off"):     off,
+	}
+}

@@ -209,7 +209,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.Close()
-	if err := e.store.Backup(ctx, path); err != nil {
+	if err := e.app.Backup(ctx, adminActor(), path); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "backup written to %s (keep the key ring with it: identities cannot be read without it)\n", path)
@@ -218,7 +218,17 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 
 func (m *Main) auditVerify(ctx context.Context, args []string) error {
 	var cfg config
-	if err := parse(m.flags("audit verify", &cfg), args); err != nil {
+	fs := m.flags("audit verify", &cfg)
+	var anchors []audit.Head
+	fs.Func("anchor", "a head printed by an earlier run, ID:HASH, that the chain must still run through (repeatable)", func(s string) error {
+		h, err := audit.ParseAnchor(s)
+		if err != nil {
+			return err
+		}
+		anchors = append(anchors, h)
+		return nil
+	})
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	e, err := m.open(ctx, cfg)
@@ -226,16 +236,17 @@ func (m *Main) auditVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.Close()
-	n, err := audit.Verify(ctx, e.store)
+	h, err := audit.Verify(ctx, e.store, anchors...)
 	var broken *audit.Broken
 	if errors.As(err, &broken) {
-		fmt.Fprintf(m.Stdout, "BROKEN after %d good records: %v\n", n, broken)
-		return errors.New("audit chain broken")
+		fmt.Fprintf(m.Stdout, "BROKEN at record %d after %d good records: %s\n", broken.ID, h.Records, broken.Reason)
+		return fmt.Errorf("audit chain broken at record %d", broken.ID)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "audit chain intact: %d records\n", n)
+	fmt.Fprintf(m.Stdout, "audit chain intact: %d records; head %s\n", h.Records, h)
+	fmt.Fprintln(m.Stdout, "(keep the head apart from the database; pass it back with --anchor to detect a log cut short or rewritten)")
 	return nil
 }
 

@@ -29,6 +29,9 @@ type Main struct {
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve accepts connections.
 	Ready chan<- string
+	// KeyPoll is how often a running command looks at the key file for a rotated ring;
+	// zero means every 5 seconds.
+	KeyPoll time.Duration
 }
 
 // usageError is a mistake in the command line: exit code 2.
@@ -55,10 +58,14 @@ Usage:
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
   tousu backup    PATH      write a consistent copy of the database while serving
   tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
+  tousu keys rotate [--batch N] [--no-reseal] [--new]
+                            add a new current key and re-seal every identity under it, while serving
   tousu audit verify        check the audit log's hash chain
 
 Each command takes -h for its flags. Flags fall back to environment variables
-(TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ).
+(TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
+the environment only: TOUSU_SMTP_URL, TOUSU_MAIL_FROM, TOUSU_SMS_WEBHOOK_URL,
+TOUSU_WEBHOOK_URL, TOUSU_WEBHOOK_SECRET (see the README).
 `
 
 // Run runs one command line.
@@ -90,10 +97,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "backup":
 		return m.backup(ctx, rest)
 	case "keys":
-		if len(rest) > 0 && rest[0] == "generate" {
-			return m.keysGenerate(rest[1:])
-		}
-		return usageError{"usage: tousu keys generate PATH"}
+		return m.keysCommand(ctx, rest)
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return m.auditVerify(ctx, rest[1:])
@@ -146,9 +150,23 @@ type env struct {
 	store tousu.Store
 	app   *app.App
 	log   *slog.Logger
+	keys  keyOrigin
+	// stopWatch stops watching the key file.
+	stopWatch context.CancelFunc
 }
 
-func (e *env) Close() error { return e.store.Close() }
+func (e *env) Close() error {
+	if e.stopWatch != nil {
+		e.stopWatch()
+	}
+	return e.store.Close()
+}
+
+// keyOrigin is where the key ring came from: TOUSU_KEYS, or a file.
+type keyOrigin struct {
+	env  bool   // TOUSU_KEYS: the process cannot see it change
+	path string // the key file, when not env
+}
 
 // open opens and migrates the database, loads the key ring and builds the use cases.
 func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
@@ -165,12 +183,19 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 		store.Close()
 		return nil, err
 	}
-	keys, err := m.keyRing(cfg, dataDir, log)
+	keys, origin, err := m.keyRing(cfg, dataDir, log)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	a, err := app.New(app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log})
+	opts := app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log}
+	if !origin.env {
+		// A rotation elsewhere (tousu keys rotate, or the file copied from the node that
+		// rotated) adds a key to the file: read it again when a sealed value names a key
+		// this process has not loaded.
+		opts.ReloadKeys = func() (*pii.KeyRing, error) { return pii.ReadKeyFile(origin.path) }
+	}
+	a, err := app.New(opts)
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -179,7 +204,17 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 		store.Close()
 		return nil, err
 	}
-	return &env{store: store, app: a, log: log}, nil
+	e := &env{store: store, app: a, log: log, keys: origin}
+	if !origin.env {
+		watch, stop := context.WithCancel(ctx)
+		e.stopWatch = stop
+		every := m.KeyPoll
+		if every <= 0 {
+			every = 5 * time.Second
+		}
+		go watchKeyFile(watch, origin.path, every, a, log)
+	}
+	return e, nil
 }
 
 // openStore opens the database a DSN names; dataDir is where a key file may live.
@@ -217,29 +252,30 @@ func openStore(ctx context.Context, dsn string) (tousu.Store, string, error) {
 
 // keyRing loads the identity keys: TOUSU_KEYS if set, else the key file, created with
 // mode 0600 on first start. Keys never live in the database.
-func (m *Main) keyRing(cfg config, dataDir string, log *slog.Logger) (*pii.KeyRing, error) {
+func (m *Main) keyRing(cfg config, dataDir string, log *slog.Logger) (*pii.KeyRing, keyOrigin, error) {
 	if text := m.Getenv("TOUSU_KEYS"); text != "" {
-		return pii.ParseKeyRing(text)
+		k, err := pii.ParseKeyRing(text)
+		return k, keyOrigin{env: true}, err
 	}
 	path := cfg.keysFile
 	if path == "" {
 		if dataDir == "" {
-			return nil, usageError{"set TOUSU_KEYS or --keys-file: identities are encrypted with a key ring"}
+			return nil, keyOrigin{}, usageError{"set TOUSU_KEYS or --keys-file: identities are encrypted with a key ring"}
 		}
 		path = filepath.Join(dataDir, "tousu.keys")
 	}
 	if dataDir == "" {
 		// A shared database: every node must read the same ring, so none may invent one.
 		if _, err := os.Stat(path); err != nil {
-			return nil, usageError{fmt.Sprintf("key file %s: %v; on PostgreSQL every node needs the same key ring: make one with 'tousu keys generate PATH' and give it to every node, or pass TOUSU_KEYS", path, err)}
+			return nil, keyOrigin{}, usageError{fmt.Sprintf("key file %s: %v; on PostgreSQL every node needs the same key ring: make one with 'tousu keys generate PATH' and give it to every node, or pass TOUSU_KEYS", path, err)}
 		}
 	}
 	keys, created, err := pii.LoadOrCreateKeyFile(path, rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, keyOrigin{}, err
 	}
 	if created {
 		log.Warn("generated a new key ring for identities; back it up with the database: without it no identity can be read", "file", path)
 	}
-	return keys, nil
+	return keys, keyOrigin{path: path}, nil
 }

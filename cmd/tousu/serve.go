@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"tousu/internal/demo"
@@ -17,8 +19,25 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs := m.flags("serve", &cfg)
 	addr := fs.String("addr", m.env("TOUSU_ADDR", "127.0.0.1:8080"), "listen address (TOUSU_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo organisation and complaints first (idempotent)")
+	proxyList := fs.String("trusted-proxy", m.env("TOUSU_TRUSTED_PROXIES", ""),
+		"reverse proxies whose X-Forwarded-For is believed, as CIDR[,CIDR] (TOUSU_TRUSTED_PROXIES)")
+	// Notifications and background jobs (notify.go).
+	every := fs.String("job-interval", m.env("TOUSU_JOB_INTERVAL", "1m"), "how often deadline checks and the outbox run (TOUSU_JOB_INTERVAL)")
+	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS and e-mail (TOUSU_PUBLIC_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	interval, err := jobInterval(*every)
+	if err != nil {
+		return err
+	}
+	channels, err := m.notifications(*publicURL)
+	if err != nil {
+		return err
+	}
+	proxies, err := parseProxies(*proxyList)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	e, err := m.open(ctx, cfg)
 	if err != nil {
@@ -39,6 +58,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if w := e.app.CalendarWarning(ctx); w != "" {
 		e.log.Warn(w)
 	}
+	// After the demo is loaded: loading it never notifies anyone.
+	if err := m.configureNotifications(ctx, e, channels); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -52,7 +75,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: clerk, supervisor, handler-rs, inspector, leader — password %s\n", demo.Password)
 	}
 	srv := &http.Server{
-		Handler:           web.New(web.Options{App: e.app, Logger: e.log}),
+		Handler:           web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -63,6 +86,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer startJobs(jobs, e, interval)() // waits for the jobs to stop before the database closes
+	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -77,4 +103,27 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// parseProxies reads --trusted-proxy: prefixes (10.0.0.0/8) or single addresses
+// (10.0.0.5), separated by commas.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy: %q is neither a CIDR prefix nor an IP address", item)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tousu"
@@ -28,12 +29,17 @@ type Options struct {
 	// RefreshEvery bounds how stale cached reference data (units, categories, calendar,
 	// policies) may be when other nodes change it; local changes apply at once.
 	RefreshEvery time.Duration
+	// ReloadKeys, when set, reads the key ring again. It is called when a sealed value
+	// names a key the ring in use lacks — a rotation elsewhere added it — so that a
+	// running server opens what the rotation re-sealed without waiting to notice the new
+	// ring. It may be nil (the ring cannot change while running, e.g. TOUSU_KEYS).
+	ReloadKeys func() (*pii.KeyRing, error)
 }
 
 // App is the use cases.
 type App struct {
 	store tousu.Store
-	keys  *pii.KeyRing
+	keys  *keySource
 	now   func() time.Time
 	rand  io.Reader
 	loc   *time.Location
@@ -45,6 +51,9 @@ type App struct {
 	mu     sync.Mutex
 	ref    *reference
 	loaded time.Time
+
+	// notify is the outbox's channels (notify.go); nil until SetNotifications.
+	notify atomic.Pointer[Notifications]
 }
 
 // New returns the use cases over a store.
@@ -52,7 +61,7 @@ func New(opts Options) (*App, error) {
 	if opts.Store == nil || opts.Keys == nil {
 		return nil, tousu.Errorf(tousu.KindInternal, "app.New: store and keys are required")
 	}
-	a := &App{store: opts.Store, keys: opts.Keys, now: opts.Now, rand: opts.Rand, loc: opts.Location,
+	a := &App{store: opts.Store, keys: newKeySource(opts.Keys, opts.ReloadKeys), now: opts.Now, rand: opts.Rand, loc: opts.Location,
 		log: opts.Logger, refresh: opts.RefreshEvery}
 	if a.now == nil {
 		a.now = time.Now
@@ -83,7 +92,8 @@ func New(opts Options) (*App, error) {
 
 // WithClock returns the same use cases acting at the instants now gives instead of the
 // present: for loading history (the demo, imports of past complaints), so that events,
-// numbers and deadlines carry the times they happened at. Everything else is shared.
+// numbers and deadlines carry the times they happened at. It sends no notifications:
+// history is not news. Everything else is shared.
 func (a *App) WithClock(now func() time.Time) *App {
 	return &App{store: a.store, keys: a.keys, now: now, rand: a.rand, loc: a.loc, log: a.log,
 		official: a.official, refresh: a.refresh}

@@ -120,6 +120,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		At: now, To: tousu.StatusRegistered, Payload: payload}
 	ch := &tousu.Change{Complaint: c, Event: ev, Attachments: atts, NumberPrefix: NumberPrefix + tousu.DateOf(now.In(a.loc)).Midnight(time.UTC).Format("20060102"),
 		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "register", "", "")}}
+	ch.Outbox = a.outboxFor(ctx, ref, c, ev, nil, &in.Complainant, code) // notifications (notify.go)
 	if opts.IdempotencyKey != "" {
 		ch.Idempotency = &tousu.Idempotency{Key: opts.IdempotencyKey, Actor: actor.Login, RequestHash: reqHash,
 			Secret: a.keys.Seal([]byte(code), "idempotency/"+id), CreatedAt: now}
@@ -341,6 +342,9 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 		detail = string(rp.Reason)
 	}
 	ch := &tousu.Change{Complaint: c, Event: &ev, Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, string(act), c.Number, detail)}}
+	// Notifications (notify.go): a moved deadline may warn again; the change's messages.
+	a.rearmAlerts(ref, c)
+	ch.Outbox = a.outboxFor(ctx, ref, c, &ev, p, nil, "")
 	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
 		return nil, err
 	}
@@ -553,7 +557,7 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 	switch q.Due {
 	case "":
 	case "soon":
-		f.DueFrom, f.DueTo = today, ref.cal.AddWorkdays(today, DueSoonDays)
+		f.DueFrom, f.DueTo = today, ref.cal.AddWorkdays(today, ref.ladder.DueSoonDays)
 	case "overdue":
 		f.DueTo = today.AddDays(-1)
 	default:

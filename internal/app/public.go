@@ -139,7 +139,11 @@ func publicText(ref *reference, e tousu.Event) string {
 		return "已答复，请查看下方的处理结果并评价。"
 	case "feedback":
 		level, _ := m["level"].(float64)
-		return "评价：" + tousu.SatisfactionLabels[int(level)]
+		text := "评价：" + tousu.SatisfactionLabels[int(level)]
+		if reopen, _ := m["reopen"].(bool); reopen {
+			text += "。已按您的要求重新办理。"
+		}
+		return text
 	case "close":
 		return "已办结。"
 	case "reopen":

@@ -20,6 +20,9 @@ type reference struct {
 	policies   []tousu.Policy
 	overrides  []tousu.CalendarOverride
 	cal        *workday.Calendar
+	// settings are the admin's settings (message templates, the escalation ladder…).
+	settings map[string]string
+	ladder   Ladder
 }
 
 func (a *App) reference(ctx context.Context) (*reference, error) {
@@ -44,9 +47,13 @@ func (a *App) reference(ctx context.Context) (*reference, error) {
 	if err != nil {
 		return nil, err
 	}
+	settings, err := a.store.ListSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	r := &reference{units: units, unitByCode: map[string]tousu.Unit{}, children: map[string][]string{},
 		categories: cats, catByCode: map[string]tousu.Category{}, policies: pols, overrides: ovs,
-		cal: a.official.With(ovs)}
+		cal: a.official.With(ovs), settings: settings, ladder: ladderFrom(settings)}
 	for _, u := range units {
 		r.unitByCode[u.Code] = u
 		r.children[u.Parent] = append(r.children[u.Parent], u.Code)

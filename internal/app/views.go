@@ -67,7 +67,8 @@ type ComplaintView struct {
 	AllowedActions      []tousu.Action       `json:"allowed_actions"`
 }
 
-// DueSoonDays is how many working days before the due date a case counts as due soon.
+// DueSoonDays is how many working days before the due date a case counts as due soon,
+// unless the admin's escalation ladder says otherwise (Ladder.DueSoonDays).
 const DueSoonDays = 3
 
 func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint) *ComplaintView {
@@ -116,22 +117,22 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 			v.Target.StaffName = s.Name
 		}
 	}
-	a.readClock(ref.cal, c, v)
+	a.readClock(ref, c, v)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)
 	return v
 }
 
 // readClock fills the working days left and the due-soon and overdue flags.
-func (a *App) readClock(cal *workday.Calendar, c *tousu.Complaint, v *ComplaintView) {
+func (a *App) readClock(ref *reference, c *tousu.Complaint, v *ComplaintView) {
 	if !c.Status.Open() || c.Status == tousu.StatusSuspended || c.Deadline.Due.IsZero() {
 		return
 	}
 	today := a.Today()
-	left := workday.Remaining(cal, today, c.Deadline.Due)
+	left := workday.Remaining(ref.cal, today, c.Deadline.Due)
 	v.WorkingDaysLeft = &left
 	v.Overdue = today.After(c.Deadline.Due)
-	v.DueSoon = !v.Overdue && left <= DueSoonDays
+	v.DueSoon = !v.Overdue && left <= ref.ladder.DueSoonDays
 }
 
 // masked opens the identity and masks it; anonymous complaints and failures to open show

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tousu"
 	"tousu/internal/app"
@@ -37,6 +38,29 @@ type casePage struct {
 	Handlers, Staff []deskOptGroup
 
 	StaffNames map[string]string // badge → name, for the decision's staff
+
+	// Evidence files and, for those who work the case, the upload form (nil otherwise).
+	Evidence []evidenceItem
+	Upload   *deskForm
+	// The complainant's other complaints (blind-index look-up): offered to supervisors
+	// and inspectors, looked up only when asked (?related=1), because it is audited.
+	CanRelated   bool
+	RelatedShown bool
+	Related      []relatedRow
+}
+
+// relatedRow is another complaint of the same complainant.
+type relatedRow struct {
+	Number, Status, Matches, Matter string
+	ReceivedAt                      time.Time
+}
+
+// evidenceItem is an evidence file on the case page.
+type evidenceItem struct {
+	tousu.Attachment
+	URL  string
+	Kind string // the type in words
+	Size string // the size in words
 }
 
 // Form is the form of action a, or nil when the viewer may not take it now.
@@ -79,6 +103,7 @@ type caseState struct {
 	notice   string
 	reveal   *deskForm
 	revealed *tousu.Complainant
+	upload   *deskForm // the evidence upload refused
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
@@ -158,6 +183,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 		if vm.Reveal == nil {
 			vm.Reveal = newForm(nil)
 		}
+	}
+	if err := s.caseEvidence(r, actor, &vm, st); err != nil {
+		return err
 	}
 	for i := len(evs) - 1; i >= 0; i-- { // newest first
 		vm.Events = append(vm.Events, names.event(evs[i]))
@@ -465,3 +493,58 @@ func (l lookups) reply(add func(name, value string), r tousu.Reply) {
 // systemFieldLabels name the fields of system events' payloads.
 var systemFieldLabels = map[string]string{"message": "内容", "note": "备注", "reason": "理由", "unit": "单位",
 	"level": "级别", "working_days_left": "剩余工作日", "to": "报送"}
+
+// caseEvidence fills the case page's evidence files, upload form and related complaints.
+func (s *Server) caseEvidence(r *http.Request, actor tousu.Actor, vm *casePage, st caseState) error {
+	ctx := r.Context()
+	number := vm.C.Number
+	atts, err := s.app.Attachments(ctx, actor, number)
+	if err != nil {
+		return err
+	}
+	for _, a := range atts {
+		vm.Evidence = append(vm.Evidence, evidenceItem{Attachment: a,
+			URL:  "/desk/complaints/" + url.PathEscape(number) + "/attachments/" + strconv.FormatInt(a.ID, 10),
+			Kind: evidenceKinds[a.ContentType], Size: byteSize(a.Size)})
+	}
+	if s.app.CanAttach(ctx, actor, number) == nil {
+		vm.Upload = st.upload
+		if vm.Upload == nil {
+			vm.Upload = newForm(nil)
+		}
+	}
+	if app.CanSeeRelated(actor) == nil && !vm.C.Complainant.Anonymous {
+		vm.CanRelated = true
+		if r.Method == http.MethodGet && r.URL.Query().Get("related") == "1" {
+			list, err := s.app.Related(ctx, actor, number)
+			if err != nil {
+				return err
+			}
+			vm.RelatedShown = true
+			for _, it := range list.Items {
+				m := make([]string, len(it.Matches))
+				for i, x := range it.Matches {
+					m[i] = map[string]string{"phone": "电话", "id_number": "身份证号码"}[x]
+				}
+				vm.Related = append(vm.Related, relatedRow{Number: it.Number, Status: it.StatusLabel,
+					Matches: strings.Join(m, "、"), Matter: clip(it.Matter, 60), ReceivedAt: it.ReceivedAt})
+			}
+		}
+	}
+	return nil
+}
+
+// evidenceKinds name the evidence types for people.
+var evidenceKinds = map[string]string{"image/jpeg": "JPEG 图片", "image/png": "PNG 图片", "image/gif": "GIF 图片",
+	"image/webp": "WebP 图片", "application/pdf": "PDF 文件"}
+
+// byteSize says a file size in words.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 0, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
+}

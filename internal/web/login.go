@@ -108,6 +108,7 @@ func (s *Server) deskCommon(r *http.Request, actor tousu.Actor, title string) Co
 	c := s.common(r, title)
 	c.Kiosk = false
 	c.User = userOf(actor)
+	c.User.Unread = s.unreadCount(r, actor) // desk_notify.go
 	return c
 }
 

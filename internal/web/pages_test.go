@@ -31,6 +31,15 @@ var pageModels = map[string]any{
 	"desk/admin_categories": sampleAdminCategories(),
 	"desk/admin_calendar":   sampleAdminCalendar(),
 	"desk/admin_policies":   sampleAdminPolicies(),
+	"desk/notifications":    sampleNotificationsPage(),
+	"desk/admin_outbox":     sampleAdminOutbox(),
+	"desk/admin_templates":  sampleAdminTemplates(),
+	"desk/audit":            sampleAuditPage(),
+	"desk/admin_portal":     sampleAdminPortal(),
+	"portal/home":           samplePortalHome(),
+	"portal/submit":         samplePortalSubmit(),
+	"portal/receipt":        samplePortalReceipt(),
+	"portal/track":          samplePortalTrack(),
 }
 
 func TestPagesRender(t *testing.T) {

@@ -128,6 +128,9 @@ type deskUser struct {
 	// What the navigation offers: only what the account may do.
 	CanRegister   bool
 	CanAdminister bool
+	CanReadAudit  bool
+	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
+	Unread int
 }
 
 // errorPage is the view model of the error page.

@@ -29,8 +29,12 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/complaints/{number}", s.desk(s.casePage))
 	s.mux.Handle("GET /desk/complaints/{number}/form", s.desk(s.registrationSheet))
 	s.mux.Handle("POST /desk/complaints/{number}/reveal", s.desk(s.revealIdentity))
+	s.mux.Handle("POST /desk/complaints/{number}/attachments", s.desk(s.deskAttach))
+	s.mux.Handle("GET /desk/complaints/{number}/attachments/{id}", s.desk(s.deskDownload))
 	s.mux.Handle("POST /desk/complaints/{number}/{action}", s.desk(s.caseAction))
 	s.mux.Handle("/desk/", s.desk(s.deskNotFound))
+	// The audit log, for admins and inspectors (not an admin-only page).
+	s.mux.Handle("GET /desk/admin/audit", s.desk(s.auditLog))
 
 	// The desk's admin pages.
 	s.mux.Handle("GET /desk/admin/{$}", s.admin(s.adminHome))
@@ -52,6 +56,31 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/admin/policies", s.admin(s.adminPolicies))
 	s.mux.Handle("POST /desk/admin/policies", s.admin(s.adminPolicySave))
 	s.mux.Handle("POST /desk/admin/policies/{id}/delete", s.admin(s.adminPolicyDelete))
+
+	// Notifications (issue 7): each account's desk messages; the admin's outbox, message
+	// templates and escalation ladder (desk_notify.go, desk_admin_notify.go).
+	s.mux.Handle("GET /desk/notifications", s.desk(s.notifications))
+	s.mux.Handle("POST /desk/notifications/read-all", s.desk(s.notificationsReadAll))
+	s.mux.Handle("POST /desk/notifications/{id}/read", s.desk(s.notificationRead))
+	s.mux.Handle("GET /desk/admin/outbox", s.admin(s.adminOutbox))
+	s.mux.Handle("POST /desk/admin/outbox/{id}/retry", s.admin(s.adminOutboxRetry))
+	s.mux.Handle("GET /desk/admin/templates", s.admin(s.adminTemplates))
+	s.mux.Handle("POST /desk/admin/templates/{kind}", s.admin(s.adminTemplateSave))
+	s.mux.Handle("POST /desk/admin/templates/{kind}/reset", s.admin(s.adminTemplateReset))
+	s.mux.Handle("POST /desk/admin/ladder", s.admin(s.adminLadderSave))
+
+	// The public portal (issue 4): start page, complaint form and receipt, tracking and
+	// rating; and the admin's page for the portal's texts. "/" answers every path no
+	// other pattern serves with the portal's "not found" (as "/desk/" does for the desk).
+	s.mux.Handle("GET /{$}", s.portal(s.portalHome))
+	s.mux.Handle("GET /submit", s.portal(s.submitForm))
+	s.mux.Handle("POST /submit", s.portal(s.submitComplaint))
+	s.mux.Handle("GET /track", s.portal(s.trackPage))
+	s.mux.Handle("POST /track", s.portal(s.trackLookup))
+	s.mux.Handle("POST /track/feedback", s.portal(s.trackFeedback))
+	s.mux.Handle("/", s.portal(s.portalNotFound))
+	s.mux.Handle("GET /desk/admin/portal", s.admin(s.adminPortal))
+	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 }
 
 // route is one route of the JSON API.
@@ -69,6 +98,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/complaints/{number}", s.authed(s.getComplaint)},
 		{"GET", "/api/v1/complaints/{number}/events", s.authed(s.complaintEvents)},
 		{"POST", "/api/v1/complaints/{number}/reveal", s.authed(s.revealComplainant)},
+		{"GET", "/api/v1/complaints/{number}/related", s.authed(s.relatedComplaints)},
+		{"GET", "/api/v1/complaints/{number}/attachments", s.authed(s.listAttachments)},
+		{"GET", "/api/v1/complaints/{number}/attachments/{id}", s.authed(s.downloadAttachment)},
 		{"POST", "/api/v1/complaints/{number}/{action}", s.authed(s.actOnComplaint)},
 
 		{"POST", "/api/v1/public/complaints", s.api(s.submitPublic)},

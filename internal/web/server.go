@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,6 +32,10 @@ type Options struct {
 	// deployment served over plain HTTP on a network name (browsers accept Secure
 	// cookies from http://localhost and 127.0.0.1 anyway).
 	InsecureCookie bool
+	// TrustedProxies are the reverse proxies (load balancers) in front of tousu. Only
+	// when the direct peer is in one of them are X-Forwarded-For and X-Real-IP believed
+	// for the client's address (rate limits, audit records); anyone else could forge them.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves tousu over HTTP.
@@ -44,11 +49,12 @@ type Server struct {
 	track    *limiter
 	pages    *pages
 	sessions *scs.SessionManager
+	proxies  []netip.Prefix
 }
 
 // New returns a server with every route registered.
 func New(opts Options) *Server {
-	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux()}
+	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -71,7 +77,7 @@ func New(opts Options) *Server {
 	s.sessions = s.newSessions(opts.App.Store(), !opts.InsecureCookie)
 	s.routes()
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.observe(cop.Handler(s.mux))
+	s.handler = s.observe(s.realClient(cop.Handler(s.mux)))
 	return s
 }
 
@@ -169,8 +175,12 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = enc.Encode(v)
 }
 
-// clientAddr is the address of the client, for audit records and rate limits.
+// clientAddr is the address of the client, for audit records and rate limits: the
+// direct peer's, or the one a trusted proxy forwarded (see realClient in proxy.go).
 func clientAddr(r *http.Request) string {
+	if a, ok := r.Context().Value(clientAddrKey{}).(string); ok {
+		return a
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -46,3 +46,84 @@
   });
 })();
 // ── end of the staff desk ──
+
+// ── Public portal (issue 4) ───────────────────────────────────────────────────────────
+(function () {
+  "use strict";
+  var size = function (n) {
+    return n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
+  };
+  // Evidence files: say at once when there are too many or one is too large, instead of
+  // after a long upload; list the names chosen (phones show only "3 个文件").
+  document.querySelectorAll("input[type=file][data-max-files]").forEach(function (input) {
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
+    var maxBytes = parseInt(input.getAttribute("data-max-mb"), 10) * 1048576;
+    var box = input.closest("fieldset") || input.parentNode;
+    var out = box.querySelector("[data-evidence-error]");
+    var list = box.querySelector("[data-evidence-list]");
+    var check = function () {
+      var files = input.files || [], problems = [];
+      if (files.length > maxFiles) {
+        problems.push("最多选择" + maxFiles + "个文件，您选择了" + files.length + "个，请重新选择。");
+      }
+      if (list) { list.textContent = ""; }
+      for (var i = 0; i < files.length; i++) {
+        if (files[i].size > maxBytes) {
+          problems.push("“" + files[i].name + "”超过" + Math.round(maxBytes / 1048576) + " MB。");
+        }
+        if (list) {
+          var li = document.createElement("li");
+          li.textContent = files[i].name + "（" + size(files[i].size) + "）";
+          list.appendChild(li);
+        }
+      }
+      if (out) { out.textContent = problems.join(""); out.hidden = problems.length === 0; }
+      if (problems.length) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+      return problems.length === 0;
+    };
+    input.addEventListener("change", check);
+    if (input.form) {
+      input.form.addEventListener("submit", function (e) {
+        if (!check()) { e.preventDefault(); input.focus(); }
+      });
+    }
+  });
+  // One submission per tap: the button says it is working (uploads take a while on a
+  // phone) and cannot be tapped again; back-navigation gives it back.
+  var busy = [];
+  document.querySelectorAll("form[data-submit-form]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      var b = form.querySelector("button[data-busy]");
+      if (e.defaultPrevented || !b) { return; }
+      busy.push([b, b.textContent]);
+      b.textContent = b.getAttribute("data-busy");
+      setTimeout(function () { b.disabled = true; }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    busy.forEach(function (x) { x[0].disabled = false; x[0].textContent = x[1]; });
+    busy = [];
+  });
+  // The kiosk is shared: a page that answers a form (a receipt with its query code, a
+  // case looked up) must not come back through the back button or a reload, which would
+  // post the form again for the next person. Replacing the history entry turns it into a
+  // plain GET of the same address: the empty form, the empty lookup.
+  if (document.body.getAttribute("data-kiosk-idle") && window.history && history.replaceState) {
+    history.replaceState(null, "", window.location.href);
+  }
+  // Rating: the reopen request is offered only with 不满意 or 非常不满意.
+  document.querySelectorAll("form[data-feedback]").forEach(function (form) {
+    var box = form.querySelector("[data-reopen]");
+    if (!box) { return; }
+    var cb = box.querySelector("input[name=reopen]");
+    var sync = function () {
+      var l = form.querySelector("input[name=level]:checked");
+      var low = !!l && parseInt(l.value, 10) <= 2;
+      box.hidden = !low && !box.classList.contains("invalid");
+      if (!low && cb) { cb.checked = false; }
+    };
+    form.addEventListener("change", sync);
+    sync();
+  });
+})();
+// ── end of the public portal ──

@@ -66,6 +66,17 @@ type evidenceItem struct {
 // Form is the form of action a, or nil when the viewer may not take it now.
 func (p casePage) Form(a string) *deskForm { return p.Forms[tousu.Action(a)] }
 
+// casePart is what a piece of an action's form shared by several actions needs: the
+// page's choices, the form's values and errors, and the action (for element IDs).
+type casePart struct {
+	Page   casePage
+	F      *deskForm
+	Action string
+}
+
+// Part is the shared form pieces' view of action a's form.
+func (p casePage) Part(a string) casePart { return casePart{Page: p, F: p.Form(a), Action: a} }
+
 // IsOpen reports whether the form of action a is unfolded.
 func (p casePage) IsOpen(a string) bool { return p.Open == tousu.Action(a) }
 

@@ -85,7 +85,7 @@ func TestMain(m *testing.M) {
 
 // openStore opens a fresh, migrated, empty database of the store under test, closed and
 // removed when the test ends, and returns it with its DSN.
-func openStore(t *testing.T) (tousu.Store, string) {
+func openStore(t testing.TB) (tousu.Store, string) {
 	t.Helper()
 	ctx := context.Background()
 	var (
@@ -113,7 +113,7 @@ func openStore(t *testing.T) (tousu.Store, string) {
 	return db, dsn
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, dsn := openStore(t)
@@ -150,7 +150,9 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	e := &env{t: t, app: a, store: db, clock: clk, tokens: map[string]string{}, keys: keys, dsn: dsn}
+	// Benchmarks use the server, not the helpers that report through e.t.
+	tt, _ := t.(*testing.T)
+	e := &env{t: tt, app: a, store: db, clock: clk, tokens: map[string]string{}, keys: keys, dsn: dsn}
 	for _, u := range []app.NewUser{
 		{Login: "clerk", Name: "受理员", Roles: []tousu.Role{tousu.RoleClerk}},
 		{Login: "supervisor", Name: "督查员", Roles: []tousu.Role{tousu.RoleSupervisor}},

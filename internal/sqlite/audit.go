@@ -13,7 +13,7 @@ import (
 func (db *DB) AppendAudit(ctx context.Context, recs []tousu.AuditRecord) (err error) {
 	defer tousu.Wrap(&err, "sqlite.AppendAudit")
 	var out []tousu.AuditRecord
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out, err = appendAudit(ctx, tx, recs)
 		return err
 	})

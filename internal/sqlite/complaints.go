@@ -163,7 +163,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		audit   []tousu.AuditRecord
 		extras  extraIDs
 	)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if idem := ch.Idempotency; idem != nil {
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
@@ -271,7 +271,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		audit    []tousu.AuditRecord
 		extras   extraIDs
 	)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, updateComplaint,
 			c.Kind, c.Channel, c.Status, c.Classification, row.categories,
 			c.Identity.Anonymous, row.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
@@ -491,7 +491,7 @@ func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdent
 	if err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
 			WHERE id = ?`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
 		if err != nil {

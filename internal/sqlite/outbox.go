@@ -81,7 +81,7 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, lease time.Durat
 	}
 	until := now.Add(lease)
 	var out []tousu.Message
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = nil
 		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
 			WHERE status = ? AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`,
@@ -124,7 +124,7 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, lease time.Durat
 // ReadAt.
 func (db *DB) UpdateMessage(ctx context.Context, m *tousu.Message) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateMessage(%d)", m.ID)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt = ?, last_error = ?,
 			sent_at = ?, read_at = ? WHERE id = ?`,
 			m.Status, m.Attempts, millis(m.NextAttempt), m.LastError, nullMillis(m.SentAt), nullMillis(m.ReadAt), m.ID)
@@ -183,7 +183,7 @@ func (db *DB) ListMessages(ctx context.Context, f tousu.MessageFilter) (_ []tous
 // reports whether holder holds the lease now.
 func (db *DB) TryLease(ctx context.Context, name, holder string, now, until time.Time) (ok bool, err error) {
 	defer tousu.Wrap(&err, "sqlite.TryLease(%q, %q)", name, holder)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The upsert returns a row only when it inserted or updated one: when the lease
 		// is someone else's and still running, the WHERE keeps the row and returns none.
 		var got string

@@ -35,7 +35,7 @@ func (db *DB) ListUnits(ctx context.Context) (_ []tousu.Unit, err error) {
 // PutUnit inserts or updates a unit by code.
 func (db *DB) PutUnit(ctx context.Context, u tousu.Unit) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutUnit(%q)", u.Code)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO units (code, name, parent, kind, services, hours, phone, address, sort)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, kind = excluded.kind,
@@ -94,7 +94,7 @@ func (db *DB) FindStaff(ctx context.Context, badge string) (_ *tousu.Staff, err 
 // PutStaff inserts or updates a staff member by badge.
 func (db *DB) PutStaff(ctx context.Context, s tousu.Staff) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutStaff(%q)", s.Badge)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO staff (badge, name, unit, title, active) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (badge) DO UPDATE SET name = excluded.name, unit = excluded.unit,
 				title = excluded.title, active = excluded.active`,
@@ -129,7 +129,7 @@ func (db *DB) ListCategories(ctx context.Context) (_ []tousu.Category, err error
 // PutCategory inserts or updates a category by code.
 func (db *DB) PutCategory(ctx context.Context, c tousu.Category) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutCategory(%q)", c.Code)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, name, parent, description, sort, active)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent,
@@ -215,7 +215,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o tousu.CalendarOverride)
 	if o.Date.IsZero() {
 		return &tousu.Error{Kind: tousu.KindInvalid, Message: "请填写日期", Fields: map[string]string{"date": "必填"}}
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (date, workday, name) VALUES (?, ?, ?)
 			ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name`,
 			o.Date.String(), o.Workday, o.Name)
@@ -226,7 +226,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o tousu.CalendarOverride)
 // DeleteCalendarOverride removes the override of a date; a date without one is not found.
 func (db *DB) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteCalendarOverride(%s)", d)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = ?`, d.String())
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutPolicy(%d)", p.ID)
 	var id int64
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if p.ID == 0 {
 			return tx.QueryRowContext(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit)
 				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -285,7 +285,7 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 // DeletePolicy removes a policy; a missing one is not found.
 func (db *DB) DeletePolicy(ctx context.Context, id int64) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeletePolicy(%d)", id)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM policies WHERE id = ?`, id)
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ func (db *DB) PutSession(ctx context.Context, hash string, data []byte, expiry t
 	if data == nil {
 		data = []byte{}
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, data, expiry) VALUES (?, ?, ?)
 			ON CONFLICT (hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 			hash, data, millis(expiry))
@@ -49,7 +49,7 @@ func (db *DB) PutSession(ctx context.Context, hash string, data []byte, expiry t
 // DeleteSession removes a session; a missing one is not an error.
 func (db *DB) DeleteSession(ctx context.Context, hash string) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteSession")
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
 		return err
 	})
@@ -59,7 +59,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) (err error) {
 // many it removed. A session expiring exactly at now stays.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (n int, err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteExpiredSessions(%d)", millis(now))
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < ?`, millis(now))
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (db *DB) GetSetting(ctx context.Context, key string) (_ string, err error) 
 // PutSetting inserts or replaces a setting.
 func (db *DB) PutSetting(ctx context.Context, key, value string) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutSetting(%q)", key)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return err

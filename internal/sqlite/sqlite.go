@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -32,6 +33,13 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
+
+	// Writes are committed in groups (see writer): writes hands a transaction's work to
+	// the writer goroutine, quit stops it, stopped is closed once it has.
+	writes  chan *writeReq
+	quit    chan struct{}
+	stopped chan struct{}
+	closing sync.Once
 }
 
 var _ tousu.Store = (*DB)(nil)
@@ -95,7 +103,10 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		read.Close()
 		return nil, err
 	}
-	return &DB{path: path, write: write, read: read}, nil
+	db := &DB{path: path, write: write, read: read, writes: make(chan *writeReq),
+		quit: make(chan struct{}), stopped: make(chan struct{})}
+	go db.writer()
+	return db, nil
 }
 
 //go:embed migrations/*.sql
@@ -124,6 +135,8 @@ func (db *DB) migrator() (*goose.Provider, error) {
 // Close closes both pools; closing the last connection checkpoints the WAL.
 func (db *DB) Close() (err error) {
 	defer tousu.Wrap(&err, "sqlite.Close")
+	db.closing.Do(func() { close(db.quit) })
+	<-db.stopped
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -148,17 +161,115 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	return err
 }
 
-// inTx runs fn in an IMMEDIATE transaction on the write connection and commits it.
-func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// inTx runs fn in an IMMEDIATE transaction on the write connection and commits it. It
+// returns once the commit is durable (or failed). fn's writes are committed together with
+// those of other writers waiting at the same moment (group commit), each isolated by a
+// savepoint: a failing fn rolls back its own writes only. fn runs with a context that
+// keeps ctx's values but is never cancelled: a caller who goes away mid-write must not
+// interrupt the connection, which would roll back the whole group's transaction.
+func (db *DB) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writes <- req:
+	case <-db.quit:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once taken, the work is committed or refused as one; its outcome is always awaited,
+	// so that a caller never reports failure for a write that was committed.
+	return <-req.done
+}
+
+// writeReq is one transaction's work waiting for the writer.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+}
+
+var errClosed = errors.New("sqlite: database closed")
+
+// maxGroup bounds how many transactions one commit carries.
+const maxGroup = 64
+
+// writer commits the write transactions in groups. Durable commits cost a WAL sync each;
+// while one commit syncs, the next writers queue up, and the writer then runs all that are
+// waiting in one transaction and syncs once. A lone writer pays nothing extra.
+func (db *DB) writer() {
+	defer close(db.stopped)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.writes:
+		case <-db.quit:
+			return
+		}
+		group := []*writeReq{first}
+	gather:
+		for len(group) < maxGroup {
+			select {
+			case r := <-db.writes:
+				group = append(group, r)
+			default:
+				break gather
+			}
+		}
+		db.commitGroup(group)
+	}
+}
+
+// commitGroup runs a group of transactions' work in one transaction, each in a savepoint
+// when there are several, and tells each caller its outcome.
+func (db *DB) commitGroup(group []*writeReq) {
+	errs := make([]error, len(group))
+	finish := func(commitErr error) {
+		for i, r := range group {
+			if errs[i] == nil {
+				errs[i] = commitErr
+			}
+			r.done <- errs[i]
+		}
+	}
+	ctx := context.Background()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		finish(err)
+		return
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
+	if len(group) == 1 {
+		if errs[0] = group[0].fn(context.WithoutCancel(group[0].ctx), tx); errs[0] != nil {
+			tx.Rollback()
+			finish(nil)
+			return
+		}
+		finish(tx.Commit())
+		return
 	}
-	return tx.Commit()
+	for i, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err // its caller has gone: do not start it
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		if errs[i] = r.fn(context.WithoutCancel(r.ctx), tx); errs[i] != nil {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
+				tx.Rollback()
+				finish(err)
+				return
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil {
+			tx.Rollback()
+			finish(err)
+			return
+		}
+	}
+	finish(tx.Commit())
 }
 
 // execer is what both pools and transactions offer.

@@ -51,7 +51,7 @@ func splitRoles(s string) []tousu.Role {
 // CreateUser inserts an account; an existing login fails with kind conflict.
 func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateUser(%q)", u.Login)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (login) DO NOTHING`,
 			u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt),
@@ -74,7 +74,7 @@ func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 // lockout (failed logins, locked until).
 func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateUser(%q)", u.Login)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?,
 			failed_logins = ?, locked_until = ? WHERE login = ?`,
 			u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled,
@@ -121,7 +121,7 @@ func (db *DB) ListUsers(ctx context.Context) (_ []tousu.User, err error) {
 // CreateToken stores an API token's hash for an existing account.
 func (db *DB) CreateToken(ctx context.Context, t tousu.Token) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateToken(%q)", t.Login)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE login = ?`, t.Login).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -1,83 +1,168 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
 	"tousu"
 )
 
-// auditChainLock is the key of the transaction-scoped advisory lock that serialises appends
-// to the audit chain: the ASCII of "tousuaud". Nothing else in tousu takes it, and it is
-// far from goose's migration lock (4097083626).
-const auditChainLock int64 = 0x746f757375617564
+// auditSealLock is the key of the transaction-scoped advisory lock that only sealers take
+// (the ASCII of "tousuaud"): writers never wait on it. Nothing else in tousu takes it, and
+// it is far from goose's migration lock (4097083626).
+const auditSealLock int64 = 0x746f757375617564
 
 // AppendAudit appends records to the audit log, chaining each to the one before. It sets
 // each record's ID, At (to the millisecond, as stored), PrevHash and Hash.
 func (db *DB) AppendAudit(ctx context.Context, recs []tousu.AuditRecord) (err error) {
 	defer wrap(&err, "postgres.AppendAudit")
-	var out []tousu.AuditRecord
+	var rowIDs []int64
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		out, err = appendAudit(ctx, tx, recs)
+		rowIDs, err = appendAudit(ctx, tx, recs)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	copy(recs, out)
-	return nil
+	return db.sealed(ctx, recs, rowIDs)
 }
 
-// appendAudit chains recs to the last record of the log within tx and inserts them; it
-// returns the records as stored, leaving recs alone until the caller has committed.
+// appendAudit queues recs for the audit chain within tx and returns their queue IDs.
 //
 // The chain is one sequence: each record's ID is the last ID plus one and its hash covers
-// the last hash. With many writers on many nodes, two transactions reading the same last
-// record would fork it (and one would then fail on the primary key). So before reading,
-// the transaction takes pg_advisory_xact_lock(auditChainLock): appenders queue on it, and
-// it is released only when the holder commits or rolls back — after its rows are visible
-// — so the next holder's read (a new snapshot under read committed) sees them. Callers
-// append last in their transaction, after the row locks they need (the complaint's row,
-// the number counter), which keeps the lock order fixed and the hold short: a few inserts
-// and the commit.
-//
-// The price is that every audited write in the deployment commits one at a time. That
-// is a design for now: a later sealer — appenders insert unchained rows freely, and one
-// job chains them in order — can replace the lock without changing the table.
-func appendAudit(ctx context.Context, tx pgx.Tx, recs []tousu.AuditRecord) ([]tousu.AuditRecord, error) {
-	if len(recs) == 0 {
-		return nil, nil
-	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, auditChainLock); err != nil {
-		return nil, err
-	}
-	var (
-		lastID int64
-		prev   string
-	)
-	err := tx.QueryRow(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
-	}
-	out := make([]tousu.AuditRecord, len(recs))
+// the last hash. Writers on many nodes must not fork it, yet must not queue on one lock
+// for every audited write either. So writers only queue their records, in their own
+// transaction, without a lock; a sealer (sealAudit) moves what is queued into the chain
+// in queue order. A write learns its records' place after its commit (sealed).
+func appendAudit(ctx context.Context, tx pgx.Tx, recs []tousu.AuditRecord) ([]int64, error) {
+	ids := make([]int64, len(recs))
 	for i, r := range recs {
-		r.ID = lastID + int64(i) + 1
-		// Hash what is stored, so that the verifier recomputes the same hash from the row.
-		r.At = fromMillis(millis(r.At))
-		r.PrevHash = prev
-		r.Hash = tousu.ChainHash(prev, r)
-		_, err := tx.Exec(ctx, `INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			r.ID, millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail, r.PrevHash, r.Hash)
+		err := tx.QueryRow(ctx, `INSERT INTO audit_pending (at, actor, action, object, client, detail)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING row_id`,
+			millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail).Scan(&ids[i])
 		if err != nil {
 			return nil, err
 		}
-		prev = r.Hash
-		out[i] = r
 	}
-	return out, nil
+	return ids, nil
+}
+
+// sealed seals the queue, then fills recs (queued as rowIDs) with their places in the
+// chain as stored.
+func (db *DB) sealed(ctx context.Context, recs []tousu.AuditRecord, rowIDs []int64) error {
+	if len(rowIDs) == 0 {
+		return nil
+	}
+	if err := db.sealAudit(ctx); err != nil {
+		return err
+	}
+	rows, err := db.pool.Query(ctx, `SELECT row_id, id, at, object, prev_hash, hash FROM audit WHERE row_id = ANY($1)`, rowIDs)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byRow := map[int64]tousu.AuditRecord{}
+	for rows.Next() {
+		var (
+			rowID, at int64
+			r         tousu.AuditRecord
+		)
+		if err := rows.Scan(&rowID, &r.ID, &at, &r.Object, &r.PrevHash, &r.Hash); err != nil {
+			return err
+		}
+		r.At = fromMillis(at)
+		byRow[rowID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, id := range rowIDs {
+		s, ok := byRow[id]
+		if !ok {
+			return fmt.Errorf("audit record %d queued but not sealed", id)
+		}
+		recs[i].ID, recs[i].At, recs[i].Object, recs[i].PrevHash, recs[i].Hash = s.ID, s.At, s.Object, s.PrevHash, s.Hash
+	}
+	return nil
+}
+
+// sealBatch is how many queued records one sealing transaction chains.
+const sealBatch = 1000
+
+// sealAudit chains every queued audit record, in queue order, each to the one before.
+// Sealers on many nodes take turns on auditSealLock; each turn chains whatever is queued
+// by then, so the turns are few however many writers there are. A record queued by a
+// transaction that commits after a later one's was sealed is simply sealed in a later
+// turn: the chain's order is the order of sealing.
+func (db *DB) sealAudit(ctx context.Context) error {
+	for {
+		n := 0
+		err := db.inTx(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, auditSealLock); err != nil {
+				return err
+			}
+			var (
+				lastID int64
+				prev   string
+			)
+			err := tx.QueryRow(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			rows, err := tx.Query(ctx, `DELETE FROM audit_pending WHERE row_id IN
+				(SELECT row_id FROM audit_pending ORDER BY row_id LIMIT $1)
+				RETURNING row_id, at, actor, action, object, client, detail`, sealBatch)
+			if err != nil {
+				return err
+			}
+			type queued struct {
+				rowID int64
+				r     tousu.AuditRecord
+			}
+			var q []queued
+			for rows.Next() {
+				var (
+					e  queued
+					at int64
+				)
+				if err := rows.Scan(&e.rowID, &at, &e.r.Actor, &e.r.Action, &e.r.Object, &e.r.Client, &e.r.Detail); err != nil {
+					rows.Close()
+					return err
+				}
+				e.r.At = fromMillis(at)
+				q = append(q, e)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			slices.SortFunc(q, func(a, b queued) int { return cmp.Compare(a.rowID, b.rowID) })
+			b := &pgx.Batch{}
+			for i := range q {
+				r := &q[i].r
+				r.ID = lastID + int64(i) + 1
+				r.PrevHash = prev
+				r.Hash = tousu.ChainHash(prev, *r)
+				prev = r.Hash
+				b.Queue(`INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash, row_id)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+					r.ID, millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail, r.PrevHash, r.Hash, q[i].rowID)
+			}
+			n = len(q)
+			if n == 0 {
+				return nil
+			}
+			return tx.SendBatch(ctx, b).Close()
+		})
+		if err != nil || n < sealBatch {
+			return err
+		}
+	}
 }
 
 // ListAudit returns up to limit records (1000 when limit ≤ 0) with ID > after, in order.
@@ -85,6 +170,10 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) (_ []tousu.
 	defer wrap(&err, "postgres.ListAudit(%d, %d)", after, limit)
 	if limit <= 0 {
 		limit = 1000
+	}
+	// What is queued belongs in what is read.
+	if err := db.sealAudit(ctx); err != nil {
+		return nil, err
 	}
 	rows, err := db.pool.Query(ctx, `SELECT id, at, actor, action, object, client, detail, prev_hash, hash
 		FROM audit WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
@@ -111,6 +200,9 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) (_ []tousu.
 // newest first.
 func (db *DB) SearchAudit(ctx context.Context, f tousu.AuditFilter) (_ []tousu.AuditRecord, err error) {
 	defer wrap(&err, "postgres.SearchAudit")
+	if err := db.sealAudit(ctx); err != nil {
+		return nil, err
+	}
 	sql, args := searchAudit(f)
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {

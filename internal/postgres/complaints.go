@@ -167,7 +167,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	var (
 		number  = c.Number
 		eventID int64
-		audit   []tousu.AuditRecord
+		audit   []int64 // the queue IDs of the audit records
 		extras  extraIDs
 	)
 	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
@@ -258,7 +258,9 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.Idempotency != nil {
 		ch.Idempotency.Number = number
 	}
-	copy(ch.Audit, audit)
+	// The change is committed: a failure to seal now only leaves its audit records queued
+	// for the next sealer, and must not be reported as a failure of the change.
+	_ = db.sealed(ctx, ch.Audit, audit)
 	ch.Outbox = numbered(ch.Outbox, number)
 	extras.set(ch, c.ID)
 	return nil
@@ -287,7 +289,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	var (
 		eventID  int64
 		eventSeq int
-		audit    []tousu.AuditRecord
+		audit    []int64 // the queue IDs of the audit records
 		extras   extraIDs
 	)
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -339,7 +341,9 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.Event != nil {
 		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, eventSeq, c.ID
 	}
-	copy(ch.Audit, audit)
+	// The change is committed: a failure to seal now only leaves its audit records queued
+	// for the next sealer, and must not be reported as a failure of the change.
+	_ = db.sealed(ctx, ch.Audit, audit)
 	extras.set(ch, c.ID)
 	return nil
 }

@@ -10,8 +10,9 @@
 //   - Numbers: the per-prefix counter is an upsert inside the registering transaction;
 //     its row lock hands out each number once across all nodes, and a rolled-back
 //     registration gives its number back.
-//   - The audit chain: appends take a transaction-scoped advisory lock before reading the
-//     last hash, so the chain stays one sequence (see appendAudit).
+//   - The audit chain: writers queue their records without a lock; a sealer chains the
+//     queue in order under an advisory lock only sealers take, so the chain stays one
+//     sequence (see appendAudit and sealAudit).
 //   - Migrations: goose runs them under PostgreSQL's session-level advisory lock, so that
 //     nodes starting together migrate once and the others wait (see Migrate).
 //   - The outbox: a claim is one UPDATE over the due messages it locks with FOR UPDATE
@@ -261,7 +262,7 @@ type querier interface {
 
 // inTx runs fn in a read-committed transaction and commits it, or rolls it back when fn
 // fails. Writers that must see each other's work take a lock for it (a row, or the audit
-// chain's advisory lock); everything else is one statement that needs none.
+// sealer's advisory lock); everything else is one statement that needs none.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.pool, fn)
 }

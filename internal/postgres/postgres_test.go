@@ -368,3 +368,50 @@ func TestClaimSkipsLocked(t *testing.T) {
 		t.Errorf("ClaimMessages after m1 is unlocked = %+v, %v, want m1", got, err)
 	}
 }
+
+// TestAuditWritersTakeNoLock: a registration commits while a sealer holds the sealing lock
+// (writers only queue their audit records), and its record joins the chain once the
+// sealer lets go.
+func TestAuditWritersTakeNoLock(t *testing.T) {
+	storetest.SkipWithoutPostgres(t)
+	url := storetest.NewPostgresDatabase(t)
+	db := openURL(t, url, true)
+	ctx := t.Context()
+	sealer, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sealer.Close(context.Background())
+	tx, err := sealer.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(0x746f757375617564)); err != nil {
+		t.Fatal(err)
+	}
+	c := newComplaint("lockfree")
+	ch := &tousu.Change{Complaint: c, NumberPrefix: "TS20261127",
+		Audit: []tousu.AuditRecord{{At: c.CreatedAt, Actor: "clerk1", Action: "register"}}}
+	done := make(chan error, 1)
+	go func() { done <- db.CreateComplaint(ctx, ch) }()
+	// The complaint is committed and readable while the sealing lock is held.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := db.FindComplaint(ctx, "TS20261127-0001"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the registration did not commit while a sealer held its lock")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("CreateComplaint = %v", err)
+	}
+	if ch.Audit[0].ID != 1 || ch.Audit[0].Hash == "" || ch.Audit[0].Object != "TS20261127-0001" {
+		t.Errorf("audit record after sealing = %+v, want ID 1, a hash, the new number", ch.Audit[0])
+	}
+}

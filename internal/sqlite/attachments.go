@@ -35,13 +35,13 @@ func insertAttachment(ctx context.Context, tx *sql.Tx, complaintID string, a *to
 	if data == nil {
 		data = []byte{} // an empty file is a value, not NULL
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO blobs (sha256, data, size) VALUES (?, ?, ?)
+	_, err := txExec(ctx, tx, `INSERT INTO blobs (sha256, data, size) VALUES (?, ?, ?)
 		ON CONFLICT (sha256) DO NOTHING`, a.SHA256, data, a.Size)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO attachments (complaint_id, sha256, name, content_type, size, uploaded_by, created_at)
+	err = txQueryRow(ctx, tx, `INSERT INTO attachments (complaint_id, sha256, name, content_type, size, uploaded_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		complaintID, a.SHA256, a.Name, a.ContentType, a.Size, a.UploadedBy, millis(a.CreatedAt)).Scan(&id)
 	return id, err

@@ -35,7 +35,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, recs []tousu.AuditRecord) ([]t
 		lastID int64
 		prev   string
 	)
-	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
+	err := txQueryRow(ctx, tx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, recs []tousu.AuditRecord) ([]t
 		r.At = fromMillis(millis(r.At))
 		r.PrevHash = prev
 		r.Hash = tousu.ChainHash(prev, r)
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash)
+		_, err := txExec(ctx, tx, `INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail, r.PrevHash, r.Hash)
 		if err != nil {

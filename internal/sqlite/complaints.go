@@ -166,7 +166,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if idem := ch.Idempotency; idem != nil {
 			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
+			err := txQueryRow(ctx, tx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
 			if err == nil {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
 			}
@@ -176,14 +176,14 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		}
 		if ch.NumberPrefix != "" {
 			var n int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO number_counters (prefix, n) VALUES (?, 1)
+			err := txQueryRow(ctx, tx, `INSERT INTO number_counters (prefix, n) VALUES (?, 1)
 				ON CONFLICT (prefix) DO UPDATE SET n = n + 1 RETURNING n`, ch.NumberPrefix).Scan(&n)
 			if err != nil {
 				return err
 			}
 			number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
 		}
-		_, err := tx.ExecContext(ctx, insertComplaint,
+		_, err := txExec(ctx, tx, insertComplaint,
 			c.ID, number, 1, c.Kind, c.Channel, c.Status, c.Classification, row.categories,
 			c.Identity.Anonymous, row.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
 			c.Target.Unit, c.Target.Staff, c.Target.Description, c.Matter, c.Request,
@@ -210,7 +210,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			if created.IsZero() {
 				created = c.CreatedAt
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
+			_, err := txExec(ctx, tx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
 				VALUES (?, ?, ?, ?, ?, ?)`, idem.Actor, idem.Key, idem.RequestHash, number, idem.Secret, millis(created))
 			if err != nil {
 				return err
@@ -272,7 +272,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		extras   extraIDs
 	)
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, updateComplaint,
+		res, err := txExec(ctx, tx, updateComplaint,
 			c.Kind, c.Channel, c.Status, c.Classification, row.categories,
 			c.Identity.Anonymous, row.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
 			c.Target.Unit, c.Target.Staff, c.Target.Description, c.Matter, c.Request,
@@ -290,7 +290,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		}
 		if n == 0 {
 			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM complaints WHERE id = ?`, c.ID).Scan(&one)
+			err := txQueryRow(ctx, tx, `SELECT 1 FROM complaints WHERE id = ?`, c.ID).Scan(&one)
 			if errors.Is(err, sql.ErrNoRows) {
 				return notFound("未找到该投诉件")
 			}
@@ -303,7 +303,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			return err
 		}
 		if ch.Event != nil {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE complaint_id = ?`, c.ID).Scan(&eventSeq); err != nil {
+			if err := txQueryRow(ctx, tx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE complaint_id = ?`, c.ID).Scan(&eventSeq); err != nil {
 				return err
 			}
 			if eventID, err = insertEvent(ctx, tx, c.ID, eventSeq, ch.Event); err != nil {
@@ -366,12 +366,12 @@ func (ids extraIDs) set(ch *tousu.Change, id string) {
 // putCategories replaces the category rows of a complaint.
 func putCategories(ctx context.Context, tx *sql.Tx, id string, cats []string, replace bool) error {
 	if replace {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM complaint_categories WHERE complaint_id = ?`, id); err != nil {
+		if _, err := txExec(ctx, tx, `DELETE FROM complaint_categories WHERE complaint_id = ?`, id); err != nil {
 			return err
 		}
 	}
 	for _, cat := range cats {
-		_, err := tx.ExecContext(ctx, `INSERT INTO complaint_categories (complaint_id, category) VALUES (?, ?)
+		_, err := txExec(ctx, tx, `INSERT INTO complaint_categories (complaint_id, category) VALUES (?, ?)
 			ON CONFLICT DO NOTHING`, id, cat)
 		if err != nil {
 			return err
@@ -386,7 +386,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, complaintID string, seq int, e
 		payload = string(ev.Payload)
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO events (complaint_id, seq, type, actor, actor_name, at, from_status, to_status, payload)
+	err := txQueryRow(ctx, tx, `INSERT INTO events (complaint_id, seq, type, actor, actor_name, at, from_status, to_status, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		complaintID, seq, ev.Type, ev.Actor, ev.ActorName, millis(ev.At), ev.From, ev.To, payload).Scan(&id)
 	return id, err
@@ -492,7 +492,7 @@ func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdent
 		return err
 	}
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
+		res, err := txExec(ctx, tx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
 			WHERE id = ?`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
 		if err != nil {
 			return err

@@ -77,3 +77,31 @@ func TestGroupCommit(t *testing.T) {
 		t.Error("a write after Close succeeded")
 	}
 }
+
+// TestPreparedWrites: the write statements are prepared once, after the first
+// transaction that runs them, and the later ones run them prepared.
+func TestPreparedWrites(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := db.PutSetting(ctx, fmt.Sprintf("k%d", i), "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.prepared.mu.Lock()
+	n := len(db.prepared.stmts)
+	db.prepared.mu.Unlock()
+	if n == 0 {
+		t.Fatal("no write statement was prepared after three writes")
+	}
+	if v, err := db.GetSetting(ctx, "k2"); err != nil || v != "v" {
+		t.Errorf("GetSetting(k2) = %q, %v", v, err)
+	}
+}

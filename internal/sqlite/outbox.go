@@ -63,7 +63,7 @@ func queued(m tousu.Message, complaintID string) tousu.Message {
 // insertMessage stores a message and returns its ID.
 func insertMessage(ctx context.Context, tx *sql.Tx, m tousu.Message) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO messages (complaint_id, channel, recipient, to_login, subject, body,
+	err := txQueryRow(ctx, tx, `INSERT INTO messages (complaint_id, channel, recipient, to_login, subject, body,
 			status, attempts, next_attempt, last_error, created_at, sent_at, read_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.ComplaintID, m.Channel, m.To, m.ToLogin, m.Subject, m.Body,
@@ -83,7 +83,7 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, lease time.Durat
 	var out []tousu.Message
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		rows, err := txQuery(ctx, tx, `SELECT `+messageColumns+` FROM messages
 			WHERE status = ? AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?`,
 			tousu.MessagePending, millis(now), limit)
 		if err != nil {
@@ -107,7 +107,7 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, lease time.Durat
 		for i, m := range out {
 			ids[i] = m.ID
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET next_attempt = ? WHERE id IN `+in(len(ids)),
+		_, err = txExec(ctx, tx, `UPDATE messages SET next_attempt = ? WHERE id IN `+in(len(ids)),
 			append([]any{millis(until)}, ids...)...)
 		return err
 	})
@@ -125,7 +125,7 @@ func (db *DB) ClaimMessages(ctx context.Context, now time.Time, lease time.Durat
 func (db *DB) UpdateMessage(ctx context.Context, m *tousu.Message) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateMessage(%d)", m.ID)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt = ?, last_error = ?,
+		res, err := txExec(ctx, tx, `UPDATE messages SET status = ?, attempts = ?, next_attempt = ?, last_error = ?,
 			sent_at = ?, read_at = ? WHERE id = ?`,
 			m.Status, m.Attempts, millis(m.NextAttempt), m.LastError, nullMillis(m.SentAt), nullMillis(m.ReadAt), m.ID)
 		if err != nil {
@@ -187,7 +187,7 @@ func (db *DB) TryLease(ctx context.Context, name, holder string, now, until time
 		// The upsert returns a row only when it inserted or updated one: when the lease
 		// is someone else's and still running, the WHERE keeps the row and returns none.
 		var got string
-		err := tx.QueryRowContext(ctx, `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
+		err := txQueryRow(ctx, tx, `INSERT INTO leases (name, holder, until) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
 				WHERE leases.until <= ? OR leases.holder = excluded.holder
 			RETURNING holder`, name, holder, millis(until), millis(now)).Scan(&got)

@@ -36,7 +36,7 @@ func (db *DB) ListUnits(ctx context.Context) (_ []tousu.Unit, err error) {
 func (db *DB) PutUnit(ctx context.Context, u tousu.Unit) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutUnit(%q)", u.Code)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO units (code, name, parent, kind, services, hours, phone, address, sort)
+		_, err := txExec(ctx, tx, `INSERT INTO units (code, name, parent, kind, services, hours, phone, address, sort)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, kind = excluded.kind,
 				services = excluded.services, hours = excluded.hours, phone = excluded.phone,
@@ -95,7 +95,7 @@ func (db *DB) FindStaff(ctx context.Context, badge string) (_ *tousu.Staff, err 
 func (db *DB) PutStaff(ctx context.Context, s tousu.Staff) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutStaff(%q)", s.Badge)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO staff (badge, name, unit, title, active) VALUES (?, ?, ?, ?, ?)
+		_, err := txExec(ctx, tx, `INSERT INTO staff (badge, name, unit, title, active) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (badge) DO UPDATE SET name = excluded.name, unit = excluded.unit,
 				title = excluded.title, active = excluded.active`,
 			s.Badge, s.Name, s.Unit, s.Title, s.Active)
@@ -130,7 +130,7 @@ func (db *DB) ListCategories(ctx context.Context) (_ []tousu.Category, err error
 func (db *DB) PutCategory(ctx context.Context, c tousu.Category) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutCategory(%q)", c.Code)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, name, parent, description, sort, active)
+		_, err := txExec(ctx, tx, `INSERT INTO categories (code, name, parent, description, sort, active)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent,
 				description = excluded.description, sort = excluded.sort, active = excluded.active`,
@@ -216,7 +216,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o tousu.CalendarOverride)
 		return &tousu.Error{Kind: tousu.KindInvalid, Message: "请填写日期", Fields: map[string]string{"date": "必填"}}
 	}
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_overrides (date, workday, name) VALUES (?, ?, ?)
+		_, err := txExec(ctx, tx, `INSERT INTO calendar_overrides (date, workday, name) VALUES (?, ?, ?)
 			ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name`,
 			o.Date.String(), o.Workday, o.Name)
 		return err
@@ -227,7 +227,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o tousu.CalendarOverride)
 func (db *DB) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteCalendarOverride(%s)", d)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = ?`, d.String())
+		res, err := txExec(ctx, tx, `DELETE FROM calendar_overrides WHERE date = ?`, d.String())
 		if err != nil {
 			return err
 		}
@@ -262,11 +262,11 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 	var id int64
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if p.ID == 0 {
-			return tx.QueryRowContext(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit)
+			return txQueryRow(ctx, tx, `INSERT INTO policies (name, kind, category, classification, days, unit)
 				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 				p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit).Scan(&id)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE policies SET name = ?, kind = ?, category = ?, classification = ?,
+		res, err := txExec(ctx, tx, `UPDATE policies SET name = ?, kind = ?, category = ?, classification = ?,
 			days = ?, unit = ? WHERE id = ?`,
 			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.ID)
 		if err != nil {
@@ -286,7 +286,7 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 func (db *DB) DeletePolicy(ctx context.Context, id int64) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeletePolicy(%d)", id)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM policies WHERE id = ?`, id)
+		res, err := txExec(ctx, tx, `DELETE FROM policies WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ func (db *DB) PutSession(ctx context.Context, hash string, data []byte, expiry t
 		data = []byte{}
 	}
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, data, expiry) VALUES (?, ?, ?)
+		_, err := txExec(ctx, tx, `INSERT INTO sessions (hash, data, expiry) VALUES (?, ?, ?)
 			ON CONFLICT (hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 			hash, data, millis(expiry))
 		return err
@@ -50,7 +50,7 @@ func (db *DB) PutSession(ctx context.Context, hash string, data []byte, expiry t
 func (db *DB) DeleteSession(ctx context.Context, hash string) (err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteSession")
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
+		_, err := txExec(ctx, tx, `DELETE FROM sessions WHERE hash = ?`, hash)
 		return err
 	})
 }
@@ -60,7 +60,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) (err error) {
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (n int, err error) {
 	defer tousu.Wrap(&err, "sqlite.DeleteExpiredSessions(%d)", millis(now))
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < ?`, millis(now))
+		res, err := txExec(ctx, tx, `DELETE FROM sessions WHERE expiry < ?`, millis(now))
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (db *DB) GetSetting(ctx context.Context, key string) (_ string, err error) 
 func (db *DB) PutSetting(ctx context.Context, key, value string) (err error) {
 	defer tousu.Wrap(&err, "sqlite.PutSetting(%q)", key)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		_, err := txExec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return err
 	})

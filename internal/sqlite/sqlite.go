@@ -36,10 +36,11 @@ type DB struct {
 
 	// Writes are committed in groups (see writer): writes hands a transaction's work to
 	// the writer goroutine, quit stops it, stopped is closed once it has.
-	writes  chan *writeReq
-	quit    chan struct{}
-	stopped chan struct{}
-	closing sync.Once
+	writes   chan *writeReq
+	quit     chan struct{}
+	stopped  chan struct{}
+	closing  sync.Once
+	prepared *preparedCache
 }
 
 var _ tousu.Store = (*DB)(nil)
@@ -104,7 +105,8 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	db := &DB{path: path, write: write, read: read, writes: make(chan *writeReq),
-		quit: make(chan struct{}), stopped: make(chan struct{})}
+		quit: make(chan struct{}), stopped: make(chan struct{}),
+		prepared: &preparedCache{stmts: map[string]*sql.Stmt{}, missed: map[string]bool{}}}
 	go db.writer()
 	return db, nil
 }
@@ -137,6 +139,7 @@ func (db *DB) Close() (err error) {
 	defer tousu.Wrap(&err, "sqlite.Close")
 	db.closing.Do(func() { close(db.quit) })
 	<-db.stopped
+	db.closePrepared()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -216,6 +219,7 @@ func (db *DB) writer() {
 			}
 		}
 		db.commitGroup(group)
+		db.prepareMissed()
 	}
 }
 
@@ -231,14 +235,14 @@ func (db *DB) commitGroup(group []*writeReq) {
 			r.done <- errs[i]
 		}
 	}
-	ctx := context.Background()
+	ctx := withPrepared(context.Background(), db.prepared)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		finish(err)
 		return
 	}
 	if len(group) == 1 {
-		if errs[0] = group[0].fn(context.WithoutCancel(group[0].ctx), tx); errs[0] != nil {
+		if errs[0] = group[0].fn(withPrepared(context.WithoutCancel(group[0].ctx), db.prepared), tx); errs[0] != nil {
 			tx.Rollback()
 			finish(nil)
 			return
@@ -251,19 +255,19 @@ func (db *DB) commitGroup(group []*writeReq) {
 			errs[i] = err // its caller has gone: do not start it
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+		if _, err := txExec(ctx, tx, `SAVEPOINT w`); err != nil {
 			tx.Rollback()
 			finish(err)
 			return
 		}
-		if errs[i] = r.fn(context.WithoutCancel(r.ctx), tx); errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
+		if errs[i] = r.fn(withPrepared(context.WithoutCancel(r.ctx), db.prepared), tx); errs[i] != nil {
+			if _, err := txExec(ctx, tx, `ROLLBACK TO w`); err != nil {
 				tx.Rollback()
 				finish(err)
 				return
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil {
+		if _, err := txExec(ctx, tx, `RELEASE w`); err != nil {
 			tx.Rollback()
 			finish(err)
 			return

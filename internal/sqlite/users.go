@@ -52,7 +52,7 @@ func splitRoles(s string) []tousu.Role {
 func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateUser(%q)", u.Login)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		res, err := txExec(ctx, tx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (login) DO NOTHING`,
 			u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt),
 			u.FailedLogins, zeroMillis(u.LockedUntil))
@@ -75,7 +75,7 @@ func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateUser(%q)", u.Login)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?,
+		res, err := txExec(ctx, tx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?,
 			failed_logins = ?, locked_until = ? WHERE login = ?`,
 			u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled,
 			u.FailedLogins, zeroMillis(u.LockedUntil), u.Login)
@@ -123,14 +123,14 @@ func (db *DB) CreateToken(ctx context.Context, t tousu.Token) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateToken(%q)", t.Login)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE login = ?`, t.Login).Scan(&one)
+		err := txQueryRow(ctx, tx, `SELECT 1 FROM users WHERE login = ?`, t.Login).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("未找到该账号")
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO tokens (hash, login, created_at) VALUES (?, ?, ?)`,
+		_, err = txExec(ctx, tx, `INSERT INTO tokens (hash, login, created_at) VALUES (?, ?, ?)`,
 			t.Hash, t.Login, millis(t.CreatedAt))
 		if isUniqueViolation(err) {
 			return &tousu.Error{Kind: tousu.KindConflict, Message: "令牌已存在", Err: err}

@@ -146,19 +146,6 @@ func checkPassword(encoded, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// CheckPassword returns the account when the password is right. Disabled accounts and
-// wrong passwords are the same unauthorized error.
-func (a *App) CheckPassword(ctx context.Context, login, password string) (*tousu.User, error) {
-	u, err := a.store.FindUser(ctx, strings.TrimSpace(login))
-	if err != nil && !tousu.IsKind(err, tousu.KindNotFound) {
-		return nil, err
-	}
-	if u == nil || u.Disabled || !checkPassword(u.PasswordHash, password) {
-		return nil, tousu.Errorf(tousu.KindUnauthorized, "登录名或密码不正确")
-	}
-	return u, nil
-}
-
 // TokenPrefix marks tousu API tokens, so that leaked ones are easy to find in text.
 const TokenPrefix = "tsk_"
 

@@ -181,7 +181,7 @@ func TestLoad(t *testing.T) {
 	if aboutHead == 0 {
 		t.Error("no complaint about the 人社局 head (handler-rs)")
 	}
-	if _, err := a.CheckPassword(ctx, "handler-bdc", demo.Password); err != nil {
+	if _, err := a.SignIn(ctx, "handler-bdc", demo.Password); err != nil {
 		t.Errorf("handler-bdc cannot log in with the demo password: %v", err)
 	}
 

@@ -77,6 +77,18 @@ type casePart struct {
 // Part is the shared form pieces' view of action a's form.
 func (p casePage) Part(a string) casePart { return casePart{Page: p, F: p.Form(a), Action: a} }
 
+// textField is a text area of an action's form.
+type textField struct {
+	F               *deskForm
+	ID, Name, Label string
+	Rows, Max       int
+}
+
+// Text is the view of the text area name of action a's form.
+func (p casePage) Text(a, name, label string, rows, max int) textField {
+	return textField{F: p.Form(a), ID: a + "-" + name, Name: name, Label: label, Rows: rows, Max: max}
+}
+
 // IsOpen reports whether the form of action a is unfolded.
 func (p casePage) IsOpen(a string) bool { return p.Open == tousu.Action(a) }
 

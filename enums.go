@@ -120,6 +120,10 @@ func (s Status) Open() bool {
 	return false
 }
 
+// ClockRuns reports whether the deadline clock of a complaint in status s runs: it is
+// open and not suspended.
+func (s Status) ClockRuns() bool { return s.Open() && s != StatusSuspended }
+
 // Role is what a staff account may do, within its unit's subtree (DESIGN §1).
 type Role string
 

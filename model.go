@@ -1,7 +1,10 @@
 package tousu
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -415,3 +418,30 @@ const (
 	AlertEscalated2             // reported to the supervision office
 	AlertEscalated3             // reported to discipline inspection
 )
+
+// CheckAttachments refuses attachments whose SHA256 or Size does not describe their Data:
+// content is stored once per hash, so a wrong hash would serve one file as another.
+func CheckAttachments(as []Attachment) error {
+	for i, a := range as {
+		sum := sha256.Sum256(a.Data)
+		if a.SHA256 != hex.EncodeToString(sum[:]) || a.Size != int64(len(a.Data)) {
+			msg := fmt.Sprintf("第%d个附件的内容与其校验值或大小不符", i+1)
+			return &Error{Kind: KindInvalid, Message: "附件已损坏，请重新上传",
+				Fields: map[string]string{"attachments": msg}}
+		}
+	}
+	return nil
+}
+
+// Queued is m as a change enqueues it: about the complaint id unless it names another,
+// pending, and due when created unless it says otherwise.
+func (m Message) Queued(complaintID string) Message {
+	if m.ComplaintID == "" {
+		m.ComplaintID = complaintID
+	}
+	m.Status = MessagePending
+	if m.NextAttempt.IsZero() {
+		m.NextAttempt = m.CreatedAt
+	}
+	return m
+}

@@ -47,6 +47,22 @@ const (
 	OrderDue    Order = "due"    // due date ascending, then received_at ascending
 )
 
+// DateKey is a due date as a Cursor's Key (YYYYMMDD); 0 for no date.
+func DateKey(d Date) int64 {
+	if d.IsZero() {
+		return 0
+	}
+	return int64(d.Year*10000 + int(d.Month)*100 + d.Day)
+}
+
+// KeyDate is the date of a Cursor's Key made by DateKey; the zero Date for 0.
+func KeyDate(k int64) Date {
+	if k <= 0 {
+		return Date{}
+	}
+	return Date{Year: int(k / 10000), Month: time.Month(k / 100 % 100), Day: int(k % 100)}
+}
+
 // Cursor is the position after which the next page of a list starts: the sort key and
 // the ID of the last complaint of the previous page.
 type Cursor struct {

@@ -171,3 +171,28 @@ func TestDate(t *testing.T) {
 		t.Errorf("DaysUntil wrong")
 	}
 }
+
+func TestTreeOrder(t *testing.T) {
+	type node struct{ code, parent string }
+	nodes := []node{{"win", "dept"}, {"dept", "root"}, {"orphan", "gone"}, {"root", ""}, {"a", "b"}, {"b", "a"}}
+	got := tousu.TreeOrder(nodes, func(n node) (string, string) { return n.code, n.parent })
+	var codes []string
+	for _, n := range got {
+		codes = append(codes, n.code)
+	}
+	// Parents first; an orphan counts as a root; a cycle comes last, nothing lost.
+	if want := "orphan root dept win a b"; strings.Join(codes, " ") != want {
+		t.Errorf("TreeOrder = %v, want %s", codes, want)
+	}
+}
+
+func TestDateKey(t *testing.T) {
+	for _, d := range []tousu.Date{{}, tousu.MustDate("2026-02-27"), tousu.MustDate("1999-12-31")} {
+		if got := tousu.KeyDate(tousu.DateKey(d)); got != d {
+			t.Errorf("KeyDate(DateKey(%v)) = %v", d, got)
+		}
+	}
+	if k := tousu.DateKey(tousu.MustDate("2026-02-27")); k != 20260227 {
+		t.Errorf("DateKey(2026-02-27) = %d", k)
+	}
+}

@@ -502,7 +502,7 @@ func (a *App) List(ctx context.Context, actor tousu.Actor, q ListQuery) (*Page, 
 		cur := tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
 		if f.Order == tousu.OrderDue {
 			d := last.Deadline.Due
-			cur.Key = int64(d.Year*10000 + int(d.Month)*100 + d.Day)
+			cur.Key = tousu.DateKey(d)
 		}
 		page.NextCursor = encodeCursor(f.Order, cur)
 	}

@@ -328,7 +328,7 @@ func (a *App) scan(ctx context.Context, f tousu.ComplaintFilter, seen *int, do f
 		}
 		last := cs[len(cs)-1]
 		d := last.Deadline.Due
-		f.After = &tousu.Cursor{Key: int64(d.Year*10000 + int(d.Month)*100 + d.Day), ID: last.ID}
+		f.After = &tousu.Cursor{Key: tousu.DateKey(d), ID: last.ID}
 	}
 	return nil
 }

@@ -125,7 +125,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 
 // readClock fills the working days left and the due-soon and overdue flags.
 func (a *App) readClock(ref *reference, c *tousu.Complaint, v *ComplaintView) {
-	if !c.Status.Open() || c.Status == tousu.StatusSuspended || c.Deadline.Due.IsZero() {
+	if !c.Status.ClockRuns() || c.Deadline.Due.IsZero() {
 		return
 	}
 	today := a.Today()

@@ -2,10 +2,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -14,20 +11,6 @@ import (
 
 // attachmentColumns are the columns of an attachment row, in the order of scanAttachment.
 const attachmentColumns = `a.id, a.complaint_id, a.sha256, a.name, a.content_type, a.size, a.uploaded_by, a.created_at`
-
-// checkAttachments refuses attachments whose SHA256 or Size does not describe their Data:
-// content is stored once per hash, so a wrong hash would serve one file as another.
-func checkAttachments(as []tousu.Attachment) error {
-	for i, a := range as {
-		sum := sha256.Sum256(a.Data)
-		if a.SHA256 != hex.EncodeToString(sum[:]) || a.Size != int64(len(a.Data)) {
-			msg := fmt.Sprintf("第%d个附件的内容与其校验值或大小不符", i+1)
-			return &tousu.Error{Kind: tousu.KindInvalid, Message: "附件已损坏，请重新上传",
-				Fields: map[string]string{"attachments": msg}}
-		}
-	}
-	return nil
-}
 
 // queueAttachment queues the statements that store a's content unless a blob of the same
 // hash exists (ON CONFLICT waits for a concurrent insert of the same content, then does

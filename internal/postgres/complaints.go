@@ -83,10 +83,6 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 	return r, nil
 }
 
-// clockRunning reports whether the deadline clock of a complaint in status s runs: it is
-// open and not suspended. Stored beside due_date for the due-window filter.
-func clockRunning(s tousu.Status) bool { return s.Open() && s != tousu.StatusSuspended }
-
 func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
@@ -157,7 +153,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.NumberPrefix == "" && c.Number == "" {
 		return errors.New("a number prefix is required")
 	}
-	if err := checkAttachments(ch.Attachments); err != nil {
+	if err := tousu.CheckAttachments(ch.Attachments); err != nil {
 		return err
 	}
 	row, err := encodeComplaint(c)
@@ -201,7 +197,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
 		if err != nil {
 			if pgCode(err) == codeUniqueViolation {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -276,7 +272,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		return &tousu.Error{Op: "postgres.UpdateComplaint", Kind: tousu.KindInternal, Err: errors.New("no complaint")}
 	}
 	defer wrap(&err, "postgres.UpdateComplaint(%q)", c.Number)
-	if err := checkAttachments(ch.Attachments); err != nil {
+	if err := tousu.CheckAttachments(ch.Attachments); err != nil {
 		return err
 	}
 	if !storable(c.ID) {
@@ -300,7 +296,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply,
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply,
 			c.Satisfaction, c.MergedInto, c.Alerts,
 			c.ID, c.Version)
 		if err != nil {
@@ -365,7 +361,7 @@ func insertExtras(ctx context.Context, tx pgx.Tx, id string, ch *tousu.Change) (
 		queueAttachment(b, id, &ch.Attachments[i], &ids.attachments[i])
 	}
 	for i, m := range ch.Outbox {
-		queueMessage(b, queued(m, id), &ids.messages[i])
+		queueMessage(b, m.Queued(id), &ids.messages[i])
 	}
 	return ids, tx.SendBatch(ctx, b).Close()
 }
@@ -376,7 +372,7 @@ func (ids extraIDs) set(ch *tousu.Change, id string) {
 		ch.Attachments[i].ID, ch.Attachments[i].ComplaintID = aid, id
 	}
 	for i, mid := range ids.messages {
-		ch.Outbox[i] = queued(ch.Outbox[i], id)
+		ch.Outbox[i] = ch.Outbox[i].Queued(id)
 		ch.Outbox[i].ID = mid
 	}
 }

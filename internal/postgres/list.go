@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -207,7 +206,7 @@ func (db *DB) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ []
 		if f.After != nil {
 			// The cursor carries the due date and the ID; the received_at between them is
 			// the cursor complaint's own, which never changes.
-			due := w.arg(dateFromKey(f.After.Key))
+			due := w.arg(tousu.KeyDate(f.After.Key).String())
 			if storable(f.After.ID) {
 				id := w.arg(f.After.ID)
 				w.add("(due_date, received_at, id) > (" + due + ", (SELECT received_at FROM complaints WHERE id = " + id + "), " + id + ")")
@@ -274,12 +273,4 @@ func (db *DB) search(ctx context.Context, query string, fn func(q querier) error
 		}
 		return fn(tx)
 	})
-}
-
-// dateFromKey is the 'YYYY-MM-DD' of a YYYYMMDD cursor key; 0 is "no date" (”).
-func dateFromKey(k int64) string {
-	if k <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", k/10000, k/100%100, k%100)
 }

@@ -52,19 +52,6 @@ func numbered(ms []tousu.Message, number string) []tousu.Message {
 	return out
 }
 
-// queued is m as a change enqueues it: about the complaint id unless it names another,
-// pending, and due when created unless it says otherwise.
-func queued(m tousu.Message, complaintID string) tousu.Message {
-	if m.ComplaintID == "" {
-		m.ComplaintID = complaintID
-	}
-	m.Status = tousu.MessagePending
-	if m.NextAttempt.IsZero() {
-		m.NextAttempt = m.CreatedAt
-	}
-	return m
-}
-
 // queueMessage queues the insert of a message; its ID goes to *id.
 func queueMessage(b *pgx.Batch, m tousu.Message, id *int64) {
 	b.Queue(`INSERT INTO messages (complaint_id, channel, recipient, to_login, subject, body,

@@ -30,7 +30,7 @@ func (db *DB) ListUnits(ctx context.Context) (_ []tousu.Unit, err error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return treeOrder(units, func(u tousu.Unit) (string, string) { return u.Code, u.Parent }), nil
+	return tousu.TreeOrder(units, func(u tousu.Unit) (string, string) { return u.Code, u.Parent }), nil
 }
 
 // PutUnit inserts or updates a unit by code.
@@ -126,7 +126,7 @@ func (db *DB) ListCategories(ctx context.Context) (_ []tousu.Category, err error
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return treeOrder(cats, func(c tousu.Category) (string, string) { return c.Code, c.Parent }), nil
+	return tousu.TreeOrder(cats, func(c tousu.Category) (string, string) { return c.Code, c.Parent }), nil
 }
 
 // PutCategory inserts or updates a category by code.
@@ -138,51 +138,6 @@ func (db *DB) PutCategory(ctx context.Context, c tousu.Category) (err error) {
 			description = excluded.description, sort = excluded.sort, active = excluded.active`,
 		c.Code, c.Name, c.Parent, c.Description, c.Sort, c.Active)
 	return err
-}
-
-// treeOrder orders the nodes of a tree depth-first, parents before children, keeping the
-// given order among siblings. A node whose parent is missing counts as a root; nodes caught
-// in a cycle (which PutUnit does not prevent) come last, in the given order, so that
-// nothing stored is ever hidden.
-func treeOrder[T any](nodes []T, key func(T) (code, parent string)) []T {
-	known := make(map[string]bool, len(nodes))
-	for _, n := range nodes {
-		c, _ := key(n)
-		known[c] = true
-	}
-	children := make(map[string][]int, len(nodes))
-	var roots []int
-	for i, n := range nodes {
-		c, p := key(n)
-		if p == "" || p == c || !known[p] {
-			roots = append(roots, i)
-			continue
-		}
-		children[p] = append(children[p], i)
-	}
-	out := make([]T, 0, len(nodes))
-	done := make([]bool, len(nodes))
-	var walk func(i int)
-	walk = func(i int) {
-		if done[i] {
-			return
-		}
-		done[i] = true
-		out = append(out, nodes[i])
-		c, _ := key(nodes[i])
-		for _, j := range children[c] {
-			walk(j)
-		}
-	}
-	for _, i := range roots {
-		walk(i)
-	}
-	for i := range nodes {
-		if !done[i] {
-			walk(i)
-		}
-	}
-	return out
 }
 
 // ListCalendarOverrides returns every override, by date.

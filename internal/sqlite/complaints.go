@@ -80,10 +80,6 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 	return r, nil
 }
 
-// clockRunning reports whether the deadline clock of a complaint in status s runs: it is
-// open and not suspended. Stored beside due_date for the due-window filter.
-func clockRunning(s tousu.Status) bool { return s.Open() && s != tousu.StatusSuspended }
-
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -150,7 +146,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 	if ch.NumberPrefix == "" && c.Number == "" {
 		return errors.New("a number prefix is required")
 	}
-	if err := checkAttachments(ch.Attachments); err != nil {
+	if err := tousu.CheckAttachments(ch.Attachments); err != nil {
 		return err
 	}
 	row, err := encodeComplaint(c)
@@ -190,7 +186,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -258,7 +254,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 		return &tousu.Error{Op: "sqlite.UpdateComplaint", Kind: tousu.KindInternal, Err: errors.New("no complaint")}
 	}
 	defer tousu.Wrap(&err, "sqlite.UpdateComplaint(%q)", c.Number)
-	if err := checkAttachments(ch.Attachments); err != nil {
+	if err := tousu.CheckAttachments(ch.Attachments); err != nil {
 		return err
 	}
 	row, err := encodeComplaint(c)
@@ -279,7 +275,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), clockRunning(c.Status), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
 			c.ID, c.Version)
 		if err != nil {
 			return err
@@ -343,7 +339,7 @@ func insertExtras(ctx context.Context, tx *sql.Tx, id string, ch *tousu.Change) 
 		ids.attachments = append(ids.attachments, aid)
 	}
 	for _, m := range ch.Outbox {
-		mid, err := insertMessage(ctx, tx, queued(m, id))
+		mid, err := insertMessage(ctx, tx, m.Queued(id))
 		if err != nil {
 			return ids, err
 		}
@@ -358,7 +354,7 @@ func (ids extraIDs) set(ch *tousu.Change, id string) {
 		ch.Attachments[i].ID, ch.Attachments[i].ComplaintID = aid, id
 	}
 	for i, mid := range ids.messages {
-		ch.Outbox[i] = queued(ch.Outbox[i], id)
+		ch.Outbox[i] = ch.Outbox[i].Queued(id)
 		ch.Outbox[i].ID = mid
 	}
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"tousu"
@@ -151,7 +150,7 @@ func (db *DB) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ []
 			// The cursor carries the due date and the ID; the received_at between them is
 			// the cursor complaint's own, which never changes.
 			w.add("(due_date, received_at, id) > (?, (SELECT received_at FROM complaints WHERE id = ?), ?)",
-				dateFromKey(f.After.Key), f.After.ID, f.After.ID)
+				tousu.KeyDate(f.After.Key).String(), f.After.ID, f.After.ID)
 		}
 	default:
 		return nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
@@ -185,12 +184,4 @@ func (db *DB) CountComplaints(ctx context.Context, f tousu.ComplaintFilter) (n i
 	w := complaintWhere(f)
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM complaints`+w.String(), w.args...).Scan(&n)
 	return n, err
-}
-
-// dateFromKey is the 'YYYY-MM-DD' of a YYYYMMDD cursor key; 0 is "no date" (”).
-func dateFromKey(k int64) string {
-	if k <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", k/10000, k/100%100, k%100)
 }

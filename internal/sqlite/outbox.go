@@ -47,19 +47,6 @@ func numbered(ms []tousu.Message, number string) []tousu.Message {
 	return out
 }
 
-// queued is m as a change enqueues it: about the complaint id unless it names another,
-// pending, and due when created unless it says otherwise.
-func queued(m tousu.Message, complaintID string) tousu.Message {
-	if m.ComplaintID == "" {
-		m.ComplaintID = complaintID
-	}
-	m.Status = tousu.MessagePending
-	if m.NextAttempt.IsZero() {
-		m.NextAttempt = m.CreatedAt
-	}
-	return m
-}
-
 // insertMessage stores a message and returns its ID.
 func insertMessage(ctx context.Context, tx *sql.Tx, m tousu.Message) (int64, error) {
 	var id int64

@@ -194,14 +194,6 @@ func testListDefaultLimit(t *testing.T, s tousu.Store) {
 	}
 }
 
-// dueKey is the cursor key of OrderDue: the due date as YYYYMMDD, 0 when none.
-func dueKey(d tousu.Date) int64 {
-	if d.IsZero() {
-		return 0
-	}
-	return int64(d.Year*10000 + int(d.Month)*100 + d.Day)
-}
-
 func testPagination(t *testing.T, s tousu.Store) {
 	const total = 120
 	var all []*tousu.Complaint
@@ -240,7 +232,7 @@ func testPagination(t *testing.T, s tousu.Store) {
 	}{
 		{"", cmpNewest, func(c *tousu.Complaint) int64 { return c.ReceivedAt.UnixMilli() }},
 		{tousu.OrderNewest, cmpNewest, func(c *tousu.Complaint) int64 { return c.ReceivedAt.UnixMilli() }},
-		{tousu.OrderDue, cmpDue, func(c *tousu.Complaint) int64 { return dueKey(c.Deadline.Due) }},
+		{tousu.OrderDue, cmpDue, func(c *tousu.Complaint) int64 { return tousu.DateKey(c.Deadline.Due) }},
 	}
 	for _, tt := range tests {
 		want := slices.Clone(all)

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"tousu"
+	"tousu/internal/sqlstore"
 )
 
 // auditSealLock is the key of the transaction-scoped advisory lock that only sealers take
@@ -17,44 +18,36 @@ import (
 // it is far from goose's migration lock (4097083626).
 const auditSealLock int64 = 0x746f757375617564
 
-// AppendAudit appends records to the audit log, chaining each to the one before. It sets
-// each record's ID, At (to the millisecond, as stored), PrevHash and Hash.
-func (db *DB) AppendAudit(ctx context.Context, recs []tousu.AuditRecord) (err error) {
-	defer wrap(&err, "postgres.AppendAudit")
-	var rowIDs []int64
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		rowIDs, err = appendAudit(ctx, tx, recs)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return db.sealed(ctx, recs, rowIDs)
-}
+// sealer is PostgreSQL's audit chain: writers queue, a sealer chains (see Append).
+type sealer struct{ db *DB }
 
-// appendAudit queues recs for the audit chain within tx and returns their queue IDs.
+// Append queues recs for the audit chain within q and returns their queue IDs.
 //
 // The chain is one sequence: each record's ID is the last ID plus one and its hash covers
 // the last hash. Writers on many nodes must not fork it, yet must not queue on one lock
 // for every audited write either. So writers only queue their records, in their own
 // transaction, without a lock; a sealer (sealAudit) moves what is queued into the chain
 // in queue order. A write learns its records' place after its commit (sealed).
-func appendAudit(ctx context.Context, tx pgx.Tx, recs []tousu.AuditRecord) ([]int64, error) {
+func (sealer) Append(ctx context.Context, q sqlstore.Querier, recs []tousu.AuditRecord) (sqlstore.Appended, error) {
 	ids := make([]int64, len(recs))
 	for i, r := range recs {
-		err := tx.QueryRow(ctx, `INSERT INTO audit_pending (at, actor, action, object, client, detail)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING row_id`,
+		err := q.QueryRow(ctx, `INSERT INTO audit_pending (at, actor, action, object, client, detail)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING row_id`,
 			millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail).Scan(&ids[i])
 		if err != nil {
-			return nil, err
+			return sqlstore.Appended{}, err
 		}
 	}
-	return ids, nil
+	return sqlstore.Appended{Queued: ids}, nil
 }
 
-// sealed seals the queue, then fills recs (queued as rowIDs) with their places in the
+// Flush seals what is queued: what is committed belongs in what is read.
+func (s sealer) Flush(ctx context.Context) error { return s.db.sealAudit(ctx) }
+
+// Done seals the queue, then fills recs (queued as a.Queued) with their places in the
 // chain as stored.
-func (db *DB) sealed(ctx context.Context, recs []tousu.AuditRecord, rowIDs []int64) error {
+func (s sealer) Done(ctx context.Context, recs []tousu.AuditRecord, a sqlstore.Appended) error {
+	db, rowIDs := s.db, a.Queued
 	if len(rowIDs) == 0 {
 		return nil
 	}
@@ -165,85 +158,3 @@ func (db *DB) sealAudit(ctx context.Context) error {
 	}
 }
 
-// ListAudit returns up to limit records (1000 when limit ≤ 0) with ID > after, in order.
-func (db *DB) ListAudit(ctx context.Context, after int64, limit int) (_ []tousu.AuditRecord, err error) {
-	defer wrap(&err, "postgres.ListAudit(%d, %d)", after, limit)
-	if limit <= 0 {
-		limit = 1000
-	}
-	// What is queued belongs in what is read.
-	if err := db.sealAudit(ctx); err != nil {
-		return nil, err
-	}
-	rows, err := db.pool.Query(ctx, `SELECT id, at, actor, action, object, client, detail, prev_hash, hash
-		FROM audit WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tousu.AuditRecord
-	for rows.Next() {
-		var (
-			r  tousu.AuditRecord
-			at int64
-		)
-		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.Action, &r.Object, &r.Client, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
-			return nil, err
-		}
-		r.At = fromMillis(at)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter selects,
-// newest first.
-func (db *DB) SearchAudit(ctx context.Context, f tousu.AuditFilter) (_ []tousu.AuditRecord, err error) {
-	defer wrap(&err, "postgres.SearchAudit")
-	if err := db.sealAudit(ctx); err != nil {
-		return nil, err
-	}
-	sql, args := searchAudit(f)
-	rows, err := db.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []tousu.AuditRecord
-	for rows.Next() {
-		var (
-			r  tousu.AuditRecord
-			at int64
-		)
-		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.Action, &r.Object, &r.Client, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
-			return nil, err
-		}
-		r.At = fromMillis(at)
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// searchAudit is the query of SearchAudit and its arguments.
-func searchAudit(f tousu.AuditFilter) (string, []any) {
-	w := &where{}
-	if f.Action != "" {
-		w.equals("action", f.Action)
-	}
-	if f.Actor != "" {
-		w.equals("actor", f.Actor)
-	}
-	if f.Object != "" {
-		w.equals("object", f.Object)
-	}
-	if f.Before > 0 {
-		w.add("id < " + w.arg(f.Before))
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	limit = min(limit, maxLimit)
-	return `SELECT id, at, actor, action, object, client, detail, prev_hash, hash FROM audit` + w.String() +
-		` ORDER BY id DESC LIMIT ` + w.arg(limit), w.args
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"tousu"
+	"tousu/internal/sqlstore"
 	"tousu/internal/storetest"
 )
 
@@ -34,7 +35,7 @@ func TestSearchPlanCacheMode(t *testing.T) {
 	defer db.Close()
 	mode := func(query string) string {
 		var m string
-		err := db.search(t.Context(), query, func(q querier) error {
+		err := db.Search(t.Context(), query, func(q sqlstore.Querier) error {
 			return q.QueryRow(t.Context(), `SHOW plan_cache_mode`).Scan(&m)
 		})
 		if err != nil {
@@ -108,20 +109,20 @@ func TestQueryPlans(t *testing.T) {
 		{"category", tousu.ComplaintFilter{Category: "fees"}, "complaint_categories_category"},
 	}
 	for _, tt := range tests {
-		w := complaintWhere(tt.filter)
+		w := db.ComplaintWhere(tt.filter)
 		order := " ORDER BY received_at DESC, id DESC"
 		if tt.filter.Order == tousu.OrderDue {
 			order = " ORDER BY due_date, received_at, id"
 		}
 		if a := tt.filter.After; a != nil {
-			w.add(w.newestBefore(a.Key, a.ID))
+			w.NewestBefore(a.Key, a.ID)
 		}
 		var plan []string
 		err := pgx.BeginFunc(t.Context(), db.pool, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(t.Context(), `SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off`); err != nil {
 				return err
 			}
-			rows, err := tx.Query(t.Context(), "EXPLAIN SELECT id FROM complaints"+w.String()+order+" LIMIT 50", w.args...)
+			rows, err := tx.Query(t.Context(), sqlstore.Rebind("EXPLAIN SELECT id FROM complaints"+w.String()+order+" LIMIT 50"), w.Args()...)
 			if err != nil {
 				return err
 			}
@@ -152,8 +153,8 @@ func TestDeskPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	complaints := func(f tousu.ComplaintFilter) (string, []any) {
-		w := complaintWhere(f)
-		return "SELECT id FROM complaints" + w.String() + " ORDER BY received_at DESC, id DESC LIMIT 50", w.args
+		w := db.ComplaintWhere(f)
+		return "SELECT id FROM complaints" + w.String() + " ORDER BY received_at DESC, id DESC LIMIT 50", w.Args()
 	}
 	query := func(sql string, args ...any) func() (string, []any) {
 		return func() (string, []any) { return sql, args }
@@ -166,27 +167,28 @@ func TestDeskPlans(t *testing.T) {
 	}{
 		{"claim", query(claimMessages, int64(2), int64(1), 100), "Index Scan using messages_due", false},
 		{"a login's desk", func() (string, []any) {
-			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk})
+			return db.MessagesQuery(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk})
 		}, "Index Scan Backward using messages_desk", false},
 		{"a login's unread desk", func() (string, []any) {
-			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, Unread: true})
+			return db.MessagesQuery(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, Unread: true})
 		}, "Index Scan Backward using messages_unread", false},
 		{"a login's desk, next page", func() (string, []any) {
-			return listMessages(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, AfterID: 99})
+			return db.MessagesQuery(tousu.MessageFilter{ToLogin: "h1", Channel: tousu.MessageDesk, AfterID: 99})
 		}, "Index Scan Backward using messages_desk", false},
-		{"attachments", query(`SELECT `+attachmentColumns+` FROM attachments a WHERE a.complaint_id = $1 ORDER BY a.id`, "c"),
+		{"attachments", query(sqlstore.AttachmentsOf, "c"),
 			"Index Scan using attachments_complaint", false},
 		{"expired sessions", query(`DELETE FROM sessions WHERE expiry < $1`, int64(0)), "sessions_expiry", false},
 		{"phone index", func() (string, []any) { return complaints(tousu.ComplaintFilter{PhoneIndex: "p1"}) }, "complaints_phone_index", true},
 		{"ID number index", func() (string, []any) { return complaints(tousu.ComplaintFilter{IDNumberIndex: "i1"}) }, "complaints_id_number_index", true},
-		{"audit by actor", func() (string, []any) { return searchAudit(tousu.AuditFilter{Actor: "sup1"}) }, "Index Scan Backward using audit_actor", false},
+		{"audit by actor", func() (string, []any) { return db.AuditQuery(tousu.AuditFilter{Actor: "sup1"}) }, "Index Scan Backward using audit_actor", false},
 		{"audit by object, next page", func() (string, []any) {
-			return searchAudit(tousu.AuditFilter{Object: "TS20261127-0001", Before: 99})
+			return db.AuditQuery(tousu.AuditFilter{Object: "TS20261127-0001", Before: 99})
 		}, "Index Scan Backward using audit_object", false},
-		{"audit by action", func() (string, []any) { return searchAudit(tousu.AuditFilter{Action: "reveal"}) }, "Index Scan Backward using audit_action", false},
+		{"audit by action", func() (string, []any) { return db.AuditQuery(tousu.AuditFilter{Action: "reveal"}) }, "Index Scan Backward using audit_action", false},
 	}
 	for i, tt := range tests {
 		sql, args := tt.query()
+		sql = sqlstore.Rebind(sql)
 		name := fmt.Sprintf("desk_plan_%d", i)
 		var plan []string
 		err := pgx.BeginFunc(t.Context(), db.pool, func(tx pgx.Tx) error {

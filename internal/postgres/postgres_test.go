@@ -242,7 +242,7 @@ func TestOpenRejects(t *testing.T) {
 func TestErrorsNameTheMethod(t *testing.T) {
 	db := open(t)
 	_, err := db.FindComplaint(t.Context(), "TS20261127-0042")
-	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `postgres.FindComplaint("TS20261127-0042"): `) ||
+	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `store.FindComplaint("TS20261127-0042"): `) ||
 		tousu.PublicMessage(err) != "未找到该投诉件" {
 		t.Errorf("FindComplaint(missing) = %v, want a not-found error named after the method, saying 未找到该投诉件", err)
 	}
@@ -257,7 +257,7 @@ func TestUnstorableText(t *testing.T) {
 		c := newComplaint("id-1")
 		c.Matter = bad
 		err := db.CreateComplaint(t.Context(), &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"})
-		if !tousu.IsKind(err, tousu.KindInvalid) || !strings.HasPrefix(err.Error(), "postgres.CreateComplaint: ") {
+		if !tousu.IsKind(err, tousu.KindInvalid) || !strings.HasPrefix(err.Error(), "store.CreateComplaint: ") {
 			t.Errorf("CreateComplaint with the matter %q = %v, want kind invalid, named after the method", bad, err)
 		}
 	}
@@ -283,13 +283,13 @@ func TestUnstorableText(t *testing.T) {
 			op  string
 			err error
 		}{
-			{"postgres.PutSetting(", db.PutSetting(ctx, "portal.notice", bad)},
-			{"postgres.PutSession", db.PutSession(ctx, bad, []byte("data"), c.CreatedAt)},
-			{"postgres.UpdateMessage(", db.UpdateMessage(ctx, &failed)},
-			{"postgres.TryLease(", func() error { _, err := db.TryLease(ctx, bad, "node-a", c.CreatedAt, c.CreatedAt); return err }()},
-			{"postgres.UpdateIdentity(", db.UpdateIdentity(ctx, c.ID, tousu.SealedIdentity{PhoneIndex: bad})},
-			{"postgres.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Attachments: []tousu.Attachment{attachment}})},
-			{"postgres.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c,
+			{"store.PutSetting(", db.PutSetting(ctx, "portal.notice", bad)},
+			{"store.PutSession", db.PutSession(ctx, bad, []byte("data"), c.CreatedAt)},
+			{"store.UpdateMessage(", db.UpdateMessage(ctx, &failed)},
+			{"store.TryLease(", func() error { _, err := db.TryLease(ctx, bad, "node-a", c.CreatedAt, c.CreatedAt); return err }()},
+			{"store.UpdateIdentity(", db.UpdateIdentity(ctx, c.ID, tousu.SealedIdentity{PhoneIndex: bad})},
+			{"store.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Attachments: []tousu.Attachment{attachment}})},
+			{"store.UpdateComplaint(", db.UpdateComplaint(ctx, &tousu.Change{Complaint: c,
 				Outbox: []tousu.Message{{Channel: tousu.MessageDesk, ToLogin: "h1", Subject: bad, CreatedAt: c.CreatedAt}}})},
 		}
 		for _, tt := range tests {

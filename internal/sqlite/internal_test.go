@@ -67,12 +67,12 @@ func TestQueryPlans(t *testing.T) {
 		{"ID number index", tousu.ComplaintFilter{IDNumberIndex: "i1"}, "complaints_id_number_index"},
 	}
 	for _, tt := range tests {
-		w := complaintWhere(tt.filter)
+		w := db.ComplaintWhere(tt.filter)
 		order := " ORDER BY received_at DESC, id DESC"
 		if tt.filter.Order == tousu.OrderDue {
 			order = " ORDER BY due_date, received_at, id"
 		}
-		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN SELECT id FROM complaints"+w.String()+order+" LIMIT 50", w.args...)
+		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN SELECT id FROM complaints"+w.String()+order+" LIMIT 50", w.Args()...)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}

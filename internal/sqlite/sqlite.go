@@ -4,9 +4,10 @@
 // SQLITE_BUSY, and a read pool of a few connections that WAL lets read while the writer
 // commits.
 //
-// Instants are stored as UTC Unix milliseconds and civil dates as 'YYYY-MM-DD' text, both
-// formatted here: a time.Time is never bound (modernc would write it as text that SQLite's
-// date functions cannot read).
+// The SQL both engines share is written once in internal/sqlstore; this package keeps what
+// is SQLite's own: opening and tuning the two pools, the single writer that commits in
+// groups (and its prepared statements), the audit chain written by that writer (audit.go),
+// the outbox claim (outbox.go), VACUUM INTO for backups, and the migrations.
 package sqlite
 
 import (
@@ -18,18 +19,22 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // the "sqlite" driver
+	msqlite "modernc.org/sqlite" // the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"tousu"
+	"tousu/internal/sqlstore"
 )
 
-// DB is the tousu.Store on one SQLite file.
+// DB is the tousu.Store on one SQLite file: the shared SQL of sqlstore over SQLite's
+// pools and its single writer.
 type DB struct {
+	*sqlstore.Store
 	path  string
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
@@ -107,6 +112,15 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 	db := &DB{path: path, write: write, read: read, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}),
 		prepared: &preparedCache{stmts: map[string]*sql.Stmt{}, missed: map[string]bool{}}}
+	db.Store = sqlstore.New(sqlstore.Engine{
+		Read: pool{read},
+		Tx: func(ctx context.Context, fn func(context.Context, sqlstore.Querier) error) error {
+			return db.inTx(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(ctx, tx{t}) })
+		},
+		Audit:        chain{},
+		IsUnique:     isUnique,
+		IsForeignKey: isForeignKey,
+	})
 	go db.writer()
 	return db, nil
 }
@@ -283,58 +297,68 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// millis is t as stored: UTC Unix milliseconds.
-func millis(t time.Time) int64 { return t.UnixMilli() }
+// pool is a database/sql pool as a sqlstore.Querier.
+type pool struct{ db execer }
 
-// fromMillis is a stored instant, in UTC.
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-// zeroMillis stores an instant whose zero value means "none" as 0.
-func zeroMillis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
+func (p pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := p.db.ExecContext(ctx, q, args...)
+	return rowsAffected(res, err)
 }
 
-// fromZeroMillis reads an instant stored by zeroMillis.
-func fromZeroMillis(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return fromMillis(ms)
-}
-
-// nullMillis stores an optional instant as NULL when absent.
-func nullMillis(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.UnixMilli()
-}
-
-// fromNullMillis reads an optional instant.
-func fromNullMillis(ms sql.NullInt64) *time.Time {
-	if !ms.Valid {
-		return nil
-	}
-	t := fromMillis(ms.Int64)
-	return &t
-}
-
-// notFound is the error for a missing row.
-func notFound(msg string) error {
-	return &tousu.Error{Kind: tousu.KindNotFound, Message: msg}
-}
-
-// affected fails with a not-found error when a statement changed no row.
-func affected(res sql.Result, msg string) error {
-	n, err := res.RowsAffected()
+func (p pool) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
+	rows, err := p.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if n == 0 {
-		return notFound(msg)
-	}
-	return nil
+	return sqlRows{rows}, nil
 }
+
+func (p pool) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	return p.db.QueryRowContext(ctx, q, args...)
+}
+
+// tx is a write transaction as a sqlstore.Querier: its statements come from the prepared
+// cache (see prepared.go).
+type tx struct{ tx *sql.Tx }
+
+func (t tx) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	return rowsAffected(txExec(ctx, t.tx, q, args...))
+}
+
+func (t tx) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
+	rows, err := txQuery(ctx, t.tx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (t tx) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	return txQueryRow(ctx, t.tx, q, args...)
+}
+
+// sqlRows is *sql.Rows with the Close of sqlstore.Rows.
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// constraint reports whether err is one of SQLite's constraint failures.
+func constraint(err error, codes ...int) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && slices.Contains(codes, se.Code())
+}
+
+// isUnique reports SQLite's UNIQUE or PRIMARY KEY constraint failure.
+func isUnique(err error) bool {
+	return constraint(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+// isForeignKey reports SQLite's FOREIGN KEY constraint failure.
+func isForeignKey(err error) bool { return constraint(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) }

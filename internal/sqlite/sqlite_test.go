@@ -164,7 +164,7 @@ func TestOpenRejects(t *testing.T) {
 func TestErrorsNameTheMethod(t *testing.T) {
 	db := open(t)
 	_, err := db.FindComplaint(t.Context(), "TS20261127-0042")
-	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `sqlite.FindComplaint("TS20261127-0042"): `) ||
+	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `store.FindComplaint("TS20261127-0042"): `) ||
 		tousu.PublicMessage(err) != "未找到该投诉件" {
 		t.Errorf("FindComplaint(missing) = %v, want a not-found error named after the method, saying 未找到该投诉件", err)
 	}

@@ -1,0 +1,245 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"tousu"
+)
+
+// where is a WHERE clause under construction: terms ANDed together, each with its bound
+// arguments. Only constant SQL goes into terms; every value is an argument.
+type where struct {
+	s     *Store
+	terms []string
+	args  []any
+}
+
+func (s *Store) where() *where { return &where{s: s} }
+
+func (w *where) add(term string, args ...any) {
+	w.terms = append(w.terms, term)
+	w.args = append(w.args, args...)
+}
+
+// String is the clause, or "" without terms.
+func (w *where) String() string {
+	if len(w.terms) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.terms, " AND ")
+}
+
+// Args are the clause's arguments, in order.
+func (w *where) Args() []any { return w.args }
+
+// equals is "col = ?", or FALSE for a value no row can hold.
+func (w *where) equals(col, v string) {
+	if !w.s.storable(v) {
+		w.add("FALSE")
+		return
+	}
+	w.add(col+" = ?", v)
+}
+
+// in is "col IN (?, …)" over the storable values (ORed for several columns), or FALSE
+// when none is; the others equal nothing stored, so leaving them out changes no answer.
+// A single value is "col = ?": PostgreSQL (before 17) reads an index in order only for
+// an equality, and one status or one unit is the common list page.
+func in[T ~string](w *where, cols []string, xs []T) {
+	var vals []any
+	for _, x := range xs {
+		if w.s.storable(string(x)) {
+			vals = append(vals, string(x))
+		}
+	}
+	if len(vals) == 0 {
+		w.add("FALSE")
+		return
+	}
+	cmp := " = ?"
+	if len(vals) > 1 {
+		cmp = " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")"
+	}
+	terms := make([]string, len(cols))
+	var args []any
+	for i, c := range cols {
+		terms[i] = c + cmp
+		args = append(args, vals...)
+	}
+	w.add("("+strings.Join(terms, " OR ")+")", args...)
+}
+
+// escapeLike escapes LIKE's wildcards in s, for "LIKE ? ESCAPE '\'".
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ComplaintWhere is the WHERE clause of f's filters (not its cursor).
+func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
+	w := s.where()
+	if f.Scope != nil {
+		// An empty scope covers no unit and selects nothing.
+		in(w, []string{"owner_unit", "target_unit", "assigned_unit"}, f.Scope)
+	}
+	if v := f.ExcludeTargetStaff; v != "" && s.storable(v) {
+		// A badge no row can hold excludes nothing.
+		w.add("target_staff <> ?", v)
+	}
+	if len(f.Units) > 0 {
+		in(w, []string{"target_unit", "assigned_unit"}, f.Units)
+	}
+	if len(f.AssignedUnits) > 0 {
+		in(w, []string{"assigned_unit"}, f.AssignedUnits)
+	}
+	if f.Handler != "" {
+		w.equals("handler", f.Handler)
+	}
+	if v := f.HandlerOrNone; v != "" {
+		if s.storable(v) {
+			w.add("handler IN ('', ?)", v)
+		} else {
+			w.add("handler = ''")
+		}
+	}
+	if len(f.Statuses) > 0 {
+		in(w, []string{"status"}, f.Statuses)
+	}
+	if f.Kind != "" {
+		w.equals("kind", string(f.Kind))
+	}
+	if f.Channel != "" {
+		w.equals("channel", string(f.Channel))
+	}
+	if f.Category != "" {
+		if s.storable(f.Category) {
+			w.add("id IN (SELECT complaint_id FROM complaint_categories WHERE category = ?)", f.Category)
+		} else {
+			w.add("FALSE")
+		}
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		// A stopgap until the bigram full-text index: a substring of the searched
+		// columns, case-insensitive for ASCII only — SQLite's LIKE, which is PostgreSQL's
+		// ILIKE under COLLATE "C".
+		like := "LIKE"
+		if s.e.Postgres {
+			like = "ILIKE"
+		}
+		if s.storable(q) {
+			p := "%" + escapeLike(q) + "%"
+			w.add(`(number `+like+` ? ESCAPE '\' OR matter `+like+` ? ESCAPE '\' OR request `+like+
+				` ? ESCAPE '\' OR target_description `+like+` ? ESCAPE '\')`, p, p, p, p)
+		} else {
+			w.add("FALSE")
+		}
+	}
+	// The "<> ''" terms let the planners use the partial indexes on the blind indexes
+	// (WHERE … <> ''): they cannot tell by themselves that a bound value is not empty.
+	if f.PhoneIndex != "" {
+		w.equals("phone_index", f.PhoneIndex)
+		w.add("phone_index <> ''")
+	}
+	if f.IDNumberIndex != "" {
+		w.equals("id_number_index", f.IDNumberIndex)
+		w.add("id_number_index <> ''")
+	}
+	if f.AlertsLacking != 0 {
+		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
+	}
+	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
+		// Only running clocks are due; '' (no due date yet) sorts below every date.
+		// complaints_due leads with clock_running: an equality with a constant.
+		w.add("clock_running = TRUE")
+		w.add("due_date > ''")
+		if !f.DueFrom.IsZero() {
+			w.add("due_date >= ?", f.DueFrom.String())
+		}
+		if !f.DueTo.IsZero() {
+			w.add("due_date <= ?", f.DueTo.String())
+		}
+	}
+	if !f.From.IsZero() {
+		w.add("received_at >= ?", millis(f.From))
+	}
+	if !f.To.IsZero() {
+		w.add("received_at < ?", millis(f.To))
+	}
+	return w
+}
+
+// NewestBefore adds the cursor condition of OrderNewest: after (key, id) in received_at
+// DESC, id DESC order. On PostgreSQL the row comparison is what lets the index scan of
+// complaints_received start at the cursor instead of filtering its way there; an ID
+// PostgreSQL cannot hold as text (a forged cursor) is compared as bytes, which is how
+// SQLite compares any text.
+func (w *where) NewestBefore(key int64, id string) {
+	switch {
+	case !w.s.e.Postgres:
+		w.add("(received_at < ? OR (received_at = ? AND id < ?))", key, key, id)
+	case w.s.storable(id):
+		w.add("(received_at, id) < (?, ?)", key, id)
+	default:
+		w.add("(received_at < ? OR (received_at = ? AND convert_to(id, 'UTF8') < ?::bytea))", key, key, []byte(id))
+	}
+}
+
+// ListComplaints returns at most f.Limit (default 50, at most 500) complaints in f.Order
+// after f.After.
+func (s *Store) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ []*tousu.Complaint, err error) {
+	defer s.wrap(&err, "store.ListComplaints")
+	w := s.ComplaintWhere(f)
+	var order string
+	switch f.Order {
+	case tousu.OrderNewest, "":
+		order = " ORDER BY received_at DESC, id DESC"
+		if f.After != nil {
+			w.NewestBefore(f.After.Key, f.After.ID)
+		}
+	case tousu.OrderDue:
+		// Complaints without a due date ('') sort first, as cursor key 0.
+		order = " ORDER BY due_date, received_at, id"
+		if a := f.After; a != nil {
+			// The cursor carries the due date and the ID; the received_at between them is
+			// the cursor complaint's own, which never changes.
+			due := tousu.KeyDate(a.Key).String()
+			if s.storable(a.ID) {
+				w.add("(due_date, received_at, id) > (?, (SELECT received_at FROM complaints WHERE id = ?), ?)", due, a.ID, a.ID)
+			} else {
+				// A forged ID matches no row: its received_at is NULL, and the comparison
+				// is decided by the due date alone (NULL when equal), as in SQLite.
+				w.add("(due_date, received_at, id) > (?, CAST(NULL AS BIGINT), '')", due)
+			}
+		}
+	default:
+		return nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
+	}
+	query := `SELECT ` + complaintColumns + ` FROM complaints` + w.String() + order + ` LIMIT ?`
+	args := append(w.args, pageLimit(f.Limit))
+	var out []*tousu.Complaint
+	err = s.Search(ctx, f.Query, func(q Querier) error {
+		rows, err := q.Query(ctx, query, args...)
+		out, err = collect(rows, err, scanComplaint)
+		return err
+	})
+	return out, err
+}
+
+// CountComplaints counts the complaints that f selects, ignoring its order and cursor.
+func (s *Store) CountComplaints(ctx context.Context, f tousu.ComplaintFilter) (n int, err error) {
+	defer s.wrap(&err, "store.CountComplaints")
+	w := s.ComplaintWhere(f)
+	err = s.Search(ctx, f.Query, func(q Querier) error {
+		return q.QueryRow(ctx, `SELECT COUNT(*) FROM complaints`+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// Search runs a list query: with a search term the engine's way (Engine.Search), else on
+// the read pool.
+func (s *Store) Search(ctx context.Context, query string, fn func(q Querier) error) error {
+	if strings.TrimSpace(query) == "" || s.e.Search == nil {
+		return fn(s.e.Read)
+	}
+	return s.e.Search(ctx, fn)
+}

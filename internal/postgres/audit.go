@@ -157,4 +157,3 @@ func (db *DB) sealAudit(ctx context.Context) error {
 		}
 	}
 }
-

@@ -3,7 +3,9 @@
 // stateless `tousu serve` nodes share one database. It behaves exactly as internal/sqlite
 // does — the conformance suite internal/storetest runs on both — and keeps the same
 // representation: instants as UTC Unix milliseconds (bigint), civil dates as 'YYYY-MM-DD'
-// text, text compared byte by byte (COLLATE "C").
+// text, text compared byte by byte (COLLATE "C"). The SQL both engines share is written
+// once in internal/sqlstore; this package supplies pgx (rebinding ? to $n, sending
+// batches in one round trip) and keeps only what is PostgreSQL's own.
 //
 // What many nodes need beyond one SQLite writer:
 //
@@ -12,14 +14,15 @@
 //     registration gives its number back.
 //   - The audit chain: writers queue their records without a lock; a sealer chains the
 //     queue in order under an advisory lock only sealers take, so the chain stays one
-//     sequence (see appendAudit and sealAudit).
+//     sequence (see sealer and sealAudit in audit.go).
 //   - Migrations: goose runs them under PostgreSQL's session-level advisory lock, so that
 //     nodes starting together migrate once and the others wait (see Migrate).
 //   - The outbox: a claim is one UPDATE over the due messages it locks with FOR UPDATE
 //     SKIP LOCKED, so that nodes claiming at once take disjoint messages without waiting
 //     for each other (see ClaimMessages).
-//   - Job leases: one upsert that takes, renews or leaves the lease row, decided on the
-//     committed row, so that each job's tick runs on one node (see TryLease).
+//   - Search: a list with a search term is planned for its term (see search).
+//   - Text: PostgreSQL refuses NUL and invalid UTF-8, which SQLite keeps; such a key is
+//     nobody's, and such a value is invalid input (see storable and refused).
 //
 // Pool sizing comes from the URL (pgx's pool_max_conns, pool_min_conns,
 // pool_max_conn_lifetime, pool_max_conn_idle_time, pool_health_check_period); without

@@ -177,13 +177,6 @@ func TestMigrateTogether(t *testing.T) {
 	}
 }
 
-func TestMigrateTwice(t *testing.T) {
-	db := open(t)
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Errorf("second Migrate = %v", err)
-	}
-}
-
 // TestSameVersionsAsSQLite keeps the two dialects' migrations numbered alike.
 func TestSameVersionsAsSQLite(t *testing.T) {
 	names := func(dir string) []string {
@@ -205,26 +198,6 @@ func TestSameVersionsAsSQLite(t *testing.T) {
 	}
 }
 
-func TestDuplicateID(t *testing.T) {
-	db := open(t)
-	ctx := t.Context()
-	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: newComplaint("same"), NumberPrefix: "TS20261127"}); err != nil {
-		t.Fatal(err)
-	}
-	err := db.CreateComplaint(ctx, &tousu.Change{Complaint: newComplaint("same"), NumberPrefix: "TS20261127"})
-	if !tousu.IsKind(err, tousu.KindConflict) {
-		t.Errorf("CreateComplaint with a used ID = %v, want kind conflict", err)
-	}
-	// The refused registration gave its number back.
-	c := newComplaint("other")
-	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}); err != nil {
-		t.Fatal(err)
-	}
-	if c.Number != "TS20261127-0002" {
-		t.Errorf("Number after a refused registration = %q, want TS20261127-0002", c.Number)
-	}
-}
-
 func TestOpenRejects(t *testing.T) {
 	for _, url := range []string{"postgres://nobody:secret@127.0.0.1:1/none?connect_timeout=1", "postgres://nobody:secret@x/y?pool_max_conns=zero"} {
 		db, err := postgres.Open(t.Context(), url)
@@ -236,15 +209,6 @@ func TestOpenRejects(t *testing.T) {
 		if strings.Contains(err.Error(), "secret") {
 			t.Errorf("Open(%q) = %v: the error shows the password", url, err)
 		}
-	}
-}
-
-func TestErrorsNameTheMethod(t *testing.T) {
-	db := open(t)
-	_, err := db.FindComplaint(t.Context(), "TS20261127-0042")
-	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `store.FindComplaint("TS20261127-0042"): `) ||
-		tousu.PublicMessage(err) != "未找到该投诉件" {
-		t.Errorf("FindComplaint(missing) = %v, want a not-found error named after the method, saying 未找到该投诉件", err)
 	}
 }
 

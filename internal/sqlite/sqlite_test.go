@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -96,13 +95,6 @@ func TestBackup(t *testing.T) {
 	}
 }
 
-func TestMigrateTwice(t *testing.T) {
-	db := open(t)
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Errorf("second Migrate = %v", err)
-	}
-}
-
 func TestReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tousu.db")
 	ctx := t.Context()
@@ -140,18 +132,6 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-func TestDuplicateID(t *testing.T) {
-	db := open(t)
-	ctx := t.Context()
-	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: newComplaint("same"), NumberPrefix: "TS20261127"}); err != nil {
-		t.Fatal(err)
-	}
-	err := db.CreateComplaint(ctx, &tousu.Change{Complaint: newComplaint("same"), NumberPrefix: "TS20261127"})
-	if !tousu.IsKind(err, tousu.KindConflict) {
-		t.Errorf("CreateComplaint with a used ID = %v, want kind conflict", err)
-	}
-}
-
 func TestOpenRejects(t *testing.T) {
 	for _, path := range []string{"", ":memory:", "file:x.db", "x.db?_pragma=foo"} {
 		if db, err := sqlite.Open(t.Context(), path); err == nil {
@@ -161,11 +141,3 @@ func TestOpenRejects(t *testing.T) {
 	}
 }
 
-func TestErrorsNameTheMethod(t *testing.T) {
-	db := open(t)
-	_, err := db.FindComplaint(t.Context(), "TS20261127-0042")
-	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `store.FindComplaint("TS20261127-0042"): `) ||
-		tousu.PublicMessage(err) != "未找到该投诉件" {
-		t.Errorf("FindComplaint(missing) = %v, want a not-found error named after the method, saying 未找到该投诉件", err)
-	}
-}

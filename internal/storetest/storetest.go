@@ -58,6 +58,9 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Sessions", testSessions},
 		{"Settings", testSettings},
 		{"ConcurrentAudit", testConcurrentAudit},
+		{"MigrateTwice", testMigrateTwice},
+		{"DuplicateID", testDuplicateID},
+		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

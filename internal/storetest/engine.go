@@ -1,0 +1,47 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+
+	"tousu"
+)
+
+// testMigrateTwice: migrating an up-to-date schema changes nothing and fails nothing.
+func testMigrateTwice(t *testing.T, s tousu.Store) {
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Errorf("second Migrate = %v", err)
+	}
+}
+
+// testDuplicateID: a complaint ID is used once; the refused registration gives its number
+// back.
+func testDuplicateID(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	first := newComplaint(t)
+	if err := s.CreateComplaint(ctx, registration(first)); err != nil {
+		t.Fatal(err)
+	}
+	again := newComplaint(t)
+	again.ID = first.ID
+	if err := s.CreateComplaint(ctx, registration(again)); !tousu.IsKind(err, tousu.KindConflict) {
+		t.Errorf("CreateComplaint with a used ID = %v, want kind conflict", err)
+	}
+	other := newComplaint(t)
+	if err := s.CreateComplaint(ctx, registration(other)); err != nil {
+		t.Fatal(err)
+	}
+	if want := prefix + "-0002"; other.Number != want {
+		t.Errorf("Number after a refused registration = %q, want %q", other.Number, want)
+	}
+}
+
+// testErrorsNameTheMethod: an error names the method that failed, the same on every
+// engine, and says what a user may read.
+func testErrorsNameTheMethod(t *testing.T, s tousu.Store) {
+	_, err := s.FindComplaint(t.Context(), "TS20261127-0042")
+	if !tousu.IsKind(err, tousu.KindNotFound) || !strings.HasPrefix(err.Error(), `store.FindComplaint("TS20261127-0042"): `) ||
+		tousu.PublicMessage(err) != "未找到该投诉件" {
+		t.Errorf("FindComplaint(missing) = %v, want a not-found error named store.FindComplaint, saying 未找到该投诉件", err)
+	}
+}

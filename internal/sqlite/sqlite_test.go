@@ -140,4 +140,3 @@ func TestOpenRejects(t *testing.T) {
 		}
 	}
 }
-

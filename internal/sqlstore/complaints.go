@@ -23,7 +23,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
 
 var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (` + strings.TrimSuffix(strings.Repeat("?, ", 39), ", ") + `)`
+	VALUES (` + strings.TrimSuffix(strings.Repeat("?, ", strings.Count(complaintColumns, ",")+1), ", ") + `)`
+
+// createdAtArg is where created_at, which updateComplaint leaves alone, stands among
+// insertComplaint's arguments.
+var createdAtArg = slices.Index(strings.Fields(strings.ReplaceAll(complaintColumns, ",", " ")), "created_at")
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read. On PostgreSQL, under read committed, a concurrent
@@ -81,8 +85,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 	return r, nil
 }
 
-// args are the values of a complaint's columns from kind to alerts but created_at, in
-// updateComplaint's order.
+// args are the values of a complaint's columns from kind on, but created_at, in
+// updateComplaint's order (complaintColumns' order without id, number, version and
+// created_at). A new column goes at the end of complaintColumns, updateComplaint, args
+// and scanComplaint.
 func (r complaintRow) args(c *tousu.Complaint) []any {
 	return []any{c.Kind, c.Channel, c.Status, c.Classification, r.categories,
 		c.Identity.Anonymous, r.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
@@ -201,8 +207,7 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
 		}
 		args := append([]any{c.ID, number, 1}, row.args(c)...)
-		// created_at sits between received_at and updated_at in complaintColumns.
-		args = slices.Insert(args, 3+24, any(millis(c.CreatedAt)))
+		args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
 		if _, err := q.Exec(ctx, insertComplaint, args...); err != nil {
 			if s.isUnique(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}

@@ -51,15 +51,6 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) tousu.Store { return open(t) })
 }
 
-func newComplaint(id string) *tousu.Complaint {
-	at := time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
-	return &tousu.Complaint{
-		ID: id, Kind: tousu.KindComplaint, Channel: tousu.ChannelVisit, Status: tousu.StatusRegistered,
-		Categories: []string{"attitude"}, Matter: "窗口工作人员离岗", ReceivedAt: at, CreatedAt: at, UpdatedAt: at,
-		Identity: tousu.SealedIdentity{Fields: map[string][]byte{"name": {1, 2, 3}}},
-	}
-}
-
 func TestBackup(t *testing.T) {
 	if _, err := exec.LookPath("pg_restore"); err != nil {
 		t.Skip("SKIPPED: pg_restore is not installed")
@@ -68,7 +59,7 @@ func TestBackup(t *testing.T) {
 	ctx := t.Context()
 	var numbers []string
 	for _, id := range []string{"id-1", "id-2", "id-3"} {
-		c := newComplaint(id)
+		c := storetest.Complaint(id)
 		if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}); err != nil {
 			t.Fatalf("CreateComplaint = %v", err)
 		}
@@ -112,7 +103,7 @@ func TestBackup(t *testing.T) {
 		t.Errorf("restored: ListAudit = %+v, %v, want the one chained record", recs, err)
 	}
 	// The counters came along: the next number follows the last one backed up.
-	next := newComplaint("id-4")
+	next := storetest.Complaint("id-4")
 	if err := copied.CreateComplaint(ctx, &tousu.Change{Complaint: next, NumberPrefix: "TS20261127"}); err != nil {
 		t.Fatalf("restored: CreateComplaint = %v", err)
 	}
@@ -170,7 +161,7 @@ func TestMigrateTogether(t *testing.T) {
 	}
 	// Every node works on the schema.
 	for i, db := range dbs {
-		c := newComplaint("node-" + string(rune('a'+i)))
+		c := storetest.Complaint("node-" + string(rune('a'+i)))
 		if err := db.CreateComplaint(t.Context(), &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}); err != nil {
 			t.Errorf("node %d: CreateComplaint = %v", i, err)
 		}
@@ -218,7 +209,7 @@ func TestOpenRejects(t *testing.T) {
 func TestUnstorableText(t *testing.T) {
 	db := open(t)
 	for _, bad := range []string{"离岗\x00", "\xff\xfe"} {
-		c := newComplaint("id-1")
+		c := storetest.Complaint("id-1")
 		c.Matter = bad
 		err := db.CreateComplaint(t.Context(), &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"})
 		if !tousu.IsKind(err, tousu.KindInvalid) || !strings.HasPrefix(err.Error(), "store.CreateComplaint: ") {
@@ -228,7 +219,7 @@ func TestUnstorableText(t *testing.T) {
 
 	// The writers of the desk and the outbox, and what a change carries with it.
 	ctx := t.Context()
-	c := newComplaint("id-2")
+	c := storetest.Complaint("id-2")
 	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127",
 		Outbox: []tousu.Message{{Channel: tousu.MessageEmail, CreatedAt: c.CreatedAt}}}); err != nil {
 		t.Fatal(err)
@@ -294,7 +285,7 @@ func TestPoolSize(t *testing.T) {
 func TestClaimSkipsLocked(t *testing.T) {
 	db := open(t)
 	ctx := t.Context()
-	c := newComplaint("id-1")
+	c := storetest.Complaint("id-1")
 	ch := &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}
 	for _, s := range []string{"m1", "m2", "m3"} {
 		ch.Outbox = append(ch.Outbox, tousu.Message{Channel: tousu.MessageEmail, Subject: s, CreatedAt: c.CreatedAt})
@@ -353,7 +344,7 @@ func TestAuditWritersTakeNoLock(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(0x746f757375617564)); err != nil {
 		t.Fatal(err)
 	}
-	c := newComplaint("lockfree")
+	c := storetest.Complaint("lockfree")
 	ch := &tousu.Change{Complaint: c, NumberPrefix: "TS20261127",
 		Audit: []tousu.AuditRecord{{At: c.CreatedAt, Actor: "clerk1", Action: "register"}}}
 	done := make(chan error, 1)

@@ -32,21 +32,12 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) tousu.Store { return open(t) })
 }
 
-func newComplaint(id string) *tousu.Complaint {
-	at := time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
-	return &tousu.Complaint{
-		ID: id, Kind: tousu.KindComplaint, Channel: tousu.ChannelVisit, Status: tousu.StatusRegistered,
-		Categories: []string{"attitude"}, Matter: "窗口工作人员离岗", ReceivedAt: at, CreatedAt: at, UpdatedAt: at,
-		Identity: tousu.SealedIdentity{Fields: map[string][]byte{"name": {1, 2, 3}}},
-	}
-}
-
 func TestBackup(t *testing.T) {
 	db := open(t)
 	ctx := t.Context()
 	var numbers []string
 	for _, id := range []string{"id-1", "id-2", "id-3"} {
-		c := newComplaint(id)
+		c := storetest.Complaint(id)
 		if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}); err != nil {
 			t.Fatalf("CreateComplaint = %v", err)
 		}
@@ -87,7 +78,7 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup: ListAudit = %+v, %v, want the one chained record", recs, err)
 	}
 	// The copy is a database of its own: writing to it leaves the original alone.
-	if err := copied.CreateComplaint(ctx, &tousu.Change{Complaint: newComplaint("id-4"), NumberPrefix: "TS20261127"}); err != nil {
+	if err := copied.CreateComplaint(ctx, &tousu.Change{Complaint: storetest.Complaint("id-4"), NumberPrefix: "TS20261127"}); err != nil {
 		t.Fatalf("backup: CreateComplaint = %v", err)
 	}
 	if n, err := db.CountComplaints(ctx, tousu.ComplaintFilter{}); err != nil || n != 3 {
@@ -105,7 +96,7 @@ func TestReopen(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c := newComplaint("id-1")
+	c := storetest.Complaint("id-1")
 	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: c, NumberPrefix: "TS20261127"}); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +114,7 @@ func TestReopen(t *testing.T) {
 	if _, err := db.FindComplaint(ctx, c.Number); err != nil {
 		t.Errorf("FindComplaint after reopening = %v", err)
 	}
-	next := newComplaint("id-2")
+	next := storetest.Complaint("id-2")
 	if err := db.CreateComplaint(ctx, &tousu.Change{Complaint: next, NumberPrefix: "TS20261127"}); err != nil {
 		t.Fatal(err)
 	}

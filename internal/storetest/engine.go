@@ -3,9 +3,21 @@ package storetest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"tousu"
 )
+
+// Complaint is a registered complaint with the given ID, for the engines' own tests: a
+// visit about a window clerk's absence (窗口工作人员离岗), with a sealed name.
+func Complaint(id string) *tousu.Complaint {
+	at := time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
+	return &tousu.Complaint{
+		ID: id, Kind: tousu.KindComplaint, Channel: tousu.ChannelVisit, Status: tousu.StatusRegistered,
+		Categories: []string{"attitude"}, Matter: "窗口工作人员离岗", ReceivedAt: at, CreatedAt: at, UpdatedAt: at,
+		Identity: tousu.SealedIdentity{Fields: map[string][]byte{"name": {1, 2, 3}}},
+	}
+}
 
 // testMigrateTwice: migrating an up-to-date schema changes nothing and fails nothing.
 func testMigrateTwice(t *testing.T, s tousu.Store) {

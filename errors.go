@@ -30,7 +30,7 @@ const (
 // Error is the one error type of tousu. Message is written for the person who sees it
 // (Chinese); Fields names the offending fields with a Chinese explanation each.
 type Error struct {
-	Op      string            // the operation that failed, e.g. "sqlite.FindComplaint"
+	Op      string            // the operation that failed, e.g. "store.FindComplaint"
 	Kind    ErrorKind         // what kind of failure
 	Message string            // for the user, in Chinese
 	Fields  map[string]string // field path → what is wrong with it
@@ -105,7 +105,7 @@ func IsKind(err error, kind ErrorKind) bool { return err != nil && KindOf(err) =
 
 // Wrap annotates *errp with op, keeping its kind. Store methods use it in a defer:
 //
-//	defer tousu.Wrap(&err, "sqlite.FindComplaint(%q)", number)
+//	defer tousu.Wrap(&err, "store.FindComplaint(%q)", number)
 func Wrap(errp *error, format string, args ...any) {
 	if *errp == nil {
 		return

@@ -27,7 +27,7 @@ type sealer struct{ db *DB }
 // the last hash. Writers on many nodes must not fork it, yet must not queue on one lock
 // for every audited write either. So writers only queue their records, in their own
 // transaction, without a lock; a sealer (sealAudit) moves what is queued into the chain
-// in queue order. A write learns its records' place after its commit (sealed).
+// in queue order. A write learns its records' place after its commit (Done).
 func (sealer) Append(ctx context.Context, q sqlstore.Querier, recs []tousu.AuditRecord) (sqlstore.Appended, error) {
 	ids := make([]int64, len(recs))
 	for i, r := range recs {

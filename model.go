@@ -196,8 +196,8 @@ type Deadline struct {
 	Days          int          `json:"days"`           // the policy's period
 	Unit          DeadlineUnit `json:"unit"`           // workday or day
 	Start         Date         `json:"start"`          // the day of receipt, not counted
-	ExtensionDays int          `json:"extension_days"` // working days added by extensions
-	PausedDays    int          `json:"paused_days"`    // working days spent suspended
+	ExtensionDays int          `json:"extension_days"` // days added by extensions, in Unit
+	PausedDays    int          `json:"paused_days"`    // days spent suspended, in Unit
 	SuspendedOn   Date         `json:"suspended_on"`   // set while suspended
 	Due           Date         `json:"due"`
 }

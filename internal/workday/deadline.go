@@ -18,19 +18,28 @@ var OnsitePolicy = tousu.Policy{Name: "现场协调：当日", Days: 0, Unit: to
 //
 // In working days (the default for an empty Unit) it is the (Days + ExtensionDays +
 // PausedDays)-th working day after Start; with all three zero it is Start itself if that
-// is a working day, else the next working day. In calendar days it is Start plus Days
-// calendar days, moved to the next working day if that is a rest day (民法典 第二百零三条),
-// and then ExtensionDays + PausedDays working days later.
+// is a working day, else the next working day. In calendar days everything counts in
+// calendar days, extensions and time suspended included: Start plus Days + ExtensionDays
+// + PausedDays calendar days, moved to the next working day if that is a rest day
+// (民法典 第二百零三条).
 func Due(cal *Calendar, dl tousu.Deadline) tousu.Date {
 	if dl.Start.IsZero() {
 		return tousu.Date{}
 	}
 	extra := dl.ExtensionDays + dl.PausedDays
 	if dl.Unit == tousu.CalendarDays {
-		base := cal.NextWorkday(dl.Start.AddDays(dl.Days))
-		return cal.AddWorkdays(base, extra)
+		return cal.NextWorkday(dl.Start.AddDays(dl.Days + extra))
 	}
 	return cal.AddWorkdays(dl.Start, dl.Days+extra)
+}
+
+// Paused is how long a case suspended on from and resumed on to was paused, in the
+// deadline's unit: working days for a working-day period, calendar days otherwise.
+func Paused(cal *Calendar, unit tousu.DeadlineUnit, from, to tousu.Date) int {
+	if unit == tousu.CalendarDays {
+		return max(0, dayNumber(to)-dayNumber(from))
+	}
+	return cal.WorkdaysBetween(from, to)
 }
 
 // Remaining is the number of working days left until due, as seen on today: 0 when due is

@@ -270,6 +270,8 @@ const (
 	EventWarnDueSoon EventType = "due_soon"
 	EventWarnOverdue EventType = "overdue"
 	EventEscalate    EventType = "escalate"
+	// EventDueAdjusted is a due date moved because the holiday calendar changed.
+	EventDueAdjusted EventType = "due_adjusted"
 )
 
 // Event is one append-only entry of a complaint's timeline.
@@ -292,7 +294,7 @@ var publicEvents = map[EventType]bool{
 	EventRegister: true, "accept": true, "reject": true, "withdraw": true, "merge": true,
 	"assign": true, "sign": true, "suspend": true, "resume": true, "extend": true,
 	"decide": true, "reply": true, "resolve": true, "feedback": true, "close": true,
-	"reopen": true, "archive": true,
+	"reopen": true, "archive": true, EventDueAdjusted: true,
 }
 
 // Public reports whether the complainant may see the event.
@@ -306,6 +308,7 @@ var EventLabels = map[EventType]string{
 	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
 	"reopen": "重办", "archive": "归档",
 	EventWarnDueSoon: "即将超期提醒", EventWarnOverdue: "超期预警", EventEscalate: "超期上报",
+	EventDueAdjusted: "期限因节假日安排调整",
 }
 
 // Idempotency remembers a registration made with an Idempotency-Key, so that a retry

@@ -394,6 +394,11 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 			into.Status == tousu.StatusNotAccepted || into.Status == tousu.StatusWithdrawn:
 			pr.Add("into", "不能并入状态为“"+tousu.Statuses.Label(into.Status)+"”的投诉件")
 		}
+	case *tousu.ExtendPayload:
+		// working_days names its unit: it cannot extend a period counted in 日.
+		if p.Days == 0 && c.Deadline.Unit == tousu.CalendarDays {
+			pr.Add("days", "本件办理时限按自然日计算，请用 days 填写延长的自然日数")
+		}
 	case *tousu.Decision:
 		return a.checkStaff(ctx, pr, p.Staff)
 	case *tousu.ResolvePayload:
@@ -425,12 +430,12 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 		dl.SuspendedOn = today
 	case tousu.ActResume:
 		if !dl.SuspendedOn.IsZero() {
-			dl.PausedDays += ref.cal.WorkdaysBetween(dl.SuspendedOn, today)
+			dl.PausedDays += workday.Paused(ref.cal, dl.Unit, dl.SuspendedOn, today)
 		}
 		dl.SuspendedOn = tousu.Date{}
 	case tousu.ActExtend:
 		if ext, ok := p.(*tousu.ExtendPayload); ok {
-			dl.ExtensionDays += ext.WorkingDays
+			dl.ExtensionDays += ext.Length()
 		}
 	case tousu.ActReopen:
 		a.restartClock(ref, c, today)

@@ -53,7 +53,7 @@ func (a *App) reference(ctx context.Context) (*reference, error) {
 	}
 	r := &reference{units: units, unitByCode: map[string]tousu.Unit{}, children: map[string][]string{},
 		categories: cats, catByCode: map[string]tousu.Category{}, policies: pols, overrides: ovs,
-		cal: a.official.With(ovs), settings: settings, ladder: ladderFrom(settings)}
+		cal: a.calendarFrom(settings, ovs), settings: settings, ladder: ladderFrom(settings)}
 	for _, u := range units {
 		r.unitByCode[u.Code] = u
 		r.children[u.Parent] = append(r.children[u.Parent], u.Code)
@@ -396,17 +396,19 @@ func (a *App) DeletePolicy(ctx context.Context, actor tousu.Actor, id int64) err
 	return a.audit(ctx, actor, "policy.delete", "", "")
 }
 
-// AddWorkdays is the working-day calculator: the n-th working day after from.
-func (a *App) AddWorkdays(ctx context.Context, from tousu.Date, n int) (tousu.Date, error) {
+// AddWorkdays is the working-day calculator: the n-th working day after from, and
+// whether it is provisional (it counts over a year no official notice covers yet).
+func (a *App) AddWorkdays(ctx context.Context, from tousu.Date, n int) (tousu.Date, bool, error) {
 	if n < 0 || n > 3650 {
-		return tousu.Date{}, &tousu.Error{Kind: tousu.KindInvalid, Message: "工作日数应为0至3650",
+		return tousu.Date{}, false, &tousu.Error{Kind: tousu.KindInvalid, Message: "工作日数应为0至3650",
 			Fields: map[string]string{"add": "工作日数应为0至3650"}}
 	}
 	cal, err := a.Calendar(ctx)
 	if err != nil {
-		return tousu.Date{}, err
+		return tousu.Date{}, false, err
 	}
-	return cal.AddWorkdays(from, n), nil
+	d := cal.AddWorkdays(from, n)
+	return d, cal.Provisional(from, d), nil
 }
 
 func (a *App) audit(ctx context.Context, actor tousu.Actor, action, object, detail string) error {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"tousu"
+	"tousu/internal/app"
 	"tousu/internal/workday"
 )
 
@@ -19,6 +21,38 @@ type adminCalendarPage struct {
 	Calc      *deskForm // the calculator's question
 	Result    *calcResult
 	Warning   string
+	Notice    *deskForm         // the notice to import: year, text
+	Preview   *app.NoticeResult // what the notice gives, to confirm
+	Years     []noticeYear      // the years and whether a notice covers them
+}
+
+// noticeYear says whether an official notice covers a year, or only the statutory days.
+type noticeYear struct {
+	Year    int
+	Covered bool
+}
+
+// previewDay is a day of an import preview.
+type previewDay struct {
+	Date    tousu.Date
+	Weekday string
+	Name    string
+}
+
+// Days lists the preview's rest days or make-up working days with their weekday and name.
+func (p adminCalendarPage) Days(workdays bool) []previewDay {
+	if p.Preview == nil {
+		return nil
+	}
+	list := p.Preview.Holidays
+	if workdays {
+		list = p.Preview.Workdays
+	}
+	out := make([]previewDay, 0, len(list))
+	for _, d := range list {
+		out = append(out, previewDay{Date: d, Weekday: deskWeekdays[d.Weekday()], Name: p.Preview.Names[d.String()]})
+	}
+	return out
 }
 
 // overrideRow is an override in the list.
@@ -33,6 +67,7 @@ type calcResult struct {
 	Add         int
 	FromWorkday bool
 	FromHoliday string
+	Provisional bool // the count crosses a year without its notice
 }
 
 var deskWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
@@ -41,7 +76,46 @@ func (s *Server) adminCalendar(w http.ResponseWriter, r *http.Request, actor tou
 	return s.renderCalendar(w, r, actor, http.StatusOK, newForm(url.Values{"type": {"rest"}}))
 }
 
+// adminCalendarNotice previews a pasted notice (the first press) and imports it when
+// confirmed (the second, with confirm=1 and the same text).
+func (s *Server) adminCalendarNotice(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	v, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	nf := newForm(v)
+	in := app.NoticeInput{Text: v.Get("text"), DryRun: v.Get("confirm") != "1"}
+	if ys := strings.TrimSpace(v.Get("year")); ys != "" {
+		if in.Year, err = strconv.Atoi(ys); err != nil {
+			nf.refuse(tousu.Problems{"year": "年份应为数字，如 2027"}.Err())
+			return s.renderCalendarNotice(w, r, actor, http.StatusUnprocessableEntity, nf, nil)
+		}
+	}
+	res, err := s.app.ImportNotice(withClient(r), actor, in)
+	if err != nil {
+		if !refusable(err) {
+			return err
+		}
+		nf.refuse(err)
+		return s.renderCalendarNotice(w, r, actor, refusal(err), nf, nil)
+	}
+	if in.DryRun {
+		nf.Values.Set("year", strconv.Itoa(res.Year))
+		return s.renderCalendarNotice(w, r, actor, http.StatusOK, nf, res)
+	}
+	return s.redirectFlash(w, r, "/desk/admin/calendar", fmt.Sprintf("已导入%d年节假日安排：放假%d天，调休上班%d天；未办结案件的办理期限将随之调整",
+		res.Year, len(res.Holidays), len(res.Workdays)))
+}
+
+func (s *Server) renderCalendarNotice(w http.ResponseWriter, r *http.Request, actor tousu.Actor, code int, nf *deskForm, res *app.NoticeResult) error {
+	return s.renderCalendarWith(w, r, actor, code, newForm(url.Values{"type": {"rest"}}), nf, res)
+}
+
 func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, actor tousu.Actor, code int, f *deskForm) error {
+	return s.renderCalendarWith(w, r, actor, code, f, newForm(url.Values{}), nil)
+}
+
+func (s *Server) renderCalendarWith(w http.ResponseWriter, r *http.Request, actor tousu.Actor, code int, f, nf *deskForm, res *app.NoticeResult) error {
 	ctx := r.Context()
 	ovs, err := s.app.CalendarOverrides(ctx)
 	if err != nil {
@@ -49,7 +123,15 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, actor to
 	}
 	q := r.URL.Query()
 	vm := adminCalendarPage{adminBase: s.adminBase(r, actor, "工作日历", "/desk/admin/calendar"), F: f,
-		Calc: newForm(url.Values{"from": {q.Get("from")}, "add": {q.Get("add")}}), Warning: s.app.CalendarWarning(ctx)}
+		Calc: newForm(url.Values{"from": {q.Get("from")}, "add": {q.Get("add")}}), Warning: s.app.CalendarWarning(ctx),
+		Notice: nf, Preview: res}
+	cal, err := s.app.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	for y := s.app.Today().Year - 1; y <= s.app.Today().Year+1; y++ {
+		vm.Years = append(vm.Years, noticeYear{Year: y, Covered: cal.Covers(y)})
+	}
 	if vm.Calc.Val("from") == "" {
 		vm.Calc.Values.Set("from", s.app.Today().String())
 	}
@@ -68,16 +150,13 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, actor to
 		case aerr != nil:
 			vm.Calc.Errors["add"] = "请填写整数"
 		default:
-			d, err := s.app.AddWorkdays(ctx, from, add)
+			d, provisional, err := s.app.AddWorkdays(ctx, from, add)
 			if err != nil {
 				vm.Calc.refuse(err)
 				break
 			}
-			cal, err := s.app.Calendar(ctx)
-			if err != nil {
-				return err
-			}
-			vm.Result = &calcResult{From: from, Date: d, Add: add, FromWorkday: cal.IsWorkday(from), FromHoliday: cal.HolidayName(from)}
+			vm.Result = &calcResult{From: from, Date: d, Add: add, FromWorkday: cal.IsWorkday(from), FromHoliday: cal.HolidayName(from),
+				Provisional: provisional}
 		}
 	}
 	return s.render(w, r, code, "desk/admin_calendar", vm)

@@ -316,7 +316,8 @@ func payloadFrom(act tousu.Action, v url.Values) tousu.Payload {
 	case *tousu.InvestigationPayload:
 		p.Method, p.Content, p.Participants = tousu.Method(v.Get("method")), v.Get("content"), v.Get("participants")
 	case *tousu.ExtendPayload:
-		p.WorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("working_days")))
+		// days, in the unit of the case's policy (the form says which).
+		p.Days, _ = strconv.Atoi(strings.TrimSpace(v.Get("days")))
 		p.Reason = v.Get("reason")
 	case *tousu.UrgePayload:
 		p.Message = v.Get("message")

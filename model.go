@@ -112,16 +112,21 @@ const (
 	CalendarDays DeadlineUnit = "day"
 )
 
-// Policy is a deadline rule. Empty Kind, Category or Classification match anything; the
-// most specific matching policy wins.
+// Policy is a deadline rule. Empty Kind, Category, Classification, Channel or OrgUnit
+// match anything; the most specific matching policy wins.
 type Policy struct {
 	ID             int64          `json:"id"`
 	Name           string         `json:"name"`
 	Kind           Kind           `json:"kind,omitempty"`
 	Category       string         `json:"category,omitempty"`
 	Classification Classification `json:"classification,omitempty"`
-	Days           int            `json:"days"`
-	Unit           DeadlineUnit   `json:"unit"`
+	// Channel keys on how the complaint came in, e.g. hotline for 12345 热线工单.
+	Channel Channel `json:"channel,omitempty"`
+	// OrgUnit keys on an organisation unit: complaints about it or anything below it (a
+	// hospital's own periods). It is not Unit, which is the period's unit.
+	OrgUnit string       `json:"org_unit,omitempty"`
+	Days    int          `json:"days"`
+	Unit    DeadlineUnit `json:"unit"`
 }
 
 // Complainant is who complains. It is confidential: stores keep it only sealed.

@@ -110,7 +110,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		t := in.IncidentAt.UTC().Truncate(time.Millisecond)
 		c.IncidentAt = &t
 	}
-	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, "")
+	pol := workday.PickPolicyFor(ref.policies, ref.subject(c, ""))
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: tousu.DateOf(received.In(a.loc))}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
 
@@ -424,7 +424,7 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 	dl := &c.Deadline
 	switch act {
 	case tousu.ActAccept:
-		pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+		pol := workday.PickPolicyFor(ref.policies, ref.subject(c, c.Classification))
 		dl.Days, dl.Unit = pol.Days, pol.Unit
 	case tousu.ActSuspend:
 		dl.SuspendedOn = today
@@ -453,9 +453,9 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 
 // restartClock gives a reopened case (重办) a fresh period from today.
 func (a *App) restartClock(ref *reference, c *tousu.Complaint, today tousu.Date) {
-	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+	pol := workday.PickPolicyFor(ref.policies, ref.subject(c, c.Classification))
 	if c.Classification == tousu.ClassOnsite {
-		pol = workday.PickPolicy(ref.policies, c.Kind, c.Categories, tousu.ClassCase)
+		pol = workday.PickPolicyFor(ref.policies, ref.subject(c, tousu.ClassCase))
 	}
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: today}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)

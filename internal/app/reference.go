@@ -81,6 +81,25 @@ func (r *reference) subtree(code string) []string {
 	return out
 }
 
+// subject is what a deadline policy is chosen by for c, classified as class: the units
+// it concerns are its target and owner units with their ancestors.
+func (r *reference) subject(c *tousu.Complaint, class tousu.Classification) workday.Subject {
+	s := workday.Subject{Kind: c.Kind, Categories: c.Categories, Class: class, Channel: c.Channel}
+	for _, code := range []string{c.Target.Unit, c.OwnerUnit} {
+		for range 64 { // the tree is shallow; the bound guards a corrupted cycle
+			u, ok := r.unitByCode[code]
+			if !ok {
+				break
+			}
+			if !slices.Contains(s.Units, code) {
+				s.Units = append(s.Units, code)
+			}
+			code = u.Parent
+		}
+	}
+	return s
+}
+
 // isRoot reports whether the unit is a root of the tree (or unknown and empty: an
 // account with no unit is treated as held at the root).
 func (r *reference) isRoot(code string) bool {
@@ -368,6 +387,15 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	if pol.Classification != "" && !tousu.Classifications.Valid(pol.Classification) {
 		p.Add("classification", "分类不正确")
 	}
+	if pol.Channel != "" && !tousu.Channels.Valid(pol.Channel) {
+		p.Add("channel", "受理渠道不正确")
+	}
+	pol.OrgUnit = strings.TrimSpace(pol.OrgUnit)
+	if pol.OrgUnit != "" {
+		if _, ok := ref.unitByCode[pol.OrgUnit]; !ok {
+			p.Add("org_unit", "单位不存在")
+		}
+	}
 	if pol.Unit != tousu.WorkingDays && pol.Unit != tousu.CalendarDays {
 		p.Add("unit", "期限单位应为 workday（工作日）或 day（自然日）")
 	}
@@ -382,6 +410,30 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	}
 	a.invalidate()
 	return a.audit(ctx, actor, "policy.put", pol.Name, "")
+}
+
+// PolicySample is a complaint as the policies page describes it, to show which policy it
+// would get.
+type PolicySample struct {
+	Kind           tousu.Kind
+	Channel        tousu.Channel
+	Category       string
+	Classification tousu.Classification
+	Unit           string // the target unit's code
+}
+
+// PolicyFor is the policy a complaint like the sample would get, chosen as at
+// registration (no classification yet) or at acceptance (with one).
+func (a *App) PolicyFor(ctx context.Context, s PolicySample) (tousu.Policy, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return tousu.Policy{}, err
+	}
+	c := &tousu.Complaint{Kind: s.Kind, Channel: s.Channel, Target: tousu.Target{Unit: s.Unit}}
+	if s.Category != "" {
+		c.Categories = []string{s.Category}
+	}
+	return workday.PickPolicyFor(ref.policies, ref.subject(c, s.Classification)), nil
 }
 
 // DeletePolicy removes a deadline policy (admin; audited).

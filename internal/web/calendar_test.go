@@ -77,3 +77,41 @@ func TestCalendarProvisionalAndImport(t *testing.T) {
 		t.Errorf("the banner stays after the import")
 	}
 }
+
+// TestPoliciesByChannelAndUnit: a 12345 work order gets the hotline's 5 working days, a
+// complaint about the 医保局's window the 医保局's 10, both over the general rule; the
+// policies page tells which policy a sample complaint would get.
+func TestPoliciesByChannelAndUnit(t *testing.T) {
+	e := newEnv(t)
+	for _, p := range []map[string]any{
+		{"name": "投诉", "kind": "complaint", "days": 15, "unit": "workday"},
+		{"name": "12345热线工单", "kind": "complaint", "channel": "hotline", "days": 5, "unit": "workday"},
+		{"name": "医保局", "kind": "complaint", "org_unit": "dept-b", "days": 10, "unit": "workday"},
+	} {
+		if r := e.do("POST", "/api/v1/policies", "admin", p); r.code != http.StatusCreated && r.code != http.StatusOK {
+			t.Fatalf("policy %v: %d %s", p["name"], r.code, r.raw)
+		}
+	}
+	r := e.do("POST", "/api/v1/policies", "admin", map[string]any{"name": "x", "channel": "pigeon", "org_unit": "nowhere", "days": 5, "unit": "workday"})
+	if r.code != http.StatusUnprocessableEntity || r.fieldErr("channel") == "" || r.fieldErr("org_unit") == "" {
+		t.Errorf("bad channel and unit: %d %s", r.code, r.raw)
+	}
+	// Received Fri 2026-01-30: +5 is 02-06, +10 is 02-13, +15 is 02-27 (over 春节).
+	for _, tt := range []struct {
+		name, channel, unit, due string
+	}{
+		{"a visit about 人社", "visit", "win-a1", "2026-02-27"},
+		{"a hotline work order", "hotline", "win-a1", "2026-02-06"},
+		{"a visit about 医保's window", "visit", "win-b1", "2026-02-13"},
+	} {
+		n := e.register(func(m map[string]any) {
+			m["channel"] = tt.channel
+			m["target"] = map[string]any{"unit": tt.unit}
+		})
+		if c := e.do("GET", "/api/v1/complaints/"+n, "omni", nil); c.str("due_date") != tt.due {
+			t.Errorf("%s: due %v, want %s", tt.name, c.field("due_date"), tt.due)
+		}
+	}
+	p := e.signIn("admin").get("/desk/admin/policies?s_kind=complaint&s_channel=visit&s_unit=win-b1&s_category=&s_classification=#sample")
+	mustContain(t, "sample", p, "适用规则“医保局”", "10个工作日", "2026年2月13日", "医保局及下级")
+}

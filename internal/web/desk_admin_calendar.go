@@ -209,12 +209,26 @@ type adminPoliciesPage struct {
 	Kinds           []deskOption
 	Categories      []deskOption
 	Classifications []deskOption
+	Channels        []deskOption
+	Units           []deskOption
+	// Sample is the question "which policy would such a complaint get?", and Picked
+	// its answer.
+	Sample *deskForm
+	Picked *pickedPolicy
+}
+
+// pickedPolicy answers the sample: the policy, its period and the due date of a
+// complaint received today.
+type pickedPolicy struct {
+	Name, Period string
+	Default      bool
+	Due          tousu.Date
 }
 
 // policyRow is a policy in the list, in words.
 type policyRow struct {
 	tousu.Policy
-	KindLabel, CategoryLabel, ClassificationLabel, Period string
+	KindLabel, CategoryLabel, ClassificationLabel, ChannelLabel, OrgUnitLabel, Period string
 }
 
 func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
@@ -228,7 +242,8 @@ func (s *Server) adminPolicies(w http.ResponseWriter, r *http.Request, actor tou
 		for _, p := range pols {
 			if strconv.FormatInt(p.ID, 10) == id {
 				f = newForm(url.Values{"id": {id}, "name": {p.Name}, "kind": {string(p.Kind)}, "category": {p.Category},
-					"classification": {string(p.Classification)}, "days": {strconv.Itoa(p.Days)}, "unit": {string(p.Unit)}})
+					"classification": {string(p.Classification)}, "days": {strconv.Itoa(p.Days)}, "unit": {string(p.Unit)},
+					"channel": {string(p.Channel)}, "org_unit": {p.OrgUnit}})
 				found = true
 			}
 		}
@@ -252,11 +267,36 @@ func (s *Server) renderPolicies(w http.ResponseWriter, r *http.Request, actor to
 	for _, c := range cats {
 		catNames[c.Code] = c.Name
 	}
+	units, err := s.app.Units(r.Context())
+	if err != nil {
+		return err
+	}
+	unitNames := map[string]string{}
+	for _, u := range units {
+		unitNames[u.Code] = u.Name
+	}
 	vm := adminPoliciesPage{adminBase: s.adminBase(r, actor, "办理时限", "/desk/admin/policies"), F: f,
 		Default: period(tousu.Deadline{Days: workday.DefaultPolicy.Days, Unit: workday.DefaultPolicy.Unit}),
 		Onsite:  period(tousu.Deadline{Days: workday.OnsitePolicy.Days, Unit: workday.OnsitePolicy.Unit}),
 		Kinds:   deskOptions(tousu.Kinds), Categories: categoryOptions(cats, f.Val("category")),
-		Classifications: deskOptions(tousu.Classifications)}
+		Classifications: deskOptions(tousu.Classifications), Channels: deskOptions(tousu.Channels),
+		Units: unitOptions(units)}
+	q := r.URL.Query()
+	vm.Sample = newForm(url.Values{"s_kind": {q.Get("s_kind")}, "s_channel": {q.Get("s_channel")}, "s_category": {q.Get("s_category")},
+		"s_classification": {q.Get("s_classification")}, "s_unit": {q.Get("s_unit")}})
+	if r.Method == http.MethodGet && q.Has("s_kind") {
+		pol, err := s.app.PolicyFor(r.Context(), app.PolicySample{Kind: tousu.Kind(q.Get("s_kind")), Channel: tousu.Channel(q.Get("s_channel")),
+			Category: q.Get("s_category"), Classification: tousu.Classification(q.Get("s_classification")), Unit: q.Get("s_unit")})
+		if err != nil {
+			return err
+		}
+		dl := tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: s.app.Today()}
+		cal, err := s.app.Calendar(r.Context())
+		if err != nil {
+			return err
+		}
+		vm.Picked = &pickedPolicy{Name: pol.Name, Period: period(dl), Default: pol.ID == 0, Due: workday.Due(cal, dl)}
+	}
 	for _, p := range pols {
 		row := policyRow{Policy: p, KindLabel: "任意", CategoryLabel: "任意", ClassificationLabel: "任意",
 			Period: period(tousu.Deadline{Days: p.Days, Unit: p.Unit})}
@@ -268,6 +308,13 @@ func (s *Server) renderPolicies(w http.ResponseWriter, r *http.Request, actor to
 		}
 		if p.Classification != "" {
 			row.ClassificationLabel = tousu.Classifications.Label(p.Classification)
+		}
+		row.ChannelLabel, row.OrgUnitLabel = "任意", "任意"
+		if p.Channel != "" {
+			row.ChannelLabel = tousu.Channels.Label(p.Channel)
+		}
+		if p.OrgUnit != "" {
+			row.OrgUnitLabel = unitNames[p.OrgUnit] + "及下级"
 		}
 		vm.Policies = append(vm.Policies, row)
 	}
@@ -282,7 +329,8 @@ func (s *Server) adminPolicySave(w http.ResponseWriter, r *http.Request, actor t
 	id, _ := strconv.ParseInt(v.Get("id"), 10, 64)
 	days, derr := strconv.Atoi(strings.TrimSpace(v.Get("days")))
 	p := &tousu.Policy{ID: id, Name: v.Get("name"), Kind: tousu.Kind(v.Get("kind")), Category: v.Get("category"),
-		Classification: tousu.Classification(v.Get("classification")), Days: days, Unit: tousu.DeadlineUnit(v.Get("unit"))}
+		Classification: tousu.Classification(v.Get("classification")), Days: days, Unit: tousu.DeadlineUnit(v.Get("unit")),
+		Channel: tousu.Channel(v.Get("channel")), OrgUnit: v.Get("org_unit")}
 	if derr != nil {
 		p.Days = -1 // for the app to refuse, with the rest checked too
 	}

@@ -569,3 +569,31 @@ func TestPaused(t *testing.T) {
 		t.Errorf("Paused in working days = %d, want 6", got)
 	}
 }
+
+func TestPickPolicyChannelAndUnit(t *testing.T) {
+	policies := []tousu.Policy{
+		{ID: 1, Name: "投诉", Kind: tousu.KindComplaint, Days: 15},
+		{ID: 2, Name: "12345热线工单", Channel: tousu.ChannelHotline, Days: 5},
+		{ID: 3, Name: "市一医院", OrgUnit: "hospital-1", Days: 10},
+		{ID: 4, Name: "市一医院·投诉", Kind: tousu.KindComplaint, OrgUnit: "hospital-1", Days: 5},
+	}
+	hospital := []string{"hospital-1-er", "hospital-1", "root"}
+	tests := []struct {
+		name string
+		s    Subject
+		want int64
+	}{
+		{"hotline work order", Subject{Kind: tousu.KindSuggestion, Channel: tousu.ChannelHotline, Units: []string{"root"}}, 2},
+		{"a complaint by the hotline: kind and channel tie at one field, lower ID", Subject{Kind: tousu.KindComplaint, Channel: tousu.ChannelHotline}, 1},
+		{"the hospital's department, a suggestion", Subject{Kind: tousu.KindSuggestion, Units: hospital}, 3},
+		{"the hospital's department, a complaint: two fields win", Subject{Kind: tousu.KindComplaint, Channel: tousu.ChannelHotline, Units: hospital}, 4},
+		{"another unit", Subject{Kind: tousu.KindSuggestion, Units: []string{"hall-2", "root"}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PickPolicyFor(policies, tt.s); got.ID != tt.want {
+				t.Errorf("PickPolicyFor = %d %q, want %d", got.ID, got.Name, tt.want)
+			}
+		})
+	}
+}

@@ -214,9 +214,13 @@ func (a *App) RecomputeDeadlines(ctx context.Context) (RecomputeReport, error) {
 			if due.After(old) {
 				c.Alerts = 0
 			}
-			payload, _ := json.Marshal(map[string]any{"due_date": due, "previous_due_date": old,
-				"provisional": ref.cal.Provisional(c.Deadline.Start, due),
-				"message":     fmt.Sprintf("因节假日安排调整，办理期限由%s调整为%s", old, due)})
+			provisional := ref.cal.Provisional(c.Deadline.Start, due)
+			msg := fmt.Sprintf("因节假日安排调整，办理期限由%s调整为%s", old, due)
+			if provisional {
+				msg += "（预计）"
+			}
+			payload, _ := json.Marshal(map[string]any{"due_date": due, "previous_due_date": old.String(),
+				"provisional": provisional, "message": msg})
 			ev := &tousu.Event{ComplaintID: c.ID, Type: tousu.EventDueAdjusted, Actor: tousu.SystemActor.Login,
 				ActorName: tousu.SystemActor.Name, At: now, From: c.Status, To: c.Status, Payload: payload}
 			err := a.store.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Event: ev,

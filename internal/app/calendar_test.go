@@ -183,3 +183,18 @@ func TestCalendarDayClock(t *testing.T) {
 		}
 	})
 }
+
+// TestProvisionalSMS: the complainant's receipt by SMS says the date is 预计 when it runs
+// into a year without its holiday notice.
+func TestProvisionalSMS(t *testing.T) {
+	ntStores(t, func(t *testing.T, e *ntEnv) {
+		e.clock.Set(time.Date(2026, 12, 20, 10, 0, 0, 0, ntZone))
+		e.channels(e.a, app.Notifications{})
+		e.register(ntPerson, nil)
+		e.deliver(e.a)
+		texts := e.sms.sms(t)
+		if len(texts) != 1 || !strings.Contains(texts[0].Text, "2027年1月11日（预计）") {
+			t.Fatalf("SMS %q, want the due date 2027年1月11日（预计）", texts)
+		}
+	})
+}

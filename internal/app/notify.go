@@ -224,7 +224,10 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 			}
 		}
 	case *tousu.ExtendPayload:
-		d.Reason, d.ExtensionDays = strings.TrimSpace(p.Reason), p.Length()
+		d.Reason, d.ExtensionDays, d.ExtensionUnit = strings.TrimSpace(p.Reason), p.Length(), "个工作日"
+		if c.Deadline.Unit == tousu.CalendarDays {
+			d.ExtensionUnit = "日"
+		}
 	case *tousu.ReasonPayload:
 		d.Reason = strings.TrimSpace(p.Reason)
 	case *tousu.UrgePayload:

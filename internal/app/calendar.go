@@ -194,6 +194,7 @@ func (a *App) RecomputeDeadlines(ctx context.Context) (RecomputeReport, error) {
 		return rep, nil
 	}
 	now := a.now().UTC().Truncate(time.Millisecond)
+	today := a.Today()
 	f := tousu.ComplaintFilter{Statuses: openStatuses(), Order: tousu.OrderDue, Limit: scanPage}
 	for {
 		cs, err := a.store.ListComplaints(ctx, f)
@@ -210,9 +211,13 @@ func (a *App) RecomputeDeadlines(ctx context.Context) (RecomputeReport, error) {
 			}
 			old := c.Deadline.Due
 			c.Deadline.Due = due
-			// A due date that moves later may need its warnings again.
-			if due.After(old) {
-				c.Alerts = 0
+			// A warning the new date no longer warrants is cleared, so that it comes again
+			// when it does; one it still warrants stays given, never repeated.
+			if !today.After(due) {
+				c.Alerts &^= tousu.AlertOverdue | tousu.AlertUrged | tousu.AlertEscalated1 | tousu.AlertEscalated2 | tousu.AlertEscalated3
+			}
+			if workday.Remaining(ref.cal, today, due) > ref.ladder.DueSoonDays {
+				c.Alerts &^= tousu.AlertDueSoon
 			}
 			provisional := ref.cal.Provisional(c.Deadline.Start, due)
 			msg := fmt.Sprintf("因节假日安排调整，办理期限由%s调整为%s", old, due)

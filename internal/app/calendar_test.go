@@ -198,3 +198,51 @@ func TestProvisionalSMS(t *testing.T) {
 		}
 	})
 }
+
+// TestRecomputeWarnings: a case warned overdue on the statutory calendar is not overdue
+// once the notice gives it a day more, and is warned again only when it is late again.
+func TestRecomputeWarnings(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db tousu.Store) {
+		ctx := context.Background()
+		clock := &ntClock{t: time.Date(2027, 1, 29, 10, 0, 0, 0, cst)}
+		a := newApp(t, db, app.Options{Keys: newRing(t, 1), Now: clock.Now})
+		n := register(t, a, person(3), nil)
+		overdue := func() int {
+			evs, err := a.Events(ctx, supervisor, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := 0
+			for _, e := range evs {
+				if e.Type == tousu.EventWarnOverdue {
+					k++
+				}
+			}
+			return k
+		}
+		clock.Set(time.Date(2027, 2, 26, 9, 0, 0, 0, cst)) // the day after the statutory due date
+		if _, err := a.Tick(ctx, "node", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := a.Get(ctx, supervisor, n); !v.Overdue || overdue() != 1 {
+			t.Fatalf("on 02-26: overdue %v, %d warnings, want overdue and 1", v.Overdue, overdue())
+		}
+		if _, err := a.ImportNotice(ctx, admin, app.NoticeInput{Year: 2027, Text: notice2027}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Tick(ctx, "node", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := a.Get(ctx, supervisor, n)
+		if v.Overdue || v.DueDate != tousu.MustDate("2027-02-26") || overdue() != 1 {
+			t.Fatalf("after the notice: due %s overdue %v, %d warnings", v.DueDate, v.Overdue, overdue())
+		}
+		clock.Set(time.Date(2027, 2, 27, 9, 0, 0, 0, cst))
+		if _, err := a.Tick(ctx, "node", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if overdue() != 2 {
+			t.Errorf("late again on 02-27: %d overdue warnings, want 2", overdue())
+		}
+	})
+}

@@ -59,6 +59,10 @@ func TestCalendarProvisionalAndImport(t *testing.T) {
 
 	// The desk: paste, preview, confirm.
 	adm := e.signIn("admin")
+	if p := adm.post("/desk/admin/calendar/notice", url.Values{"text": {bad}, "year": {"2027"}}); p.code != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.body, "第3行") {
+		t.Errorf("desk: unreadable notice: %d", p.code)
+	}
 	notice := "国务院办公厅关于2027年部分节假日安排的通知\n　　一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n　　二、春节：2月5日（农历除夕、周五）至12日（农历正月初七、周五）放假调休，共8天。2月20日（周六）上班。"
 	p := adm.post("/desk/admin/calendar/notice", url.Values{"text": {notice}})
 	mustContain(t, "preview", p, "2027年：放假 11 天，调休上班 1 天", "2027-02-20", "确认导入")

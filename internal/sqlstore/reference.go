@@ -154,10 +154,11 @@ func (s *Store) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err e
 // ListPolicies returns the deadline policies, by ID.
 func (s *Store) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 	defer s.wrap(&err, "store.ListPolicies")
-	rows, err := s.e.Read.Query(ctx, `SELECT id, name, kind, category, classification, days, unit
-		FROM policies ORDER BY id`)
+	rows, err := s.e.Read.Query(ctx, `SELECT id, name, kind, category, classification, days, unit,
+		channel, org_unit FROM policies ORDER BY id`)
 	return collect(rows, err, func(r Row) (p tousu.Policy, err error) {
-		err = r.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit)
+		err = r.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit,
+			&p.Channel, &p.OrgUnit)
 		return p, err
 	})
 }
@@ -169,14 +170,14 @@ func (s *Store) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 	var id int64
 	err = s.e.One(ctx, func(ctx context.Context, q Querier) error {
 		if p.ID == 0 {
-			return q.QueryRow(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-				p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit).Scan(&id)
+			return q.QueryRow(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit,
+				channel, org_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit).Scan(&id)
 		}
 		id = p.ID
 		n, err := q.Exec(ctx, `UPDATE policies SET name = ?, kind = ?, category = ?, classification = ?,
-			days = ?, unit = ? WHERE id = ?`,
-			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.ID)
+			days = ?, unit = ?, channel = ?, org_unit = ? WHERE id = ?`,
+			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit, p.ID)
 		return affected(n, err, "未找到该时限规则")
 	})
 	if err != nil {

@@ -167,19 +167,29 @@ func TestServe(t *testing.T) {
 		t.Errorf("second start printed a password again: %q", out2.String())
 	}
 	body := `{"kind":"complaint","channel":"phone","complainant":{"name":"李四","phone":"13900001111"},"matter":"窗口工作人员离岗半小时无人办理"}`
-	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/complaints", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	register := func(tok string) (int, []byte) {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/complaints", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, raw
 	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	// Separation of duties: the first admin holds admin only and works no case.
+	if code, raw := register(tok); code != http.StatusForbidden {
+		t.Errorf("register as the first admin: %d %s, want 403", code, raw)
+	}
+	c.run("user", "add", "--login", "clerk1", "--name", "受理员", "--role", "clerk")
+	clerkTok := strings.TrimSpace(c.run("token", "create", "--login", "clerk1"))
+	code, raw := register(clerkTok)
 	var got map[string]any
 	_ = json.Unmarshal(raw, &got)
-	if resp.StatusCode != 201 || got["number"] == nil {
-		t.Fatalf("register through serve: %d %s", resp.StatusCode, raw)
+	if code != 201 || got["number"] == nil {
+		t.Fatalf("register through serve: %d %s", code, raw)
 	}
 	cancel2()
 	<-done

@@ -97,7 +97,7 @@ func (a *App) portalSettings(ctx context.Context) (stored, defaults PortalInfo, 
 // PutPortalSettings sets the portal's texts (admin; audited). An empty text returns to
 // its default.
 func (a *App) PutPortalSettings(ctx context.Context, actor tousu.Actor, info PortalInfo) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	p := tousu.Problems{}

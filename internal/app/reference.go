@@ -226,6 +226,13 @@ func (a *App) PutUnit(ctx context.Context, actor tousu.Actor, u tousu.Unit) erro
 	if err := p.Err(); err != nil {
 		return err
 	}
+	// An existing unit is changed only by an admin whose subtree holds it; a new one is
+	// placed only inside the admin's subtree.
+	if _, ok := ref.unitByCode[u.Code]; ok && !ref.adminCovers(actor, u.Code) {
+		return errOutOfScope("单位“" + ref.unitName(u.Code) + "”")
+	} else if !ok && !ref.adminCovers(actor, u.Parent) {
+		return errOutOfScope("上级单位“" + ref.unitName(u.Parent) + "”")
+	}
 	if err := a.store.PutUnit(ctx, u); err != nil {
 		return err
 	}
@@ -256,6 +263,15 @@ func (a *App) PutStaff(ctx context.Context, actor tousu.Actor, s tousu.Staff) er
 	if err := p.Err(); err != nil {
 		return err
 	}
+	// A staff member is moved or edited only within the admin's subtree, from and to.
+	if !ref.adminCovers(actor, s.Unit) {
+		return errOutOfScope("单位“" + ref.unitName(s.Unit) + "”")
+	}
+	if old, err := a.store.FindStaff(ctx, s.Badge); err == nil && !ref.adminCovers(actor, old.Unit) {
+		return errOutOfScope("工号“" + s.Badge + "”")
+	} else if err != nil && !tousu.IsKind(err, tousu.KindNotFound) {
+		return err
+	}
 	if err := a.store.PutStaff(ctx, s); err != nil {
 		return err
 	}
@@ -264,7 +280,7 @@ func (a *App) PutStaff(ctx context.Context, actor tousu.Actor, s tousu.Staff) er
 
 // PutCategory creates or updates a category (admin).
 func (a *App) PutCategory(ctx context.Context, actor tousu.Actor, c tousu.Category) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	ref, err := a.reference(ctx)
@@ -300,7 +316,7 @@ func (a *App) CalendarOverrides(ctx context.Context) ([]tousu.CalendarOverride, 
 
 // PutCalendarOverride marks a date as a working day or a rest day (admin; audited).
 func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tousu.CalendarOverride) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	p := tousu.Problems{}
@@ -327,7 +343,7 @@ func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tous
 
 // DeleteCalendarOverride returns a date to the official calendar (admin; audited).
 func (a *App) DeleteCalendarOverride(ctx context.Context, actor tousu.Actor, d tousu.Date) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if err := a.store.DeleteCalendarOverride(ctx, d); err != nil {
@@ -345,7 +361,7 @@ func (a *App) Policies(ctx context.Context) ([]tousu.Policy, error) {
 // PutPolicy creates (ID 0) or updates a deadline policy (admin; audited). It applies to
 // complaints registered or accepted afterwards.
 func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Policy) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	ref, err := a.reference(ctx)
@@ -386,7 +402,7 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 
 // DeletePolicy removes a deadline policy (admin; audited).
 func (a *App) DeletePolicy(ctx context.Context, actor tousu.Actor, id int64) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if err := a.store.DeletePolicy(ctx, id); err != nil {

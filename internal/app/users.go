@@ -59,9 +59,16 @@ func (a *App) CreateUser(ctx context.Context, actor tousu.Actor, nu NewUser) (st
 		p.Add("unit", "没有这个单位："+nu.Unit)
 	}
 	if nu.Staff != "" {
-		if _, err := a.store.FindStaff(ctx, nu.Staff); tousu.IsKind(err, tousu.KindNotFound) {
+		if st, err := a.store.FindStaff(ctx, nu.Staff); tousu.IsKind(err, tousu.KindNotFound) {
 			p.Add("staff", "没有这个工号："+nu.Staff)
 		} else if err != nil {
+			return "", err
+		} else if !ref.adminCovers(actor, st.Unit) {
+			return "", errOutOfScope("工号“" + nu.Staff + "”")
+		}
+	}
+	if _, ok := ref.unitByCode[nu.Unit]; ok {
+		if err := ref.mayGrant(actor, nu.Roles, nu.Unit); err != nil {
 			return "", err
 		}
 	}

@@ -64,6 +64,12 @@ type adminHomePage struct {
 	adminBase
 	Sections []adminSection
 	Warning  string // e.g. next year's holidays are missing
+	// Scope is the unit whose subtree the admin manages; Root when that is everything.
+	Scope string
+	Root  bool
+	// CaseRoles are the case roles the account holds besides admin (labels); none means
+	// it sees no complaint content, as separation of duties wants.
+	CaseRoles []string
 }
 
 // adminSection is a card of the admin home page.
@@ -73,6 +79,14 @@ type adminSection struct {
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	vm := adminHomePage{adminBase: s.adminBase(r, actor, "系统管理", ""), Warning: s.app.CalendarWarning(r.Context())}
+	scope, err := s.app.AdminScopeOf(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	vm.Scope, vm.Root = scope.UnitName, scope.Root
+	for _, role := range scope.CaseRoles {
+		vm.CaseRoles = append(vm.CaseRoles, tousu.Roles.Label(role))
+	}
 	for _, sec := range adminSections {
 		vm.Sections = append(vm.Sections, adminSection{URL: sec.Path, Label: sec.Label, Hint: sec.Hint})
 	}

@@ -241,11 +241,13 @@ func (a *App) load(ctx context.Context, actor tousu.Actor, number string) (*refe
 		return nil, nil, err
 	}
 	c, err := a.store.FindComplaint(ctx, number)
+	// A complaint the actor may not see and one that does not exist answer alike, word
+	// for word, so that neither the status nor the message tells them apart.
+	if tousu.IsKind(err, tousu.KindNotFound) || err == nil && !ref.visible(actor, c) {
+		return nil, nil, notFound(number)
+	}
 	if err != nil {
 		return nil, nil, err
-	}
-	if !ref.visible(actor, c) {
-		return nil, nil, notFound(number)
 	}
 	return ref, c, nil
 }

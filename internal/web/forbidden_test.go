@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,6 +162,41 @@ func TestForbiddenAccess(t *testing.T) {
 		}
 	}
 
+	// Hidden and absent look the same: every route, for everyone the case is hidden from,
+	// answers for it exactly as for a number that was never given — status, body (but for
+	// the number itself) and the set of headers.
+	absent := number[:len(number)-4] + "9999"
+	for _, who := range []string{"handler-b", "dept-b-super", "target", "handler-a"} {
+		d := sessions[who]
+		for key, rt := range routes {
+			ask := func(num string) (int, string, http.Header) {
+				path := strings.Replace(rt.path, number, num, 1)
+				if strings.HasPrefix(key, "api") {
+					r := e.do(rt.method, path, who, rt.json)
+					return r.code, r.raw, r.header
+				}
+				var p page
+				switch {
+				case rt.upload:
+					p = d.upload(num, map[string][]byte{"x.pdf": pdfFile})
+				case rt.form != nil:
+					p = d.post(path, rt.form)
+				default:
+					p = d.get(path)
+				}
+				return p.code, p.body, p.header
+			}
+			hc, hb, hh := ask(number)
+			ac, ab, ah := ask(absent)
+			if hc != ac || strings.ReplaceAll(hb, number, absent) != ab {
+				t.Errorf("%s as %s: hidden %d %q, absent %d %q: they differ", key, who, hc, clipBody(hb), ac, clipBody(ab))
+			}
+			if hk, ak := headerNames(hh), headerNames(ah); hk != ak {
+				t.Errorf("%s as %s: hidden headers %s, absent %s", key, who, hk, ak)
+			}
+		}
+	}
+
 	// The public: the tracking routes need the number and its own code.
 	for _, tc := range []struct {
 		name, method, path string
@@ -194,4 +230,17 @@ func orPublic(who string) string {
 		return "the public"
 	}
 	return who
+}
+
+// headerNames lists the names of the headers that say something about the answer (not
+// its date), sorted, for comparing two answers' header sets.
+func headerNames(h http.Header) string {
+	var names []string
+	for k := range h {
+		if k != "Date" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ",")
 }

@@ -54,6 +54,9 @@ type App struct {
 
 	// notify is the outbox's channels (notify.go); nil until SetNotifications.
 	notify atomic.Pointer[Notifications]
+
+	// signins counts failed sign-ins and wrong old passwords (throttle.go).
+	signins *throttle
 }
 
 // New returns the use cases over a store.
@@ -62,7 +65,7 @@ func New(opts Options) (*App, error) {
 		return nil, tousu.Errorf(tousu.KindInternal, "app.New: store and keys are required")
 	}
 	a := &App{store: opts.Store, keys: newKeySource(opts.Keys, opts.ReloadKeys), now: opts.Now, rand: opts.Rand, loc: opts.Location,
-		log: opts.Logger, refresh: opts.RefreshEvery}
+		log: opts.Logger, refresh: opts.RefreshEvery, signins: newThrottle()}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -96,7 +99,7 @@ func New(opts Options) (*App, error) {
 // history is not news. Everything else is shared.
 func (a *App) WithClock(now func() time.Time) *App {
 	return &App{store: a.store, keys: a.keys, now: now, rand: a.rand, loc: a.loc, log: a.log,
-		official: a.official, refresh: a.refresh}
+		official: a.official, refresh: a.refresh, signins: a.signins}
 }
 
 // Store is the store the use cases run on (for the CLI's backup and migrations).

@@ -280,7 +280,9 @@ func TestForbiddenAdminActs(t *testing.T) {
 	unit := func(parent, kind string) map[string]any {
 		return map[string]any{"name": "新单位", "parent": parent, "kind": kind}
 	}
-	staff := func(unit string) map[string]any { return map[string]any{"name": "新同事", "unit": unit, "active": true} }
+	staff := func(unit string) map[string]any {
+		return map[string]any{"name": "新同事", "unit": unit, "active": true}
+	}
 	account := func(login, role, unit, staff string) url.Values {
 		return url.Values{"login": {login}, "name": {"某某"}, "role": {role}, "unit": {unit}, "staff": {staff}}
 	}

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,8 +164,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// Logged with the route, never with the request body: it may hold identities.
 		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
 	}
+	setRetryAfter(w, err)
 	writeJSON(w, status(kind), errorBody{Error: errorDetail{Code: string(kind), Message: tousu.PublicMessage(err),
 		Fields: tousu.FieldsOf(err)}})
+}
+
+// setRetryAfter tells a rate-limited client when to come back, when the error says.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := tousu.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

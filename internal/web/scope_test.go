@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"tousu"
+	"tousu/internal/app"
+)
+
+// TestRegisterNamingOneself: a clerk who is the staff member a complaint names cannot
+// register it (recusal starts at the counter): 422 on target.staff telling her to hand it
+// to a colleague, nothing stored, and no query code shown. The same holds for a badge she
+// was linked to before.
+func TestRegisterNamingOneself(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.app.CreateUser(ctx, tousu.SystemActor, app.NewUser{Login: "clerk-b", Name: "赵窗口", Password: "correct horse battery",
+		Roles: []tousu.Role{tousu.RoleClerk}, Unit: "dept-b", Staff: "B001"}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.app.CreateToken(ctx, tousu.SystemActor, "clerk-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["clerk-b"] = tok
+	before := e.do("GET", "/api/v1/complaints?limit=100", "supervisor", nil).raw
+	body := validComplaint()
+	body["target"] = map[string]any{"unit": "win-b1", "staff": "B001"}
+	r := e.do("POST", "/api/v1/complaints", "clerk-b", body)
+	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.fieldErr("target.staff"), "同事") || r.str("query_code") != "" {
+		t.Errorf("registering a complaint about oneself: %d %s, want 422 on target.staff", r.code, r.raw)
+	}
+	// Relinked to another badge by an admin, she is still the person the complaint names.
+	if err := e.app.UpdateAccount(ctx, tousu.Actor{Login: "admin", Roles: []tousu.Role{tousu.RoleAdmin}}, "clerk-b",
+		app.AccountUpdate{Name: "赵窗口", Roles: []tousu.Role{tousu.RoleClerk}, Unit: "dept-b", Staff: ""}); err != nil {
+		t.Fatal(err)
+	}
+	r = e.do("POST", "/api/v1/complaints", "clerk-b", body)
+	if r.code != http.StatusUnprocessableEntity || r.fieldErr("target.staff") == "" {
+		t.Errorf("registering about a badge once linked: %d %s, want 422", r.code, r.raw)
+	}
+	if after := e.do("GET", "/api/v1/complaints?limit=100", "supervisor", nil).raw; after != before {
+		t.Errorf("a refused registration stored a complaint")
+	}
+	// A colleague registers it.
+	if r := e.do("POST", "/api/v1/complaints", "clerk", body); r.code != http.StatusCreated {
+		t.Errorf("a colleague registers it: %d %s", r.code, r.raw)
+	}
+}
+
+// TestPasswordChangeEndsOtherSessions: a password change ends every other desk session of
+// the account (the one that changed it carries on), an admin's reset ends them all, and
+// guesses of the old password on the change form are throttled like sign-ins.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	e := newEnv(t)
+	here, there := e.signIn("leader"), e.signIn("leader")
+	p := here.post("/desk/password", url.Values{"old": {"correct horse battery"}, "new": {"a brand new password"}, "confirm": {"a brand new password"}})
+	if p.code != http.StatusOK || !strings.Contains(p.body, "密码已修改") {
+		t.Fatalf("change password: %d %s", p.code, clipBody(p.body))
+	}
+	if p := here.get("/desk/password"); p.code != http.StatusOK {
+		t.Errorf("the session that changed the password: %d, want it to carry on", p.code)
+	}
+	if p := there.get("/desk/password"); p.code != http.StatusSeeOther || !strings.HasPrefix(p.location, "/login") {
+		t.Errorf("another session after the change: %d %q, want the sign-in page", p.code, p.location)
+	}
+
+	// An admin's reset ends every session of the account.
+	h := e.signIn("handler-a")
+	if p := e.signIn("admin").post("/desk/admin/accounts/handler-a/password", url.Values{}); p.code != http.StatusOK {
+		t.Fatalf("reset: %d", p.code)
+	}
+	if p := h.get("/desk/password"); p.code != http.StatusSeeOther {
+		t.Errorf("a session after its password was reset: %d, want the sign-in page", p.code)
+	}
+
+	// Guessing the old password on the change form is throttled.
+	d := e.signIn("clerk")
+	var codes []int
+	for range 6 {
+		p := d.post("/desk/password", url.Values{"old": {"guess guess guess"}, "new": {"another long password"}, "confirm": {"another long password"}})
+		codes = append(codes, p.code)
+	}
+	if want := []int{422, 422, 422, 422, 422, 429}; !slices.Equal(codes, want) {
+		t.Errorf("guesses of the old password: %v, want %v", codes, want)
+	}
+	p = d.post("/desk/password", url.Values{"old": {"correct horse battery"}, "new": {"another long password"}, "confirm": {"another long password"}})
+	if p.code != http.StatusTooManyRequests {
+		t.Errorf("the right old password while throttled: %d, want 429", p.code)
+	}
+}

@@ -91,6 +91,9 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	backup := filepath.Join(t.TempDir(), "copy.db")
 	c.run("backup", backup)
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup: %v, mode %v, want 0600 like the database", err, fi.Mode())
+	}
 	if _, err := c.try("", "backup", backup); err == nil {
 		t.Errorf("backup over an existing file accepted")
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -153,6 +154,10 @@ func TestServe(t *testing.T) {
 		t.Fatalf("healthz: %v %v", err, resp)
 	}
 	resp.Body.Close()
+	// The metrics are not public: not on the service's address, and off by default.
+	if code, _ := get(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d, want 404", code)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
@@ -164,8 +169,18 @@ func TestServe(t *testing.T) {
 	m2, out2, _ := c.main("")
 	ready2 := make(chan string, 1)
 	m2.Ready = ready2
-	go func() { done <- m2.Run(ctx2, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	metricsAddr := freeAddr(t)
+	go func() {
+		done <- m2.Run(ctx2, []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr})
+	}()
 	addr = <-ready2
+	// With --metrics-addr they are served there, and there only.
+	if code, body := get(t, "http://"+metricsAddr+"/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("/metrics on --metrics-addr: %d %.200s", code, body)
+	}
+	if code, _ := get(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public address with --metrics-addr: %d, want 404", code)
+	}
 	if strings.Contains(out2.String(), "密码") {
 		t.Errorf("second start printed a password again: %q", out2.String())
 	}
@@ -196,4 +211,27 @@ func TestServe(t *testing.T) {
 	}
 	cancel2()
 	<-done
+}
+
+// get fetches a URL and returns its status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // routes registers every route of tousu, method and path, on one screen. apiRoutes
@@ -13,7 +11,6 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, rt.Handler)
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.Handle("/api/", s.api(notFoundAPI))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
 

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -75,6 +77,29 @@ func TestOperatorCommands(t *testing.T) {
 	tok := strings.TrimSpace(c.run("token", "create", "--login", "zhang"))
 	if !strings.HasPrefix(tok, "tsk_") || strings.Contains(tok, "\n") {
 		t.Errorf("token create printed %q, want only the token", tok)
+	}
+	// Tokens are listed by ID (never the token) and revoked one by one.
+	expiring := strings.TrimSpace(c.run("token", "create", "--login", "li", "--expires", "30d"))
+	idOf := func(tok string) string {
+		sum := sha256.Sum256([]byte(tok))
+		return hex.EncodeToString(sum[:])[:12]
+	}
+	list := c.run("token", "list")
+	if !strings.Contains(list, idOf(tok)) || !strings.Contains(list, idOf(expiring)) || strings.Contains(list, tok) ||
+		!strings.Contains(list, "never") {
+		t.Errorf("token list: %s", list)
+	}
+	if _, err := c.try("", "token", "create", "--login", "li", "--expires", "soon"); err == nil {
+		t.Errorf("token create --expires soon accepted")
+	}
+	if out := c.run("token", "revoke", idOf(expiring)); !strings.Contains(out, "revoked") {
+		t.Errorf("token revoke: %s", out)
+	}
+	if list := c.run("token", "list", "--login", "li"); strings.Contains(list, idOf(expiring)) {
+		t.Errorf("a revoked token is still listed: %s", list)
+	}
+	if _, err := c.try("", "token", "revoke", idOf(expiring)); err == nil {
+		t.Errorf("revoking a token twice succeeded")
 	}
 	c.run("calendar", "set", "2027-02-08", "--rest", "--name", "2027年春节（预录）")
 	if out := c.run("calendar", "list"); !strings.Contains(out, "2027-02-08\trest\t2027年春节（预录）") {

@@ -54,7 +54,9 @@ Usage:
   tousu migrate   [flags]   bring the database schema up to date
   tousu demo      [flags]   load the demo organisation and complaints (idempotent)
   tousu user add  --login L --name N --role R[,R] [--unit CODE] [--staff BADGE] [--password-stdin]
-  tousu token create --login L
+  tousu token create --login L [--expires 90d]
+  tousu token list   [--login L]   the API tokens: ID, account, created, expiry (never the token)
+  tousu token revoke ID            revoke one token at once
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
   tousu backup    PATH      write a consistent copy of the database while serving
   tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
@@ -88,10 +90,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return usageError{"usage: tousu user add --login L --name N --role R[,R]"}
 	case "token":
-		if len(rest) > 0 && rest[0] == "create" {
-			return m.tokenCreate(ctx, rest[1:])
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "create":
+				return m.tokenCreate(ctx, rest[1:])
+			case "list":
+				return m.tokenList(ctx, rest[1:])
+			case "revoke":
+				return m.tokenRevoke(ctx, rest[1:])
+			}
 		}
-		return usageError{"usage: tousu token create --login L"}
+		return usageError{"usage: tousu token create --login L [--expires 90d] | list [--login L] | revoke ID"}
 	case "calendar":
 		return m.calendar(ctx, rest)
 	case "backup":

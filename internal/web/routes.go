@@ -45,6 +45,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/admin/accounts/{login}/disable", s.admin(s.adminAccountDisable))
 	s.mux.Handle("POST /desk/admin/accounts/{login}/enable", s.admin(s.adminAccountEnable))
 	s.mux.Handle("POST /desk/admin/accounts/{login}/password", s.admin(s.adminAccountPassword))
+	s.mux.Handle("GET /desk/admin/tokens", s.admin(s.adminTokens))
+	s.mux.Handle("POST /desk/admin/tokens/{id}/revoke", s.admin(s.adminTokenRevoke))
 	s.mux.Handle("GET /desk/admin/categories", s.admin(s.adminCategories))
 	s.mux.Handle("POST /desk/admin/categories", s.admin(s.adminCategorySave))
 	s.mux.Handle("GET /desk/admin/calendar", s.admin(s.adminCalendar))

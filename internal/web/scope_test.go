@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tousu"
 	"tousu/internal/app"
@@ -93,4 +96,77 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	if p.code != http.StatusTooManyRequests {
 		t.Errorf("the right old password while throttled: %d, want 429", p.code)
 	}
+}
+
+// TestTokensListedAndRevoked: the admin page lists API tokens (never the token itself)
+// and revokes them one by one; a revoked or expired token stops working at once while the
+// others carry on; an admin below the root neither sees nor revokes tokens beyond its
+// subtree.
+func TestTokensListedAndRevoked(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := func(tok string) string {
+		sum := sha256.Sum256([]byte(tok))
+		return hex.EncodeToString(sum[:])[:app.TokenIDLength]
+	}
+	expiring, err := e.app.CreateTokenUntil(ctx, tousu.SystemActor, "leader", e.clock.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("GET", "/api/v1/me", "", nil); r.code != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", r.code)
+	}
+	me := func(tok string) int {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		return e.send(req).code
+	}
+	if code := me(expiring); code != 200 {
+		t.Errorf("a token before its expiry: %d", code)
+	}
+
+	admin := e.signIn("admin")
+	p := admin.get("/desk/admin/tokens")
+	mustContain(t, "token list", p, id(e.tokens["clerk"]), id(expiring), "有效期至")
+	if strings.Contains(p.body, e.tokens["clerk"]) {
+		t.Errorf("the token page shows a token itself")
+	}
+	if p := admin.post("/desk/admin/tokens/"+id(e.tokens["clerk"])+"/revoke", url.Values{}); p.code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d %s", p.code, clipBody(p.body))
+	}
+	if code := me(e.tokens["clerk"]); code != http.StatusUnauthorized {
+		t.Errorf("a revoked token: %d, want 401", code)
+	}
+	if code := me(e.tokens["supervisor"]); code != 200 {
+		t.Errorf("another token after a revocation: %d, want 200", code)
+	}
+	recs, _ := e.store.SearchAudit(ctx, tousu.AuditFilter{Action: "token.revoke"})
+	if len(recs) != 1 || recs[0].Object != "clerk" {
+		t.Errorf("audit of the revocation: %+v", recs)
+	}
+
+	// A department admin sees and revokes the tokens of its subtree only.
+	if _, err := e.app.CreateUser(ctx, tousu.SystemActor, app.NewUser{Login: "admin-a", Name: "人社管理员", Password: "correct horse battery",
+		Roles: []tousu.Role{tousu.RoleAdmin}, Unit: "dept-a"}); err != nil {
+		t.Fatal(err)
+	}
+	da := e.signIn("admin-a")
+	p = da.get("/desk/admin/tokens")
+	if !strings.Contains(p.body, id(e.tokens["handler-a"])) || strings.Contains(p.body, id(e.tokens["supervisor"])) {
+		t.Errorf("the department admin's token list: handler-a's shown %t, supervisor's shown %t",
+			strings.Contains(p.body, id(e.tokens["handler-a"])), strings.Contains(p.body, id(e.tokens["supervisor"])))
+	}
+	if p := da.post("/desk/admin/tokens/"+id(e.tokens["supervisor"])+"/revoke", url.Values{}); p.code != http.StatusNotFound {
+		t.Errorf("the department admin revokes the root's supervisor's token: %d, want 404", p.code)
+	}
+	if code := me(e.tokens["supervisor"]); code != 200 {
+		t.Errorf("the supervisor's token after a refused revocation: %d", code)
+	}
+
+	// The expiry passes.
+	e.clock.Set(e.clock.Now().Add(2 * time.Hour))
+	if code := me(expiring); code != http.StatusUnauthorized {
+		t.Errorf("an expired token: %d, want 401", code)
+	}
+	mustContain(t, "token list after the expiry", admin.get("/desk/admin/tokens"), "已过期")
 }

@@ -430,8 +430,11 @@ func (a *App) audit(ctx context.Context, actor tousu.Actor, action, object, deta
 }
 
 func (a *App) auditRecord(ctx context.Context, actor tousu.Actor, action, object, detail string) tousu.AuditRecord {
-	return tousu.AuditRecord{At: a.now().UTC().Truncate(time.Millisecond), Actor: actor.Login, Action: action,
-		Object: object, Client: ClientFrom(ctx), Detail: detail}
+	// The audit log keeps valid UTF-8 only: a login or a number typed with stray bytes is
+	// kept with U+FFFD in their place, so that what is stored is exactly what is hashed.
+	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	return tousu.AuditRecord{At: a.now().UTC().Truncate(time.Millisecond), Actor: v(actor.Login), Action: action,
+		Object: v(object), Client: v(ClientFrom(ctx)), Detail: v(detail)}
 }
 
 type clientKey struct{}

@@ -101,6 +101,7 @@ func (a *App) UpdateAccount(ctx context.Context, actor tousu.Actor, login string
 	if up.Name == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "name", up.Name, 64)
 	if len(up.Roles) == 0 {
 		p.Add("role", "请至少选择一个角色")
 	}

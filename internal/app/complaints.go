@@ -290,6 +290,11 @@ func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason stri
 	if len([]rune(reason)) > tousu.MaxShortText {
 		return tousu.Complainant{}, tousu.Problems{"reason": "理由过长"}.Err()
 	}
+	rp := tousu.Problems{}
+	tousu.CheckText(rp, "reason", reason, tousu.MaxShortText)
+	if err := rp.Err(); err != nil {
+		return tousu.Complainant{}, err
+	}
 	if c.Identity.Anonymous {
 		return tousu.Complainant{Anonymous: true}, nil
 	}

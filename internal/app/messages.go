@@ -271,6 +271,13 @@ func (a *App) SaveTemplate(ctx context.Context, actor tousu.Actor, kind notify.K
 	}
 	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 	t.Subject, t.Body, t.SMS = norm(t.Subject), norm(t.Body), norm(t.SMS)
+	hygiene := tousu.Problems{}
+	tousu.CheckLine(hygiene, "subject", t.Subject, 0)
+	tousu.CheckText(hygiene, "body", t.Body, 0)
+	tousu.CheckText(hygiene, "sms", t.SMS, 0)
+	if err := hygiene.Err(); err != nil {
+		return err
+	}
 	if problems := t.Check(spec.Audience); problems != nil {
 		return tousu.Problems(problems).Err()
 	}

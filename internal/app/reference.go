@@ -208,6 +208,11 @@ func (a *App) PutUnit(ctx context.Context, actor tousu.Actor, u tousu.Unit) erro
 	if u.Name == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", u.Name, 100)
+	tousu.CheckText(p, "services", u.Services, 4000)
+	tousu.CheckLine(p, "hours", u.Hours, 200)
+	tousu.CheckLine(p, "phone", u.Phone, 100)
+	tousu.CheckLine(p, "address", u.Address, 200)
 	if !tousu.UnitKinds.Valid(u.Kind) {
 		p.Add("kind", "单位类型不正确")
 	}
@@ -257,6 +262,8 @@ func (a *App) PutStaff(ctx context.Context, actor tousu.Actor, s tousu.Staff) er
 	if s.Name == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "badge", s.Badge, 64)
+	tousu.CheckLine(p, "name", s.Name, 64)
 	if _, ok := ref.unitByCode[s.Unit]; !ok {
 		p.Add("unit", "所在单位不存在")
 	}
@@ -294,6 +301,8 @@ func (a *App) PutCategory(ctx context.Context, actor tousu.Actor, c tousu.Catego
 	if strings.TrimSpace(c.Name) == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", c.Name, 64)
+	tousu.CheckText(p, "description", c.Description, 500)
 	if c.Parent != "" {
 		if _, ok := ref.catByCode[c.Parent]; !ok || c.Parent == c.Code {
 			p.Add("parent", "上级类别不存在")
@@ -327,6 +336,7 @@ func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tous
 	if o.Name == "" {
 		p.Add("name", "请填写名称（如：某某节放假、调休上班）")
 	}
+	tousu.CheckLine(p, "name", o.Name, 64)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -373,6 +383,7 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	if pol.Name == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", pol.Name, 100)
 	if pol.Kind != "" && !tousu.Kinds.Valid(pol.Kind) {
 		p.Add("kind", "类型不正确")
 	}

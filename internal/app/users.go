@@ -44,6 +44,7 @@ func (a *App) CreateUser(ctx context.Context, actor tousu.Actor, nu NewUser) (st
 	if strings.TrimSpace(nu.Name) == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "name", strings.TrimSpace(nu.Name), 64)
 	if len(nu.Roles) == 0 {
 		p.Add("role", "请至少选择一个角色")
 	}

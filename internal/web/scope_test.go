@@ -13,6 +13,7 @@ import (
 
 	"tousu"
 	"tousu/internal/app"
+	"tousu/internal/notify"
 )
 
 // TestRegisterNamingOneself: a clerk who is the staff member a complaint names cannot
@@ -169,4 +170,33 @@ func TestTokensListedAndRevoked(t *testing.T) {
 		t.Errorf("an expired token: %d, want 401", code)
 	}
 	mustContain(t, "token list after the expiry", admin.get("/desk/admin/tokens"), "已过期")
+}
+
+// TestTemplateLimits: a message template that would loop for ever is refused when saved
+// (422, at once), and one put into the settings behind the admin page's back does not
+// hang the action that uses it: the notification falls back to the default wording.
+func TestTemplateLimits(t *testing.T) {
+	e := newEnv(t)
+	loop := "{{range 1000000000}}{{range 1000000000}}{{end}}{{end}}{{.Number}}"
+	admin := e.signIn("admin")
+	start := time.Now()
+	p := admin.post("/desk/admin/templates/urged", url.Values{"subject": {"催办 {{.Number}}"}, "body": {loop}})
+	if p.code != http.StatusUnprocessableEntity || !strings.Contains(p.body, "range") {
+		t.Errorf("saving a looping template: %d, want 422 explaining the range", p.code)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("refusing the looping template took %v", d)
+	}
+	if err := e.store.PutSetting(context.Background(), notify.SettingKey(notify.Urged, "body"), loop); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(e.clock.Now().Add(time.Minute)) // past the cache of reference data
+	number := e.register(nil)
+	e.act(number, "accept", "supervisor", validPayload(tousu.ActAccept, e), 200)
+	e.act(number, "assign", "supervisor", map[string]any{"unit": "dept-a", "mode": "transfer"}, 200)
+	start = time.Now()
+	e.act(number, "urge", "supervisor", map[string]any{"message": "请尽快办理"}, 200)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("an urge with a looping template stored took %v", d)
+	}
 }

@@ -189,6 +189,9 @@ type Store interface {
 	// DeletePolicy removes a policy.
 	DeletePolicy(ctx context.Context, id int64) error
 
+	// EvidenceBytes is the size of every evidence file stored, each content counted once:
+	// what the attachment storage budget is measured against.
+	EvidenceBytes(ctx context.Context) (int64, error)
 	// ListAttachments returns a complaint's attachments, oldest first, without Data.
 	ListAttachments(ctx context.Context, complaintID string) ([]Attachment, error)
 	// OpenAttachment returns one attachment of a complaint with its Data.

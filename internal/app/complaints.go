@@ -66,6 +66,14 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	if err := a.checkReferences(ctx, ref, &in); err != nil {
 		return nil, err
 	}
+	if err := a.checkStorage(ctx, atts); err != nil {
+		return nil, err
+	}
+	if actor.Has(tousu.RolePublic) {
+		if err := a.chargeEvidence(ctx, opts.Evidence); err != nil {
+			return nil, err
+		}
+	}
 	// Recusal starts at the counter: no one registers a complaint about herself, which
 	// would also show her its query code.
 	if actor.IsTarget(in.Target.Staff) {

@@ -38,6 +38,11 @@ type Options struct {
 	// when the direct peer is in one of them are X-Forwarded-For and X-Real-IP believed
 	// for the client's address (rate limits, audit records); anyone else could forge them.
 	TrustedProxies []netip.Prefix
+	// EvidenceReaders is how many portal submissions may be reading evidence files into
+	// memory at once (default 1): each holds up to 50 MiB, so the bound keeps the
+	// server's memory flat under a burst of large submissions; the others wait briefly,
+	// then get 429 with Retry-After.
+	EvidenceReaders int
 }
 
 // Server serves tousu over HTTP.
@@ -52,6 +57,8 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
+	// evidence admits portal submissions to read their evidence files (EvidenceReaders).
+	evidence chan struct{}
 }
 
 // New returns a server with every route registered.
@@ -66,6 +73,10 @@ func New(opts Options) *Server {
 	if opts.TrackPerMinute == 0 {
 		opts.TrackPerMinute = 60
 	}
+	if opts.EvidenceReaders <= 0 {
+		opts.EvidenceReaders = 1
+	}
+	s.evidence = make(chan struct{}, opts.EvidenceReaders)
 	s.submit = newLimiter(opts.SubmitPerMinute)
 	s.track = newLimiter(opts.TrackPerMinute)
 	s.metrics = newMetrics()

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,6 +126,17 @@ type config struct {
 	db       string
 	keysFile string
 	tz       string
+	evidence app.EvidenceLimits // serve's budgets for evidence; zero: the defaults
+}
+
+// envInt is env for a whole number; a value that is not one falls back to def.
+func (m *Main) envInt(name string, def int64) int64 {
+	if v := m.Getenv(name); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 func (m *Main) env(name, def string) string {
@@ -197,7 +209,7 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 		store.Close()
 		return nil, err
 	}
-	opts := app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log}
+	opts := app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log, Evidence: cfg.evidence}
 	if !origin.env {
 		// A rotation elsewhere (tousu keys rotate, or the file copied from the node that
 		// rotated) adds a key to the file: read it again when a sealed value names a key

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tousu/internal/app"
 	"tousu/internal/demo"
 	"tousu/internal/web"
 )
@@ -20,6 +21,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", m.env("TOUSU_ADDR", "127.0.0.1:8080"), "listen address (TOUSU_ADDR)")
 	metricsAddr := fs.String("metrics-addr", m.env("TOUSU_METRICS_ADDR", ""),
 		"listen address of /metrics for Prometheus, e.g. 127.0.0.1:9090; empty: no metrics (TOUSU_METRICS_ADDR)")
+	perClient := fs.Int64("evidence-per-client", m.envInt("TOUSU_EVIDENCE_PER_CLIENT", app.DefaultEvidenceLimits.PerClientHour>>20),
+		"MiB of portal evidence one client address may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_CLIENT)")
+	perHour := fs.Int64("evidence-per-hour", m.envInt("TOUSU_EVIDENCE_PER_HOUR", app.DefaultEvidenceLimits.PerHour>>20),
+		"MiB of portal evidence all clients together may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_HOUR)")
+	storage := fs.Int64("evidence-storage", m.envInt("TOUSU_EVIDENCE_STORAGE", app.DefaultEvidenceLimits.Storage>>20),
+		"MiB of evidence stored in all, past which uploads are refused; -1: no limit (TOUSU_EVIDENCE_STORAGE)")
 	withDemo := fs.Bool("demo", false, "load the demo organisation and complaints first (idempotent)")
 	proxyList := fs.String("trusted-proxy", m.env("TOUSU_TRUSTED_PROXIES", ""),
 		"reverse proxies whose X-Forwarded-For is believed, as CIDR[,CIDR] (TOUSU_TRUSTED_PROXIES)")
@@ -29,6 +36,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	mib := func(n int64) int64 {
+		if n < 0 {
+			return -1
+		}
+		return n << 20
+	}
+	cfg.evidence = app.EvidenceLimits{PerClientHour: mib(*perClient), PerHour: mib(*perHour), Storage: mib(*storage)}
 	interval, err := jobInterval(*every)
 	if err != nil {
 		return err

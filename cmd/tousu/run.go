@@ -59,6 +59,7 @@ Usage:
   tousu token list   [--login L]   the API tokens: ID, account, created, expiry (never the token)
   tousu token revoke ID            revoke one token at once
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
+                  | import FILE [--year YYYY] [--yes]   (a State Council notice, text or JSON)
   tousu backup    PATH      write a consistent copy of the database while serving
   tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
   tousu keys rotate [--batch N] [--no-reseal] [--new]

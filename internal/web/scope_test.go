@@ -39,6 +39,14 @@ func TestRegisterNamingOneself(t *testing.T) {
 	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.fieldErr("target.staff"), "同事") || r.str("query_code") != "" {
 		t.Errorf("registering a complaint about oneself: %d %s, want 422 on target.staff", r.code, r.raw)
 	}
+	// On the desk, the same refusal beside the field, and no receipt (no query code).
+	form := registration()
+	form.Set("target.unit", "win-b1")
+	form.Set("target.staff", "B001")
+	p := e.signIn("clerk-b").post("/desk/complaints/new", form)
+	if p.code != http.StatusUnprocessableEntity || !strings.Contains(p.body, "交由其他同事登记") || strings.Contains(p.body, "查询码") {
+		t.Errorf("desk registration naming oneself: %d, want 422 with the message and no query code", p.code)
+	}
 	// Relinked to another badge by an admin, she is still the person the complaint names.
 	if err := e.app.UpdateAccount(ctx, tousu.Actor{Login: "admin", Roles: []tousu.Role{tousu.RoleAdmin}}, "clerk-b",
 		app.AccountUpdate{Name: "赵窗口", Roles: []tousu.Role{tousu.RoleClerk}, Unit: "dept-b", Staff: ""}); err != nil {

@@ -46,6 +46,15 @@ func scanAttachment(r Row, data *[]byte) (tousu.Attachment, error) {
 	return a, nil
 }
 
+// EvidenceBytes is the size of every evidence file stored, each content once.
+func (s *Store) EvidenceBytes(ctx context.Context) (_ int64, err error) {
+	defer s.wrap(&err, "store.EvidenceBytes")
+	var n int64
+	// PostgreSQL's SUM of bigint is numeric: the cast makes it an integer on both.
+	err = s.e.Read.QueryRow(ctx, `SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs`).Scan(&n)
+	return n, err
+}
+
 // ListAttachments returns a complaint's attachments, oldest first, without their Data.
 func (s *Store) ListAttachments(ctx context.Context, complaintID string) (_ []tousu.Attachment, err error) {
 	defer s.wrap(&err, "store.ListAttachments(%q)", complaintID)

@@ -23,7 +23,7 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
 
 var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (` + strings.TrimSuffix(strings.Repeat("?, ", strings.Count(complaintColumns, ",")+1), ", ") + `)`
+	VALUES (` + placeholders(strings.Count(complaintColumns, ",")+1) + `)`
 
 // createdAtArg is where created_at, which updateComplaint leaves alone, stands among
 // insertComplaint's arguments.

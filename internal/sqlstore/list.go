@@ -47,19 +47,14 @@ func (w *where) equals(col, v string) {
 // A single value is "col = ?": PostgreSQL (before 17) reads an index in order only for
 // an equality, and one status or one unit is the common list page.
 func in[T ~string](w *where, cols []string, xs []T) {
-	var vals []any
-	for _, x := range xs {
-		if w.s.storable(string(x)) {
-			vals = append(vals, string(x))
-		}
-	}
+	vals := storableArgs(w, xs)
 	if len(vals) == 0 {
 		w.add("FALSE")
 		return
 	}
 	cmp := " = ?"
 	if len(vals) > 1 {
-		cmp = " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")"
+		cmp = " IN (" + placeholders(len(vals)) + ")"
 	}
 	terms := make([]string, len(cols))
 	var args []any
@@ -69,6 +64,20 @@ func in[T ~string](w *where, cols []string, xs []T) {
 	}
 	w.add("("+strings.Join(terms, " OR ")+")", args...)
 }
+
+// storableArgs are the values of xs the engine can hold as text, as arguments.
+func storableArgs[T ~string](w *where, xs []T) []any {
+	var vals []any
+	for _, x := range xs {
+		if w.s.storable(string(x)) {
+			vals = append(vals, string(x))
+		}
+	}
+	return vals
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // escapeLike escapes LIKE's wildcards in s, for "LIKE ? ESCAPE '\'".
 func escapeLike(s string) string {
@@ -85,6 +94,12 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	if v := f.ExcludeTargetStaff; v != "" && s.storable(v) {
 		// A badge no row can hold excludes nothing.
 		w.add("target_staff <> ?", v)
+	}
+	if len(f.ExcludeTargetStaffs) > 0 {
+		// Badges no row can hold exclude nothing.
+		if vals := storableArgs(w, f.ExcludeTargetStaffs); len(vals) > 0 {
+			w.add("target_staff NOT IN ("+placeholders(len(vals))+")", vals...)
+		}
 	}
 	if len(f.Units) > 0 {
 		in(w, []string{"target_unit", "assigned_unit"}, f.Units)

@@ -131,8 +131,5 @@ func (r *reference) mayAct(actor tousu.Actor, c *tousu.Complaint, act tousu.Acti
 	case byHandler:
 		return tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
 	}
-	if act == tousu.ActResolve && c.Classification != tousu.ClassOnsite {
-		return &tousu.Error{Kind: tousu.KindTransition, Message: "只有现场协调类投诉可以现场办结；请派单办理"}
-	}
-	return nil
+	return c.Refuses(act)
 }

@@ -327,6 +327,9 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 		return nil, err
 	}
 	a.clock(ref, c, act, ev.From, p)
+	if err := a.handlingEffects(ref, actor, c, act, p, &ev); err != nil {
+		return nil, err
+	}
 	if act == tousu.ActExtend || act == tousu.ActReopen || act == tousu.ActAccept || act == tousu.ActResume {
 		// Tell the reader of the timeline the date the clock now points at.
 		var m map[string]any
@@ -364,6 +367,16 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 			pr.Add("unit", "没有这个单位")
 			break
 		}
+		for _, u := range p.AssistingUnits {
+			if _, ok := ref.unitByCode[u]; !ok {
+				pr.Add("assisting_units", "没有这个单位："+u)
+			} else if err := a.checkAssignable(ctx, ref, pr, "assisting_units", u); err != nil {
+				return err
+			}
+		}
+		if err := a.checkAssignable(ctx, ref, pr, "unit", p.Unit); err != nil {
+			return err
+		}
 		if p.Handler != "" {
 			u, err := a.store.FindUser(ctx, p.Handler)
 			switch {
@@ -395,6 +408,8 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 			pr.Add("into", "不能并入状态为“"+tousu.Statuses.Label(into.Status)+"”的投诉件")
 		}
 	case *tousu.Decision:
+		return a.checkStaff(ctx, pr, p.Staff)
+	case *tousu.ReportPayload:
 		return a.checkStaff(ctx, pr, p.Staff)
 	case *tousu.ResolvePayload:
 		return a.checkStaff(ctx, pr, p.Staff)
@@ -428,10 +443,6 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 			dl.PausedDays += ref.cal.WorkdaysBetween(dl.SuspendedOn, today)
 		}
 		dl.SuspendedOn = tousu.Date{}
-	case tousu.ActExtend:
-		if ext, ok := p.(*tousu.ExtendPayload); ok {
-			dl.ExtensionDays += ext.WorkingDays
-		}
 	case tousu.ActReopen:
 		a.restartClock(ref, c, today)
 		return

@@ -155,6 +155,10 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		bits := w.arg(f.AlertsLacking)
 		w.add("(alerts & " + bits + ") <> " + bits)
 	}
+	if f.Marks != 0 {
+		bits := w.arg(f.Marks)
+		w.add("(marks & " + bits + ") = " + bits)
+	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.
 		w.add("clock_running")

@@ -111,6 +111,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 	if f.AlertsLacking != 0 {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
 	}
+	if f.Marks != 0 {
+		w.add("(marks & ?) = ?", f.Marks, f.Marks)
+	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.
 		w.add("clock_running = 1")

@@ -1,0 +1,192 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"tousu"
+	"tousu/internal/workday"
+)
+
+// HandlingPolicy bounds extensions and closes unrated cases (DESIGN §4; issue "Handling
+// that closes the loop"). Caps and thresholds are in the unit of the case's deadline
+// policy: working days, or calendar days for a calendar-day policy.
+type HandlingPolicy struct {
+	// ExtensionCapWorkdays / ExtensionCapDays: the most a case may be extended in total.
+	ExtensionCapWorkdays int `json:"extension_cap_workdays"`
+	ExtensionCapDays     int `json:"extension_cap_days"`
+	// ApprovalAboveWorkdays / ApprovalAboveDays: extensions that take the total above
+	// this need a leader's approval (0: every extension does).
+	ApprovalAboveWorkdays int `json:"approval_above_workdays"`
+	ApprovalAboveDays     int `json:"approval_above_days"`
+	// AutoCloseAfter: replied cases never rated close themselves after this many
+	// working days (0: never).
+	AutoCloseAfter int `json:"auto_close_after"`
+}
+
+// HandlingSetting is the key of the handling policy in the settings.
+const HandlingSetting = "handling.policy"
+
+// DefaultHandlingPolicy: at most 15 working days (30 calendar days) of extension in all,
+// more than 5 working days (10 calendar days) only with a leader's approval; unrated
+// replies close after 10 working days.
+var DefaultHandlingPolicy = HandlingPolicy{ExtensionCapWorkdays: 15, ExtensionCapDays: 30,
+	ApprovalAboveWorkdays: 5, ApprovalAboveDays: 10, AutoCloseAfter: 10}
+
+// handlingFrom reads the handling policy from the settings; a missing or unreadable one
+// is the default.
+func handlingFrom(settings map[string]string) HandlingPolicy {
+	p := DefaultHandlingPolicy
+	if v := settings[HandlingSetting]; v != "" {
+		if err := json.Unmarshal([]byte(v), &p); err != nil || p.Check() != nil {
+			return DefaultHandlingPolicy
+		}
+	}
+	return p
+}
+
+// Check returns the policy's problems as field errors.
+func (p HandlingPolicy) Check() error {
+	pr := tousu.Problems{}
+	if p.ExtensionCapWorkdays < 0 || p.ExtensionCapWorkdays > 120 {
+		pr.Add("extension_cap_workdays", "应为0至120个工作日")
+	}
+	if p.ExtensionCapDays < 0 || p.ExtensionCapDays > 180 {
+		pr.Add("extension_cap_days", "应为0至180日")
+	}
+	if p.ApprovalAboveWorkdays < 0 || p.ApprovalAboveWorkdays > p.ExtensionCapWorkdays {
+		pr.Add("approval_above_workdays", "应为0至延期上限")
+	}
+	if p.ApprovalAboveDays < 0 || p.ApprovalAboveDays > p.ExtensionCapDays {
+		pr.Add("approval_above_days", "应为0至延期上限")
+	}
+	if p.AutoCloseAfter < 0 || p.AutoCloseAfter > 60 {
+		pr.Add("auto_close_after", "应为0（不自动办结）至60个工作日")
+	}
+	return pr.Err()
+}
+
+// HandlingPolicy returns the handling policy in force.
+func (a *App) HandlingPolicy(ctx context.Context) (HandlingPolicy, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return HandlingPolicy{}, err
+	}
+	return handlingFrom(ref.settings), nil
+}
+
+// SetHandlingPolicy changes the handling policy (admin; audited).
+func (a *App) SetHandlingPolicy(ctx context.Context, actor tousu.Actor, p HandlingPolicy) error {
+	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(p)
+	if err := a.store.PutSetting(ctx, HandlingSetting, string(b)); err != nil {
+		return err
+	}
+	a.invalidate()
+	return a.audit(ctx, actor, "handling_policy.put", HandlingSetting, string(b))
+}
+
+// extensionLimits are the cap and the approval threshold for c, in its deadline's unit.
+func (p HandlingPolicy) extensionLimits(c *tousu.Complaint) (limit, approvalAbove int, unit string) {
+	if c.Deadline.Unit == tousu.CalendarDays {
+		return p.ExtensionCapDays, p.ApprovalAboveDays, "日"
+	}
+	return p.ExtensionCapWorkdays, p.ApprovalAboveWorkdays, "个工作日"
+}
+
+// checkAssignable refuses a unit whose subtree has no active handler: assigning there
+// would strand the case with nobody told (422 on field).
+func (a *App) checkAssignable(ctx context.Context, ref *reference, pr tousu.Problems, field, unit string) error {
+	users, err := a.store.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if !u.Disabled && slices.Contains(u.Roles, tousu.RoleHandler) && (ref.within(u.Unit, unit) || ref.isRoot(u.Unit)) {
+			return nil
+		}
+	}
+	pr.Add(field, "“"+ref.unitName(unit)+"”及其下属单位没有在岗的承办人，不能派单；请先为该单位设置承办人账号")
+	return nil
+}
+
+// handlingEffects applies what the handling rules add to an action after the domain has
+// taken it: sub-deadlines, extension caps and approval, discipline referral, the day of
+// the reply. It may change the event's type (an extension waiting for approval).
+func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Complaint, act tousu.Action, p tousu.Payload, ev *tousu.Event) error {
+	today := a.Today()
+	h := &c.Handling
+	pol := handlingFrom(ref.settings)
+	switch act {
+	case tousu.ActAssign:
+		h.AssignedOn, h.UnitDue = today, tousu.Date{}
+		c.Marks &^= tousu.MarkHalfwayUrgeDue
+		if h.UnitWorkingDays > 0 {
+			h.UnitDue = ref.cal.AddWorkdays(today, h.UnitWorkingDays)
+			if c.Mode == tousu.ModeSupervise {
+				c.Marks |= tousu.MarkHalfwayUrgeDue
+			}
+		}
+	case tousu.ActExtend:
+		ext := p.(*tousu.ExtendPayload)
+		limit, above, unit := pol.extensionLimits(c)
+		total := c.Deadline.ExtensionDays + ext.WorkingDays
+		if total > limit {
+			return tousu.Problems{"working_days": "延期合计不能超过" + strconv.Itoa(limit) + unit +
+				"（已延期" + strconv.Itoa(c.Deadline.ExtensionDays) + unit + "）"}.Err()
+		}
+		if total > above {
+			// Above the threshold the request waits for a leader; the clock does not move.
+			h.PendingExtension = &tousu.ExtensionRequest{Days: ext.WorkingDays, Reason: strings.TrimSpace(ext.Reason),
+				By: actor.Login, At: ev.At}
+			ev.Type = tousu.EventExtensionRequested
+			return nil
+		}
+		c.Deadline.ExtensionDays += ext.WorkingDays
+		c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+	case tousu.ActApproveExtension:
+		req := h.PendingExtension
+		c.Deadline.ExtensionDays += req.Days
+		c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+		h.PendingExtension = nil
+		ev.Payload = withFields(ev.Payload, map[string]any{"days": req.Days, "reason": req.Reason, "due_date": c.Deadline.Due})
+	case tousu.ActDenyExtension:
+		req := h.PendingExtension
+		h.PendingExtension = nil
+		ev.Payload = withFields(ev.Payload, map[string]any{"days": req.Days, "reason": req.Reason})
+	case tousu.ActDecide, tousu.ActResolve, tousu.ActAccept:
+		if !h.Discipline && (slices.Contains(c.Categories, "integrity") ||
+			(c.Decision != nil && slices.Contains(c.Decision.Measures, tousu.MeasureDisciplineReferral))) {
+			h.Discipline = true
+		}
+	case tousu.ActSendBack:
+		// The report is kept, so that the handler sees what was sent back.
+	}
+	if act == tousu.ActReply || act == tousu.ActResolve {
+		h.RepliedOn = today
+	}
+	c.SyncMarks()
+	return nil
+}
+
+// withFields adds fields to a JSON object payload.
+func withFields(payload json.RawMessage, add map[string]any) json.RawMessage {
+	var m map[string]any
+	_ = json.Unmarshal(payload, &m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	for k, v := range add {
+		m[k] = v
+	}
+	b, _ := json.Marshal(m)
+	return b
+}

@@ -269,12 +269,17 @@ func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]E
 // Reveal returns the complainant's identity in clear to a supervisor or inspector who
 // gives a reason; the reveal is audited (REQUIREMENTS D1).
 func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
-	if err := CanReveal(actor); err != nil {
-		return tousu.Complainant{}, err
-	}
-	_, c, err := a.load(ctx, actor, number)
+	ref, c, err := a.load(ctx, actor, number)
 	if err != nil {
 		return tousu.Complainant{}, err
+	}
+	// The handler working the case may call the complainant: the phone number only,
+	// never the ID number nor anything else.
+	phoneOnly := CanReveal(actor) != nil
+	if phoneOnly && !ref.handles(actor, c) {
+		if err := CanReveal(actor); err != nil {
+			return tousu.Complainant{}, err
+		}
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < 2 {
@@ -289,6 +294,12 @@ func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason stri
 	plain, err := a.keys.OpenIdentity(c.ID, c.Identity)
 	if err != nil {
 		return tousu.Complainant{}, err
+	}
+	if phoneOnly {
+		if err := a.audit(ctx, actor, "reveal", c.Number, "phone: "+reason); err != nil {
+			return tousu.Complainant{}, err
+		}
+		return tousu.Complainant{Phone: plain.Phone}, nil
 	}
 	if err := a.audit(ctx, actor, "reveal", c.Number, reason); err != nil {
 		return tousu.Complainant{}, err
@@ -327,6 +338,7 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 		return nil, err
 	}
 	a.clock(ref, c, act, ev.From, p)
+	referred := c.Handling.Discipline
 	if err := a.handlingEffects(ref, actor, c, act, p, &ev); err != nil {
 		return nil, err
 	}
@@ -348,6 +360,9 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	// Notifications (notify.go): a moved deadline may warn again; the change's messages.
 	a.rearmAlerts(ref, c)
 	ch.Outbox = a.outboxFor(ctx, ref, c, &ev, p, nil, "")
+	if c.Handling.Discipline && !referred {
+		ch.Outbox = append(ch.Outbox, a.disciplineMessages(ctx, ref, c, &ev)...)
+	}
 	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
 		return nil, err
 	}
@@ -482,6 +497,14 @@ type ListQuery struct {
 	Limit    int
 	// Inbox filters for the desk.
 	AssignedToMe bool
+	// Dissatisfied keeps cases rated 1–2 waiting for a supervisor (不满意); Referred
+	// "discipline" keeps cases referred to discipline inspection (纪检), and
+	// "discipline_pending" those still without an outcome; Extended keeps extended cases
+	// and PendingExtension those whose extension waits for a leader.
+	Dissatisfied     bool
+	Referred         string
+	Extended         bool
+	PendingExtension bool
 }
 
 // Page is one page of a list.
@@ -601,6 +624,24 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 	}
 	if q.AssignedToMe {
 		f.Handler = actor.Login
+	}
+	if q.Dissatisfied {
+		f.Marks |= tousu.MarkDissatisfied
+	}
+	if q.Extended {
+		f.Marks |= tousu.MarkExtended
+	}
+	if q.PendingExtension {
+		f.Marks |= tousu.MarkPendingExtension
+	}
+	switch q.Referred {
+	case "":
+	case "discipline":
+		f.Marks |= tousu.MarkDiscipline
+	case "discipline_pending":
+		f.Marks |= tousu.MarkDisciplinePending
+	default:
+		p.Add("referred", "应为 discipline（移送纪检）或 discipline_pending（待纪检处理）")
 	}
 	if q.Cursor != "" {
 		order, cur, err := decodeCursor(q.Cursor)

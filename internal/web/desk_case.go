@@ -247,6 +247,21 @@ func defaultForm(v *app.ComplaintView, a tousu.Action) *deskForm {
 		if v.Target.Staff != "" {
 			f.Values.Set("staff", v.Target.Staff)
 		}
+		if r := v.Report; r != nil {
+			// The supervisor decides with the handler's proposal before them.
+			f.Values.Set("finding", string(r.Finding))
+			f.Values["measures"] = nil
+			for _, m := range r.Measures {
+				f.Values.Add("measures", string(m))
+			}
+			if len(r.Staff) > 0 {
+				f.Values["staff"] = r.Staff
+			}
+		}
+	case tousu.ActReport:
+		if v.Target.Staff != "" {
+			f.Values.Set("staff", v.Target.Staff)
+		}
 	case tousu.ActResolve:
 		f.Values.Set("channel", string(tousu.ChannelVisit))
 		if v.Target.Staff != "" {
@@ -256,6 +271,11 @@ func defaultForm(v *app.ComplaintView, a tousu.Action) *deskForm {
 		f.Values.Set("channel", string(tousu.ChannelPhone))
 		if v.Decision != nil {
 			f.Values.Set("improvement", v.Decision.Improvement)
+		}
+		if v.Report != nil && v.Report.ReplyDraft != "" {
+			// 转办: the unit drafted the reply.
+			f.Values.Set("result", v.Report.ReplyDraft)
+			f.Values.Set("process", v.Report.Process)
 		}
 	}
 	return f
@@ -311,10 +331,29 @@ func payloadFrom(act tousu.Action, v url.Values) tousu.Payload {
 		p.Into = strings.ToUpper(strings.TrimSpace(v.Get("into")))
 	case *tousu.AssignPayload:
 		p.Unit, p.Handler, p.Mode = v.Get("unit"), v.Get("handler"), tousu.Mode(v.Get("mode"))
+		p.Instructions = v.Get("instructions")
+		p.UnitWorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("unit_working_days")))
+		for _, u := range v["assisting_units"] {
+			if u = strings.TrimSpace(u); u != "" {
+				p.AssistingUnits = append(p.AssistingUnits, u)
+			}
+		}
+	case *tousu.ClosePayload:
+		p.Note, p.Explanation = v.Get("note"), v.Get("explanation")
+	case *tousu.ReportPayload:
+		d := decisionFrom(v)
+		p.Process, p.Finding, p.Measures, p.Staff, p.ReplyDraft = v.Get("process"), d.Finding, d.Measures, d.Staff, v.Get("reply_draft")
+	case *tousu.InstructPayload:
+		p.Text = v.Get("text")
+	case *tousu.ExtensionDecisionPayload:
+		p.Note = v.Get("note")
+	case *tousu.DisciplineOutcomePayload:
+		p.Outcome, p.Text = tousu.DisciplineOutcome(v.Get("outcome")), v.Get("text")
 	case *tousu.ReasonPayload:
 		p.Reason = v.Get("reason")
 	case *tousu.InvestigationPayload:
 		p.Method, p.Content, p.Participants = tousu.Method(v.Get("method")), v.Get("content"), v.Get("participants")
+		p.Statement = v.Get("statement") != ""
 	case *tousu.ExtendPayload:
 		p.WorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("working_days")))
 		p.Reason = v.Get("reason")
@@ -430,6 +469,26 @@ func (l lookups) event(e app.EventView) eventItem {
 			}
 		case *tousu.NotePayload:
 			add("备注", p.Note)
+		case *tousu.ClosePayload:
+			add("备注", p.Note)
+			add("向投诉人的说明", p.Explanation)
+		case *tousu.ReportPayload:
+			add("办理经过", p.Process)
+			add("拟核查结论", tousu.Findings.Label(p.Finding))
+			ms := make([]string, len(p.Measures))
+			for i, m := range p.Measures {
+				ms[i] = tousu.Measures.Label(m)
+			}
+			add("拟处理措施", strings.Join(ms, "、"))
+			add("涉及人员", l.staffList(p.Staff))
+			add("答复草稿", p.ReplyDraft)
+		case *tousu.InstructPayload:
+			add("批示", p.Text)
+		case *tousu.ExtensionDecisionPayload:
+			add("意见", p.Note)
+		case *tousu.DisciplineOutcomePayload:
+			add("结果", tousu.DisciplineOutcomes.Label(p.Outcome))
+			add("处理情况", p.Text)
 		case *tousu.MergePayload:
 			it.Details = append(it.Details, eventDetail{Name: "并入", Value: p.Into, Link: "/desk/complaints/" + url.PathEscape(p.Into)})
 		case *tousu.AssignPayload:
@@ -438,6 +497,18 @@ func (l lookups) event(e app.EventView) eventItem {
 				unit = p.Unit
 			}
 			add("承办单位", unit)
+			var assisting []string
+			for _, u := range p.AssistingUnits {
+				if n := l.units[u]; n != "" {
+					u = n
+				}
+				assisting = append(assisting, u)
+			}
+			add("协办单位", strings.Join(assisting, "、"))
+			add("交办意见", p.Instructions)
+			if p.UnitWorkingDays > 0 {
+				add("承办期限", strconv.Itoa(p.UnitWorkingDays)+"个工作日")
+			}
 			if p.Handler != "" {
 				add("承办人", l.handler(p.Handler))
 			}
@@ -448,6 +519,9 @@ func (l lookups) event(e app.EventView) eventItem {
 			add("方式", tousu.Methods.Label(p.Method))
 			add("内容", p.Content)
 			add("参加人", p.Participants)
+			if p.Statement {
+				add("性质", "被投诉人陈述申辩")
+			}
 		case *tousu.ExtendPayload:
 			add("延长", strconv.Itoa(p.WorkingDays)+"个工作日")
 			add("理由", p.Reason)

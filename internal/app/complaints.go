@@ -269,17 +269,19 @@ func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]E
 // Reveal returns the complainant's identity in clear to a supervisor or inspector who
 // gives a reason; the reveal is audited (REQUIREMENTS D1).
 func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
+	// The handler working the case may call the complainant: the phone number only,
+	// never the ID number nor anything else. Anyone else without the role is refused
+	// alike whether the case exists or not.
+	phoneOnly := CanReveal(actor) != nil
+	if phoneOnly && !actor.Has(tousu.RoleHandler) {
+		return tousu.Complainant{}, CanReveal(actor)
+	}
 	ref, c, err := a.load(ctx, actor, number)
+	if phoneOnly && (err != nil || !ref.handles(actor, c)) {
+		return tousu.Complainant{}, CanReveal(actor)
+	}
 	if err != nil {
 		return tousu.Complainant{}, err
-	}
-	// The handler working the case may call the complainant: the phone number only,
-	// never the ID number nor anything else.
-	phoneOnly := CanReveal(actor) != nil
-	if phoneOnly && !ref.handles(actor, c) {
-		if err := CanReveal(actor); err != nil {
-			return tousu.Complainant{}, err
-		}
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < 2 {

@@ -190,3 +190,13 @@ func withFields(payload json.RawMessage, add map[string]any) json.RawMessage {
 	b, _ := json.Marshal(m)
 	return b
 }
+
+// CanRevealPhone reports whether the actor may see the complainant's phone number on
+// this case only as the handler working it (Reveal then answers with the phone alone).
+func (a *App) CanRevealPhone(ctx context.Context, actor tousu.Actor, number string) bool {
+	if CanReveal(actor) == nil {
+		return false
+	}
+	ref, c, err := a.load(ctx, actor, number)
+	return err == nil && ref.handles(actor, c)
+}

@@ -46,7 +46,7 @@ const updateComplaint = `UPDATE complaints SET
 // parameter as the JSON text it is.
 type complaintRow struct {
 	categories, identity, deadline, handling string
-	decision, reply                *string // nil for NULL
+	decision, reply                          *string // nil for NULL
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {

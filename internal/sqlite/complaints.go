@@ -44,7 +44,7 @@ const updateComplaint = `UPDATE complaints SET
 // complaintRow is a complaint's JSON columns, encoded.
 type complaintRow struct {
 	categories, identity, deadline, handling string
-	decision, reply                any // string, or nil for NULL
+	decision, reply                          any // string, or nil for NULL
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {

@@ -28,6 +28,9 @@ type casePage struct {
 	Notice   string             // why the last action was refused, when no form can say it
 	Revealed *tousu.Complainant // the identity in clear, in the answer to a reveal only
 	Reveal   *deskForm          // the reveal form; nil when the viewer may not reveal
+	// PhoneOnly: the viewer is the handler working the case, who may see the phone
+	// number to call the complainant, and nothing else of the identity.
+	PhoneOnly bool
 	Forms    map[tousu.Action]*deskForm
 	Open     tousu.Action // the action whose form is unfolded
 
@@ -201,7 +204,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 		}
 		group.Choices = append(group.Choices, deskOption{Value: h.Login, Label: h.Name + "（" + h.Login + "）"})
 	}
-	if app.CanReveal(actor) == nil && !v.Complainant.Anonymous && st.revealed == nil {
+	vm.PhoneOnly = s.app.CanRevealPhone(ctx, actor, number)
+	if (app.CanReveal(actor) == nil || vm.PhoneOnly) && !v.Complainant.Anonymous && st.revealed == nil {
 		vm.Reveal = st.reveal
 		if vm.Reveal == nil {
 			vm.Reveal = newForm(nil)

@@ -170,8 +170,9 @@ func (s *Server) trackFeedback(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case err2 == nil:
 		flash := "感谢您的评价！"
-		if v.Status == tousu.StatusInProgress {
-			flash += "已为您申请重新办理，办理期限至 " + dateCN(v.DueDate) + "。"
+		if level, _ := strconv.Atoi(vals.Get("level")); level >= 1 && level <= 2 {
+			// Dissatisfaction goes to a supervisor, who reopens the case or explains.
+			flash += "您的不满意意见已转督查人员处理，将重新办理或向您作出说明。"
 		}
 		return s.renderTrack(w, r, http.StatusOK, number, code, v, nil, flash)
 	case len(tousu.FieldsOf(err2)) > 0:

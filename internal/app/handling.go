@@ -102,19 +102,20 @@ func (p HandlingPolicy) extensionLimits(c *tousu.Complaint) (limit, approvalAbov
 	return p.ExtensionCapWorkdays, p.ApprovalAboveWorkdays, "个工作日"
 }
 
-// checkAssignable refuses a unit whose subtree has no active handler: assigning there
-// would strand the case with nobody told (422 on field).
+// checkAssignable refuses a unit that no active handler works for — none at the unit nor
+// above it, which is who may sign for its cases: assigning there would strand the case
+// with nobody told (422 on field).
 func (a *App) checkAssignable(ctx context.Context, ref *reference, pr tousu.Problems, field, unit string) error {
 	users, err := a.store.ListUsers(ctx)
 	if err != nil {
 		return err
 	}
 	for _, u := range users {
-		if !u.Disabled && slices.Contains(u.Roles, tousu.RoleHandler) && (ref.within(u.Unit, unit) || ref.isRoot(u.Unit)) {
+		if !u.Disabled && slices.Contains(u.Roles, tousu.RoleHandler) && (ref.within(unit, u.Unit) || ref.isRoot(u.Unit)) {
 			return nil
 		}
 	}
-	pr.Add(field, "“"+ref.unitName(unit)+"”及其下属单位没有在岗的承办人，不能派单；请先为该单位设置承办人账号")
+	pr.Add(field, "“"+ref.unitName(unit)+"”及其上级单位没有在岗的承办人，不能派单；请先为该单位设置承办人账号")
 	return nil
 }
 

@@ -31,8 +31,8 @@ type casePage struct {
 	// PhoneOnly: the viewer is the handler working the case, who may see the phone
 	// number to call the complainant, and nothing else of the identity.
 	PhoneOnly bool
-	Forms    map[tousu.Action]*deskForm
-	Open     tousu.Action // the action whose form is unfolded
+	Forms     map[tousu.Action]*deskForm
+	Open      tousu.Action // the action whose form is unfolded
 
 	// The choices of the forms.
 	Units, Categories, Classifications, RejectReasons, Modes []deskOption

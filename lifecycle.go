@@ -39,6 +39,9 @@ const (
 	ActApproveExtension  Action = "approve_extension"
 	ActDenyExtension     Action = "deny_extension"
 	ActDisciplineOutcome Action = "discipline_outcome"
+	// An assisting unit's (协办) signature and report, beside the lead unit's.
+	ActAssistSign   Action = "assist_sign"
+	ActAssistReport Action = "assist_report"
 )
 
 // Transition is one row of the lifecycle table: who may take an action from which states,
@@ -88,6 +91,8 @@ var Lifecycle = []Transition{
 	{ActApproveExtension, "批准延期", acceptedOn, "", []Role{RoleLeader}},
 	{ActDenyExtension, "不批准延期", acceptedOn, "", []Role{RoleLeader}},
 	{ActDisciplineOutcome, "纪检处理结果", []Status{StatusDecided, StatusReplied, StatusClosed}, "", []Role{RoleInspector}},
+	{ActAssistSign, "协办签收", []Status{StatusAssigned, StatusInProgress}, "", []Role{RoleHandler}},
+	{ActAssistReport, "协办报送意见", []Status{StatusAssigned, StatusInProgress}, "", []Role{RoleHandler}},
 }
 
 // TransitionFor returns the table row of action a.

@@ -356,9 +356,6 @@ const (
 	EventAutoClose EventType = "auto_close"
 	// EventHalfwayUrge is the automatic 催办 at the half-way point of a 督办 sub-deadline.
 	EventHalfwayUrge EventType = "halfway_urge"
-	// EventAssistSign and EventAssistReport are an assisting unit's signature and report.
-	EventAssistSign   EventType = "assist_sign"
-	EventAssistReport EventType = "assist_report"
 )
 
 // Event is one append-only entry of a complaint's timeline.
@@ -398,7 +395,7 @@ var EventLabels = map[EventType]string{
 	"recall": "撤回派单", "report": "报送办理结果", "send_back": "退回重办", "instruct": "领导批示",
 	"approve_extension": "批准延期", "deny_extension": "不批准延期", "discipline_outcome": "纪检处理结果",
 	EventExtensionRequested: "延期申请（待领导审批）", EventAutoClose: "逾期未评价自动办结",
-	EventHalfwayUrge: "督办过半自动催办", EventAssistSign: "协办单位签收", EventAssistReport: "协办单位报送意见",
+	EventHalfwayUrge: "督办过半自动催办", "assist_sign": "协办签收", "assist_report": "协办报送意见",
 }
 
 // Idempotency remembers a registration made with an Idempotency-Key, so that a retry

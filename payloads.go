@@ -189,8 +189,10 @@ func NewPayload(a Action) Payload {
 		return &NotePayload{}
 	case ActClose:
 		return &ClosePayload{}
-	case ActReport:
+	case ActReport, ActAssistReport:
 		return &ReportPayload{}
+	case ActAssistSign:
+		return &EmptyPayload{}
 	case ActRecall, ActSendBack:
 		return &ReasonPayload{}
 	case ActInstruct:
@@ -715,6 +717,9 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		}
 	case *ReportPayload:
 		at := now
+		if a == ActAssistReport {
+			break // the use case knows which assisting unit reports (the tree is its)
+		}
 		c.Handling.Report = &Report{Process: p.Process, Finding: p.Finding, Measures: p.Measures, Staff: p.Staff,
 			ReplyDraft: p.ReplyDraft, Unit: c.AssignedUnit, By: actor.Login, At: &at}
 	case *ClosePayload:

@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tousu"
+	"tousu/internal/notify"
 	"tousu/internal/workday"
 )
 
@@ -168,8 +171,21 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 			(c.Decision != nil && slices.Contains(c.Decision.Measures, tousu.MeasureDisciplineReferral))) {
 			h.Discipline = true
 		}
-	case tousu.ActSendBack:
-		// The report is kept, so that the handler sees what was sent back.
+	case tousu.ActAssistSign, tousu.ActAssistReport:
+		i := ref.assists(actor, c)
+		if i < 0 {
+			return tousu.Errorf(tousu.KindForbidden, "只有协办单位的承办人可以执行此操作")
+		}
+		as := &h.Assisting[i]
+		at := ev.At
+		if as.SignedBy == "" {
+			as.SignedBy, as.SignedAt = actor.Login, &at
+		}
+		if rp, ok := p.(*tousu.ReportPayload); ok && act == tousu.ActAssistReport {
+			as.Report = &tousu.Report{Process: rp.Process, Finding: rp.Finding, Measures: rp.Measures, Staff: rp.Staff,
+				ReplyDraft: rp.ReplyDraft, Unit: as.Unit, By: actor.Login, At: &at}
+		}
+		ev.Payload = withFields(ev.Payload, map[string]any{"unit": as.Unit})
 	}
 	if act == tousu.ActReply || act == tousu.ActResolve {
 		h.RepliedOn = today
@@ -200,4 +216,100 @@ func (a *App) CanRevealPhone(ctx context.Context, actor tousu.Actor, number stri
 	}
 	ref, c, err := a.load(ctx, actor, number)
 	return err == nil && ref.handles(actor, c)
+}
+
+// scanHandling takes the handling steps due today: the automatic urge at the half-way
+// point of a 督办 unit's sub-deadline, and the closing of replied cases never rated
+// within the policy's period. Each is an event written with its messages, once.
+func (a *App) scanHandling(ctx context.Context, ref *reference, dir *staffDir, rep *ScanReport, seen *int) error {
+	today := a.Today()
+	err := a.scanAll(ctx, tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAssigned, tousu.StatusInProgress},
+		Marks: tousu.MarkHalfwayUrgeDue}, seen, func(c *tousu.Complaint) error {
+		h := c.Handling
+		if h.UnitDue.IsZero() || h.AssignedOn.IsZero() {
+			return nil
+		}
+		half := ref.cal.AddWorkdays(h.AssignedOn, (h.UnitWorkingDays+1)/2)
+		if today.Before(half) {
+			return nil
+		}
+		msg := fmt.Sprintf("督办件承办期限（%s）已过半，请抓紧办理并报告进展（系统自动催办）", h.UnitDue)
+		c.Marks &^= tousu.MarkHalfwayUrgeDue
+		return a.systemStep(ctx, ref, c, tousu.EventHalfwayUrge, c.Status, map[string]any{"message": msg},
+			notify.Urged, msg, dir.handlers(c), &rep.HalfwayUrged, rep)
+	})
+	if err != nil {
+		return err
+	}
+	after := handlingFrom(ref.settings).AutoCloseAfter
+	if after <= 0 {
+		return nil
+	}
+	return a.scanAll(ctx, tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusReplied}}, seen, func(c *tousu.Complaint) error {
+		h := c.Handling
+		if h.Dissatisfied || c.Satisfaction != 0 || h.RepliedOn.IsZero() || ref.cal.WorkdaysBetween(h.RepliedOn, today) < after {
+			return nil
+		}
+		now := a.now().UTC().Truncate(time.Millisecond)
+		c.ClosedAt = &now
+		msg := fmt.Sprintf("答复后%d个工作日内未收到评价，系统自动办结", after)
+		return a.systemStep(ctx, ref, c, tousu.EventAutoClose, tousu.StatusClosed, map[string]any{"note": msg},
+			"", msg, nil, &rep.AutoClosed, rep)
+	})
+}
+
+// scanAll runs do on every case f selects, newest first, at most scanMax per scan.
+func (a *App) scanAll(ctx context.Context, f tousu.ComplaintFilter, seen *int, do func(*tousu.Complaint) error) error {
+	f.Order, f.Limit = tousu.OrderNewest, scanPage
+	for *seen < scanMax {
+		cs, err := a.store.ListComplaints(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			*seen++
+			if err := do(c); err != nil {
+				return err
+			}
+		}
+		if len(cs) < f.Limit {
+			return nil
+		}
+		last := cs[len(cs)-1]
+		f.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
+	}
+	return nil
+}
+
+// systemStep writes one event of the system on c, moving it to status to, with the desk
+// messages of kind (none when "") to the accounts in to. A conflict (someone changed the
+// case meanwhile) is counted and left for the next tick.
+func (a *App) systemStep(ctx context.Context, ref *reference, c *tousu.Complaint, typ tousu.EventType, to tousu.Status,
+	payload map[string]any, kind notify.Kind, msg string, recipients []tousu.User, count *int, rep *ScanReport) error {
+	now := a.now().UTC().Truncate(time.Millisecond)
+	actor := tousu.SystemActor
+	ev := tousu.Event{ComplaintID: c.ID, Type: typ, Actor: actor.Login, ActorName: actor.Name, At: now, From: c.Status, To: to}
+	ev.Payload, _ = json.Marshal(payload)
+	c.Status, c.UpdatedAt = to, now
+	c.SyncMarks()
+	var out []tousu.Message
+	if kind != "" {
+		d := a.templateData(ref, c, &ev, nil)
+		d.Actor, d.Message = actor.Name, msg
+		out = a.deskMessages(ref, c, kind, d, now, without(recipients, ""))
+	}
+	if a.notifications().Webhook != nil {
+		out = append(out, a.eventMessage(c, &ev))
+	}
+	err := a.store.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Event: &ev, Outbox: out,
+		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, string(typ), c.Number, "")}})
+	switch {
+	case tousu.IsKind(err, tousu.KindConflict):
+		rep.Conflicts++
+		return nil
+	case err != nil:
+		return err
+	}
+	*count++
+	return nil
 }

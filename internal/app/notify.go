@@ -142,7 +142,25 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 		d.Handler = dir.name(c.Handler)
 		var to []tousu.User
 		switch kind {
-		case notify.Assigned, notify.Urged:
+		case notify.Assigned:
+			to = dir.handlers(c)
+			// The assisting units (协办) hear of it too: each signs and reports its part.
+			var names []string
+			for _, as := range c.Handling.Assisting {
+				_, us := dir.nearest(c, as.Unit, tousu.RoleHandler)
+				to = append(to, us...)
+				names = append(names, ref.unitName(as.Unit))
+			}
+			if len(names) > 0 {
+				d.Message = "协办单位：" + strings.Join(names, "、")
+			}
+			if c.Handling.Instructions != "" {
+				if d.Message != "" {
+					d.Message += "。"
+				}
+				d.Message += "交办意见：" + c.Handling.Instructions
+			}
+		case notify.Urged:
 			to = dir.handlers(c)
 		case notify.Returned:
 			d.Unit = ref.unitName(dir.unitOfLogin(ev.Actor)) // the return cleared the assignment

@@ -155,7 +155,7 @@ var Specs = []Spec{
 
 	{Assigned, "派单通知", "派单后，通知承办人（未指定承办人时通知承办单位的全部承办人）", Staff, Template{
 		Subject: "新派单 {{.Number}}",
-		Body:    "{{.Actor}}将{{.Kind}} {{.Number}} 派至{{.Unit}}{{if .Handler}}（承办人：{{.Handler}}）{{end}}，办理方式：{{.Mode}}，办理期限至{{.DueDate}}。请及时签收办理。",
+		Body:    "{{.Actor}}将{{.Kind}} {{.Number}} 派至{{.Unit}}{{if .Handler}}（承办人：{{.Handler}}）{{end}}，办理方式：{{.Mode}}，办理期限至{{.DueDate}}。{{with .Message}}{{.}}。{{end}}请及时签收办理。",
 	}},
 	{Returned, "退单通知", "承办人退单后，通知督查员", Staff, Template{
 		Subject: "退单 {{.Number}}",

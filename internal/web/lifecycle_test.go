@@ -62,6 +62,8 @@ func validPayload(act tousu.Action, e *env) any {
 		return map[string]any{"note": "同意"}
 	case tousu.ActDisciplineOutcome:
 		return map[string]any{"outcome": "sanction", "text": "给予警告处分"}
+	case tousu.ActAssistReport:
+		return map[string]any{"process": "医保局核对了参保缴费记录，无异常。"}
 	}
 	return map[string]any{}
 }
@@ -70,6 +72,8 @@ func validPayload(act tousu.Action, e *env) any {
 func actorFor(act tousu.Action) string {
 	t, _ := tousu.TransitionFor(act)
 	switch {
+	case act == tousu.ActAssistSign || act == tousu.ActAssistReport:
+		return "handler-b" // the assisting unit's (see drive)
 	case slices.Contains(t.Roles, tousu.RoleSupervisor):
 		return "supervisor"
 	case slices.Contains(t.Roles, tousu.RoleHandler):
@@ -94,7 +98,8 @@ func (e *env) prepare(n string, s tousu.Status, act tousu.Action) {
 	}
 }
 
-// drive registers a complaint and takes it to status s the ordinary way.
+// drive registers a complaint and takes it to status s the ordinary way, assigned to
+// dept-a with dept-b assisting when e.assisted.
 func (e *env) drive(s tousu.Status) string {
 	e.t.Helper()
 	n := e.register(nil)
@@ -120,7 +125,11 @@ func (e *env) drive(s tousu.Status) string {
 		return n
 	}
 	step(tousu.ActAccept, validPayload(tousu.ActAccept, e))
-	step(tousu.ActAssign, validPayload(tousu.ActAssign, e))
+	assign := validPayload(tousu.ActAssign, e).(map[string]any)
+	if e.assisted {
+		assign["assisting_units"] = []string{"dept-b"}
+	}
+	step(tousu.ActAssign, assign)
 	if s == tousu.StatusAssigned {
 		return n
 	}
@@ -167,6 +176,7 @@ func TestEveryActionFromEveryState(t *testing.T) {
 			act := tr.Action
 			t.Run(fmt.Sprintf("%s/%s", s, act), func(t *testing.T) {
 				e.t = t
+				e.assisted = act == tousu.ActAssistSign || act == tousu.ActAssistReport
 				n := e.drive(s)
 				e.prepare(n, s, act)
 				// Refusals are tried by an account holding every role, so that
@@ -222,7 +232,7 @@ func stateFor(act tousu.Action) tousu.Status {
 		return tousu.StatusRegistered
 	case tousu.ActResolve:
 		return tousu.StatusAccepted
-	case tousu.ActSign, tousu.ActReturn, tousu.ActUrge, tousu.ActRecall:
+	case tousu.ActSign, tousu.ActReturn, tousu.ActUrge, tousu.ActRecall, tousu.ActAssistSign, tousu.ActAssistReport:
 		return tousu.StatusAssigned
 	case tousu.ActAssign, tousu.ActNote, tousu.ActSuspend, tousu.ActExtend, tousu.ActDecide, tousu.ActReport,
 		tousu.ActInstruct, tousu.ActApproveExtension, tousu.ActDenyExtension:
@@ -257,6 +267,8 @@ func TestEveryRoleForEveryAction(t *testing.T) {
 		for login, role := range accounts {
 			t.Run(fmt.Sprintf("%s/%s", tr.Action, login), func(t *testing.T) {
 				e.t = t
+				assist := tr.Action == tousu.ActAssistSign || tr.Action == tousu.ActAssistReport
+				e.assisted = assist
 				n := e.drive(s)
 				e.prepare(n, s, tr.Action)
 				r := e.do("POST", "/api/v1/complaints/"+n+"/"+string(tr.Action), login, validPayload(tr.Action, e))
@@ -265,6 +277,10 @@ func TestEveryRoleForEveryAction(t *testing.T) {
 				switch {
 				case role == tousu.RoleAdmin:
 					want = http.StatusForbidden // admins see no case content
+				case assist && login == "handler-b":
+					want = http.StatusOK // the assisting unit's handler
+				case assist && login == "handler-a":
+					want = http.StatusForbidden // the lead unit's handler sees the case but does not assist
 				case login == "handler-b", login == "handler-a" && !assignedToA:
 					want = http.StatusNotFound // not theirs to see
 				case slices.Contains(tr.Roles, role):

@@ -129,6 +129,7 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 	today := a.Today()
 	h := &c.Handling
 	pol := handlingFrom(ref.settings)
+	defer c.SyncMarks()
 	switch act {
 	case tousu.ActAssign:
 		h.AssignedOn, h.UnitDue = today, tousu.Date{}
@@ -190,7 +191,6 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 	if act == tousu.ActReply || act == tousu.ActResolve {
 		h.RepliedOn = today
 	}
-	c.SyncMarks()
 	return nil
 }
 

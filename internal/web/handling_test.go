@@ -429,3 +429,28 @@ func (r result) actions() []string {
 	}
 	return out
 }
+
+// TestHandlingPolicyAdmin: the admin sets the extension cap and threshold on the desk;
+// a wrong value is refused beside its field; the new policy applies.
+func TestHandlingPolicyAdmin(t *testing.T) {
+	e := newEnv(t)
+	a := e.signIn("admin")
+	mustContain(t, "templates page", a.get("/desk/admin/templates"), `action="/desk/admin/handling"`, `value="15"`)
+	form := map[string][]string{"extension_cap_workdays": {"20"}, "extension_cap_days": {"30"},
+		"approval_above_workdays": {"30"}, "approval_above_days": {"10"}, "auto_close_after": {"5"}}
+	if r := a.post("/desk/admin/handling", form); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "应为0至延期上限") {
+		t.Errorf("threshold above the cap: %d", r.code)
+	}
+	form["approval_above_workdays"] = []string{"12"}
+	if r := a.post("/desk/admin/handling", form); r.code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.code, clipBody(r.body))
+	}
+	if r := e.signIn("supervisor").post("/desk/admin/handling", form); r.code != http.StatusForbidden {
+		t.Errorf("a supervisor saves the policy: %d", r.code)
+	}
+	n := e.accepted()
+	r := e.act(n, "extend", "supervisor", map[string]any{"working_days": 12, "reason": "需外单位协查"}, http.StatusOK)
+	if r.field("pending_extension") != nil || r.field("deadline.extension_days") != float64(12) {
+		t.Errorf("12 working days under the new threshold: %s", r.raw)
+	}
+}

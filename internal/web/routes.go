@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/admin/templates/{kind}", s.admin(s.adminTemplateSave))
 	s.mux.Handle("POST /desk/admin/templates/{kind}/reset", s.admin(s.adminTemplateReset))
 	s.mux.Handle("POST /desk/admin/ladder", s.admin(s.adminLadderSave))
+	s.mux.Handle("POST /desk/admin/handling", s.admin(s.adminHandlingSave))
 
 	// The public portal (issue 4): start page, complaint form and receipt, tracking and
 	// rating; and the admin's page for the portal's texts. "/" answers every path no

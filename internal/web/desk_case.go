@@ -41,6 +41,7 @@ type casePage struct {
 	Handlers, Staff []deskOptGroup
 
 	StaffNames map[string]string // badge → name, for the decision's staff
+	UnitNames  map[string]string // code → name, for the assisting units
 
 	// Evidence files and, for those who work the case, the upload form (nil otherwise).
 	Evidence []evidenceItem
@@ -119,7 +120,8 @@ type eventDetail struct {
 // primaryActions are the next steps of the lifecycle, in the order a case takes them:
 // the first one allowed is unfolded on the case page.
 // (A case in progress may be assigned again, but deciding is what it waits for.)
-var primaryActions = []tousu.Action{tousu.ActAccept, tousu.ActResolve, tousu.ActSign, tousu.ActDecide, tousu.ActReply,
+var primaryActions = []tousu.Action{tousu.ActAccept, tousu.ActResolve, tousu.ActSign, tousu.ActAssistSign, tousu.ActReport,
+	tousu.ActAssistReport, tousu.ActDecide, tousu.ActApproveExtension, tousu.ActDisciplineOutcome, tousu.ActReply,
 	tousu.ActFeedback, tousu.ActAssign, tousu.ActResume, tousu.ActArchive, tousu.ActNote}
 
 // caseState is what a POST leaves for the re-rendered case page.
@@ -178,7 +180,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	}
 
 	vm := casePage{Common: s.deskView(r, actor, "投诉件 "+v.Number), C: v, Clock: clockOf(v), Notice: st.notice,
-		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff,
+		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff, UnitNames: names.units,
 		Units: unitOptions(units), Categories: categoryOptions(cats, v.Categories...),
 		Classifications: deskOptions(tousu.Classifications), RejectReasons: deskOptions(tousu.RejectReasons),
 		Modes: deskOptions(tousu.Modes), Methods: deskOptions(tousu.Methods), Findings: deskOptions(tousu.Findings),

@@ -143,19 +143,23 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 	case tousu.ActExtend:
 		ext := p.(*tousu.ExtendPayload)
 		limit, above, unit := pol.extensionLimits(c)
-		total := c.Deadline.ExtensionDays + ext.WorkingDays
+		field := "days"
+		if ext.Days == 0 {
+			field = "working_days"
+		}
+		total := c.Deadline.ExtensionDays + ext.Length()
 		if total > limit {
-			return tousu.Problems{"working_days": "延期合计不能超过" + strconv.Itoa(limit) + unit +
+			return tousu.Problems{field: "延期合计不能超过" + strconv.Itoa(limit) + unit +
 				"（已延期" + strconv.Itoa(c.Deadline.ExtensionDays) + unit + "）"}.Err()
 		}
 		if total > above {
 			// Above the threshold the request waits for a leader; the clock does not move.
-			h.PendingExtension = &tousu.ExtensionRequest{Days: ext.WorkingDays, Reason: strings.TrimSpace(ext.Reason),
+			h.PendingExtension = &tousu.ExtensionRequest{Days: ext.Length(), Reason: strings.TrimSpace(ext.Reason),
 				By: actor.Login, At: ev.At}
 			ev.Type = tousu.EventExtensionRequested
 			return nil
 		}
-		c.Deadline.ExtensionDays += ext.WorkingDays
+		c.Deadline.ExtensionDays += ext.Length()
 		c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
 	case tousu.ActApproveExtension:
 		req := h.PendingExtension

@@ -244,7 +244,7 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 	d := notify.Data{
 		SiteName: ref.unitName(ref.rootCode()), Number: number, Kind: tousu.Kinds.Label(c.Kind),
 		Status: tousu.Statuses.Label(c.Status), ReceivedDate: chineseDate(tousu.DateOf(c.ReceivedAt.In(a.loc))),
-		DueDate: chineseDate(c.Deadline.Due), OfficePhone: ref.phoneOf(c.OwnerUnit),
+		DueDate: dueText(ref, c), OfficePhone: ref.phoneOf(c.OwnerUnit),
 		Unit: ref.unitName(c.AssignedUnit), Mode: tousu.Modes.Label(c.Mode), Actor: ev.ActorName,
 	}
 	if c.Mode == "" {
@@ -268,7 +268,10 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 			}
 		}
 	case *tousu.ExtendPayload:
-		d.Reason, d.ExtensionDays = strings.TrimSpace(p.Reason), p.WorkingDays
+		d.Reason, d.ExtensionDays, d.ExtensionUnit = strings.TrimSpace(p.Reason), p.Length(), "个工作日"
+		if c.Deadline.Unit == tousu.CalendarDays {
+			d.ExtensionUnit = "日"
+		}
 	case *tousu.InstructPayload:
 		d.Message = strings.TrimSpace(p.Text)
 	case *tousu.ExtensionDecisionPayload:
@@ -278,7 +281,10 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 			Reason string `json:"reason"`
 		}
 		_ = json.Unmarshal(ev.Payload, &req)
-		d.Reason, d.ExtensionDays = req.Reason, req.Days
+		d.Reason, d.ExtensionDays, d.ExtensionUnit = req.Reason, req.Days, "个工作日"
+		if c.Deadline.Unit == tousu.CalendarDays {
+			d.ExtensionUnit = "日"
+		}
 	case *tousu.ReasonPayload:
 		d.Reason = strings.TrimSpace(p.Reason)
 	case *tousu.UrgePayload:
@@ -750,4 +756,14 @@ func (a *App) disciplineMessages(ctx context.Context, ref *reference, c *tousu.C
 		d.Message = "处理决定：处分移送纪检"
 	}
 	return a.deskMessages(ref, c, notify.DisciplineReferred, d, ev.At, without(dir.nearestOwner(c, tousu.RoleInspector), ev.Actor))
+}
+
+// dueText is the due date for messages, marked 预计 when next year's holiday notice may
+// still move it.
+func dueText(ref *reference, c *tousu.Complaint) string {
+	s := chineseDate(c.Deadline.Due)
+	if s != "" && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due) {
+		s += "（预计）"
+	}
+	return s
 }

@@ -58,13 +58,16 @@ type ComplaintView struct {
 	WorkingDaysLeft     *int                 `json:"working_days_left"` // nil when the clock does not run
 	DueSoon             bool                 `json:"due_soon"`
 	Overdue             bool                 `json:"overdue"`
-	Deadline            tousu.Deadline       `json:"deadline"`
-	Decision            *tousu.Decision      `json:"decision"`
-	Reply               *tousu.Reply         `json:"reply"`
-	Satisfaction        int                  `json:"satisfaction,omitempty"`
-	MergedInto          string               `json:"merged_into,omitempty"`
-	Version             int                  `json:"version"`
-	AllowedActions      []tousu.Action       `json:"allowed_actions"`
+	// DueProvisional says the due date counts over a year without an official holiday
+	// notice: the statutory days only, so the notice may still move it (shown as 预计).
+	DueProvisional bool            `json:"due_provisional"`
+	Deadline       tousu.Deadline  `json:"deadline"`
+	Decision       *tousu.Decision `json:"decision"`
+	Reply          *tousu.Reply    `json:"reply"`
+	Satisfaction   int             `json:"satisfaction,omitempty"`
+	MergedInto     string          `json:"merged_into,omitempty"`
+	Version        int             `json:"version"`
+	AllowedActions []tousu.Action  `json:"allowed_actions"`
 
 	// The handling state (交办意见, 承办期限, 协办, 承办意见, 延期审批, 不满意, 纪检).
 	Instructions       string                       `json:"instructions,omitempty"`
@@ -148,6 +151,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		v.SuspendedOn = &d
 		v.SuspendedDays = ref.cal.WorkdaysBetween(d, a.Today())
 	}
+	v.DueProvisional = !c.Deadline.Due.IsZero() && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)
 	return v

@@ -496,6 +496,17 @@ func (l *loader) driveCase(p *plan) error {
 	if mode == tousu.ModeSupervise {
 		ap.UnitWorkingDays = 5 // 督办 sets the unit's sub-deadline
 	}
+	var assistant string // the assisting unit's handler (协办), if any
+	if mode != tousu.ModeSelf && chance(l.r, 0.12) {
+		// A matter touching two departments: another one assists (联合办理).
+		for _, d := range departments {
+			if d.handler == "" || d.handler == handler || d == p.dept || d.head == p.in.Target.Staff {
+				continue
+			}
+			ap.AssistingUnits, assistant = []string{d.code}, d.handler
+			break
+		}
+	}
 	if chance(l.r, 0.05) {
 		// Sent without instructions, recalled (撤回派单), and sent again with them.
 		first := *ap
@@ -520,6 +531,15 @@ func (l *loader) driveCase(p *plan) error {
 	p.worker = h
 	if err := l.act(p, h, tousu.ActSign, nil); err != nil {
 		return err
+	}
+	if assistant != "" {
+		as := l.handlers[assistant]
+		if err := l.act(p, as, tousu.ActAssistSign, nil); err != nil {
+			return err
+		}
+		if err := l.act(p, as, tousu.ActAssistReport, &tousu.ReportPayload{Process: "协办单位核对了本单位的业务记录，相关环节办理符合规定。"}); err != nil {
+			return err
+		}
 	}
 	first := p.finding
 	if p.reopen != 0 && p.kind != tousu.KindSuggestion {

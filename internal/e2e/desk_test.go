@@ -109,6 +109,11 @@ func TestDeskJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#act-assign input[name=mode][value=transfer]`)),
 		chromedp.SetValue(chromedp.ID("assign-instructions"), "请调阅1月29日录像并与当事人谈话，五个工作日内报送办理结果。"),
 	)
+	evaluate(t, sup, `document.getElementById("assign-unit").dispatchEvent(new Event("change"))`)
+	// Only the chosen unit's handlers are offered.
+	if hidden, _ := chromedp.Run(sup, chromedp.Evaluate[bool](`document.querySelector('#assign-handler optgroup[data-unit="dept-b"]').hidden`)); !hidden {
+		t.Errorf("the assignment form offers 医保局's handler for 人社局")
+	}
 	evaluate(t, sup, `for (const o of document.querySelectorAll("#assign-assisting option")) o.selected = ["dept-b", "dept-c"].includes(o.value)`)
 	submit(t, sup, "assign", `#act-assign button[type=submit]`)
 	wantStatus(t, sup, "已派单")

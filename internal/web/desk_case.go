@@ -39,6 +39,10 @@ type casePage struct {
 	Methods, Findings, Measures, Channels, Levels            []deskOption
 
 	Handlers, Staff []deskOptGroup
+	// AssignUnits are the units of the assignment form: those no active handler works for
+	// are offered disabled, and each names its ancestors so that the page's script can
+	// offer only the handlers of the chosen unit.
+	AssignUnits []assignUnit
 
 	StaffNames map[string]string // badge → name, for the decision's staff
 	UnitNames  map[string]string // code → name, for the assisting units
@@ -51,6 +55,41 @@ type casePage struct {
 	CanRelated   bool
 	RelatedShown bool
 	Related      []relatedRow
+}
+
+// assignUnit is a unit of the assignment form.
+type assignUnit struct {
+	deskOption
+	Disabled  bool
+	Ancestors string // the unit's code and its ancestors', space-separated
+}
+
+// assignUnits are units as the assignment form offers them: a unit is assignable when an
+// active handler works at it or above it (who may sign for its cases).
+func assignUnits(units []tousu.Unit, handlers []app.HandlerAccount) []assignUnit {
+	parent := map[string]string{}
+	for _, u := range units {
+		parent[u.Code] = u.Parent
+	}
+	hasHandler := map[string]bool{}
+	for _, h := range handlers {
+		hasHandler[h.Unit] = true
+	}
+	opts := unitOptions(units)
+	out := make([]assignUnit, len(units))
+	for i, u := range units {
+		var chain []string
+		covered := false
+		for c, n := u.Code, 0; c != "" && n < 64; c, n = parent[c], n+1 {
+			chain = append(chain, c)
+			covered = covered || hasHandler[c]
+		}
+		out[i] = assignUnit{deskOption: opts[i], Disabled: !covered, Ancestors: strings.Join(chain, " ")}
+		if !covered {
+			out[i].Label += "（无承办人）"
+		}
+	}
+	return out
 }
 
 // relatedRow is another complaint of the same complainant.
@@ -185,7 +224,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 		Classifications: deskOptions(tousu.Classifications), RejectReasons: deskOptions(tousu.RejectReasons),
 		Modes: deskOptions(tousu.Modes), Methods: deskOptions(tousu.Methods), Findings: deskOptions(tousu.Findings),
 		Measures: deskOptions(tousu.Measures), Channels: deskOptions(tousu.Channels),
-		Staff: staffOptGroups(units, staff, v.Target.Staff)}
+		Staff: staffOptGroups(units, staff, v.Target.Staff), AssignUnits: assignUnits(units, handlers)}
 	if v.Handler != "" {
 		vm.Handler = names.handler(v.Handler)
 	}
@@ -201,7 +240,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	var group *deskOptGroup
 	for _, h := range handlers {
 		if group == nil || group.Label != h.UnitPath {
-			vm.Handlers = append(vm.Handlers, deskOptGroup{Label: h.UnitPath})
+			vm.Handlers = append(vm.Handlers, deskOptGroup{Label: h.UnitPath, Unit: h.Unit})
 			group = &vm.Handlers[len(vm.Handlers)-1]
 		}
 		group.Choices = append(group.Choices, deskOption{Value: h.Login, Label: h.Name + "（" + h.Login + "）"})

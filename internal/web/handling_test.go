@@ -33,6 +33,9 @@ func TestAssignment(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The desk offers it disabled; the API refuses it.
+	mustContain(t, "assign form", e.signIn("supervisor").get("/desk/complaints/"+n), "投诉督查处（督查机构）（无承办人）",
+		`<optgroup label="本机构 › 人社局" data-unit="dept-a">`)
 	// The supervision office has no handler account: assigning there would strand it.
 	r := e.act(n, "assign", "supervisor", map[string]any{"unit": "office", "mode": "transfer"}, http.StatusUnprocessableEntity)
 	if msg := r.fieldErr("unit"); !strings.Contains(msg, "没有在岗的承办人") {
@@ -452,5 +455,38 @@ func TestHandlingPolicyAdmin(t *testing.T) {
 	r := e.act(n, "extend", "supervisor", map[string]any{"working_days": 12, "reason": "需外单位协查"}, http.StatusOK)
 	if r.field("pending_extension") != nil || r.field("deadline.extension_days") != float64(12) {
 		t.Errorf("12 working days under the new threshold: %s", r.raw)
+	}
+}
+
+// TestHalfwayUrge: a 督办 unit is urged once, automatically, at half its sub-deadline;
+// a report spares it.
+func TestHalfwayUrge(t *testing.T) {
+	e := newEnv(t)
+	n := e.accepted()
+	e.act(n, "assign", "supervisor", map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "supervise", "unit_working_days": 4}, http.StatusOK)
+	n2 := e.accepted()
+	e.act(n2, "assign", "supervisor", map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "supervise", "unit_working_days": 4}, http.StatusOK)
+	e.act(n2, "sign", "handler-a", nil, http.StatusOK)
+	e.act(n2, "report", "handler-a", validPayload(tousu.ActReport, e), http.StatusOK)
+	ctx := context.Background()
+	e.clock.Set(time.Date(2026, 2, 2, 10, 0, 0, 0, cst)) // 1 working day after 1月30日
+	if rep, err := e.app.ScanDeadlines(ctx); err != nil || rep.HalfwayUrged != 0 {
+		t.Fatalf("before half-way: %+v %v", rep, err)
+	}
+	e.clock.Set(time.Date(2026, 2, 3, 10, 0, 0, 0, cst)) // 2 of 4 working days
+	for range 2 {
+		if _, err := e.app.ScanDeadlines(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := e.do("GET", "/api/v1/complaints/"+n+"/events", "supervisor", nil)
+	if strings.Count(evs.raw, `"halfway_urge"`) != 1 || !strings.Contains(evs.raw, "已过半") {
+		t.Errorf("half-way urges: %s", evs.raw)
+	}
+	if msgs := e.deskMessages("handler-a"); len(msgs) == 0 || !strings.Contains(msgs[len(msgs)-1].Body, "已过半") {
+		t.Errorf("the handler is not urged: %+v", msgs)
+	}
+	if evs := e.do("GET", "/api/v1/complaints/"+n2+"/events", "supervisor", nil); strings.Contains(evs.raw, `"halfway_urge"`) {
+		t.Errorf("a reported case was urged")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"tousu"
 	"tousu/internal/app"
@@ -52,6 +53,8 @@ var inboxTabs = []inboxTab{
 		set: func(q *app.ListQuery) { q.PendingExtension = true }},
 	{Key: "discipline", Label: "纪检", roles: []tousu.Role{tousu.RoleInspector}, order: tousu.OrderNewest,
 		set: func(q *app.ListQuery) { q.Referred = "discipline_pending" }},
+	{Key: "archive", Label: "待归档", roles: []tousu.Role{tousu.RoleSupervisor}, order: tousu.OrderNewest,
+		statuses: []tousu.Status{tousu.StatusClosed, tousu.StatusNotAccepted, tousu.StatusWithdrawn, tousu.StatusMerged}},
 	{Key: "all", Label: "全部", roles: inboxReaders, order: tousu.OrderNewest},
 }
 
@@ -322,4 +325,38 @@ func holdsAnyRole(a tousu.Actor, roles []tousu.Role) bool {
 		}
 	}
 	return false
+}
+
+// archiveBatch archives the cases ticked in the 待归档 tab (批量归档), each through the
+// same use case as one at a time; the flash says how many, and which could not be.
+func (s *Server) archiveBatch(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	v, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	numbers := v["numbers"]
+	if len(numbers) == 0 {
+		return s.redirectFlash(w, r, "/desk/?tab=archive", "请勾选要归档的投诉件")
+	}
+	if len(numbers) > inboxPageSize {
+		return tousu.Problems{"numbers": "一次最多归档" + strconv.Itoa(inboxPageSize) + "件"}.Err()
+	}
+	done := 0
+	var failed []string
+	for _, n := range numbers {
+		if _, err := s.app.Act(r.Context(), actor, n, tousu.ActArchive, nil); err != nil {
+			if !refusable(err) && !tousu.IsKind(err, tousu.KindNotFound) {
+				return err
+			}
+			failed = append(failed, clip(n, 40)+"（"+tousu.PublicMessage(err)+"）")
+			continue
+		}
+		s.metrics.actions.WithLabelValues(string(tousu.ActArchive)).Inc()
+		done++
+	}
+	msg := "已归档" + strconv.Itoa(done) + "件"
+	if len(failed) > 0 {
+		msg += "；未能归档：" + strings.Join(failed, "、")
+	}
+	return s.redirectFlash(w, r, "/desk/?tab=archive", msg)
 }

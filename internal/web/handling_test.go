@@ -490,3 +490,40 @@ func TestHalfwayUrge(t *testing.T) {
 		t.Errorf("a reported case was urged")
 	}
 }
+
+// TestBatchArchive: the supervisor archives several closed cases at once; one that
+// cannot be archived is named, the others are done.
+func TestBatchArchive(t *testing.T) {
+	e := newEnv(t)
+	var closed []string
+	for range 2 {
+		n := e.register(nil)
+		e.driveFrom(n, tousu.StatusReplied)
+		e.act(n, "close", "supervisor", map[string]any{"note": "已回访"}, http.StatusOK)
+		closed = append(closed, n)
+	}
+	open := e.register(nil)
+	sup := e.signIn("supervisor")
+	mustContain(t, "待归档", sup.get("/desk/?tab=archive"), `action="/desk/archive"`, `value="`+closed[0]+`"`, "批量归档所选")
+	r := sup.post("/desk/archive", map[string][]string{"numbers": {closed[0], closed[1], open}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("batch archive: %d %s", r.code, clipBody(r.body))
+	}
+	p := sup.follow(r)
+	mustContain(t, "after the batch", p, "已归档2件", "未能归档："+open)
+	for _, n := range closed {
+		if got := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil); got.str("status") != "archived" {
+			t.Errorf("%s: %s", n, got.str("status"))
+		}
+	}
+	// The clerk may not archive: nothing changes.
+	n := e.register(nil)
+	e.act(n, "withdraw", "clerk", map[string]any{"note": "撤回"}, http.StatusOK)
+	clerk := e.signIn("clerk")
+	if r := clerk.post("/desk/archive", map[string][]string{"numbers": {n}}); r.code != http.StatusForbidden {
+		t.Errorf("the clerk's batch archive: %d", r.code)
+	}
+	if got := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil); got.str("status") != "withdrawn" {
+		t.Errorf("the clerk archived %s: %s", n, got.str("status"))
+	}
+}

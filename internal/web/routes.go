@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/password", s.desk(s.passwordForm))
 	s.mux.Handle("POST /desk/password", s.desk(s.passwordSubmit))
 	s.mux.Handle("GET /desk/{$}", s.desk(s.inbox))
+	s.mux.Handle("POST /desk/archive", s.desk(s.archiveBatch))
 	s.mux.Handle("GET /desk/complaints/new", s.desk(s.registerForm))
 	s.mux.Handle("POST /desk/complaints/new", s.desk(s.registerSubmit))
 	s.mux.Handle("GET /desk/complaints/{number}", s.desk(s.casePage))

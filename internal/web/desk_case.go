@@ -531,6 +531,14 @@ func (l lookups) event(e app.EventView) eventItem {
 		case *tousu.InstructPayload:
 			add("批示", p.Text)
 		case *tousu.ExtensionDecisionPayload:
+			var req struct {
+				Days   int    `json:"days"`
+				Reason string `json:"reason"`
+			}
+			_ = json.Unmarshal(e.Payload, &req)
+			if req.Days > 0 {
+				add("申请延期", strconv.Itoa(req.Days)+"天："+req.Reason)
+			}
 			add("意见", p.Note)
 		case *tousu.DisciplineOutcomePayload:
 			add("结果", tousu.DisciplineOutcomes.Label(p.Outcome))
@@ -635,7 +643,8 @@ func (l lookups) reply(add func(name, value string), r tousu.Reply) {
 
 // systemFieldLabels name the fields of system events' payloads.
 var systemFieldLabels = map[string]string{"message": "内容", "note": "备注", "reason": "理由", "unit": "单位",
-	"level": "级别", "working_days_left": "剩余工作日", "to": "报送", "previous_due_date": "原到期日"}
+	"level": "级别", "working_days_left": "剩余工作日", "to": "报送", "previous_due_date": "原到期日",
+	"days": "延期天数", "working_days": "延期工作日"}
 
 // caseEvidence fills the case page's evidence files, upload form and related complaints.
 func (s *Server) caseEvidence(r *http.Request, actor tousu.Actor, vm *casePage, st caseState) error {

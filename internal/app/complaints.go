@@ -282,7 +282,8 @@ func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]E
 }
 
 // Reveal returns the complainant's identity in clear to a supervisor or inspector who
-// gives a reason; the reveal is audited (REQUIREMENTS D1).
+// gives a reason, and the phone number alone to the handler working the case (to call
+// the complainant); the reveal is audited (REQUIREMENTS D1).
 func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
 	// The handler working the case may call the complainant: the phone number only,
 	// never the ID number nor anything else. Anyone else without the role is refused

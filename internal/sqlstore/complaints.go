@@ -20,7 +20,8 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	handling, marks`
 
 var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES (` + placeholders(strings.Count(complaintColumns, ",")+1) + `)`
@@ -40,14 +41,15 @@ const updateComplaint = `UPDATE complaints SET
 	incident_at = ?, incident_place = ?, business_receipt_no = ?, written = ?,
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
-	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?
+	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?,
+	handling = ?, marks = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded: text on SQLite, and on PostgreSQL
 // jsonb, to which pgx passes a string as the JSON text it is.
 type complaintRow struct {
-	categories, identity, deadline string
-	decision, reply                *string // nil for NULL
+	categories, identity, deadline, handling string
+	decision, reply                          *string // nil for NULL
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -70,6 +72,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Handling); err != nil {
+		return r, err
+	}
+	r.handling = string(b)
 	if c.Decision != nil {
 		if b, err = json.Marshal(c.Decision); err != nil {
 			return r, err
@@ -96,13 +102,15 @@ func (r complaintRow) args(c *tousu.Complaint) []any {
 		nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 		c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 		millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-		c.QueryCodeHash, r.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), r.decision, r.reply, c.Satisfaction, c.MergedInto, c.Alerts}
+		c.QueryCodeHash, r.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), r.decision, r.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+		r.handling, c.Marks}
 }
 
 func scanComplaint(r Row) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
 		categories, identity, deadline   []byte
+		handling                         []byte
 		decision, reply                  []byte // nil for NULL
 		incidentAt, closedAt             *int64
 		receivedAt, createdAt, updatedAt int64
@@ -115,7 +123,8 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
+		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&handling, &c.Marks)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +137,9 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 	c.Identity.Anonymous = anonymous
 	if err := json.Unmarshal(deadline, &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(handling, &c.Handling); err != nil {
+		return nil, fmt.Errorf("complaint %s: handling: %w", c.ID, err)
 	}
 	if decision != nil {
 		c.Decision = new(tousu.Decision)

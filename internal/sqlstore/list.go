@@ -162,6 +162,11 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	if f.AlertsLacking != 0 {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
 	}
+	if f.Marks != 0 {
+		// "marks <> 0" lets the planners use the partial index of marked cases.
+		w.add("(marks & ?) = ?", f.Marks, f.Marks)
+		w.add("marks <> 0")
+	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.
 		// complaints_due leads with clock_running: an equality with a constant.

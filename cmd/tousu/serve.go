@@ -24,6 +24,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// Notifications and background jobs (notify.go).
 	every := fs.String("job-interval", m.env("TOUSU_JOB_INTERVAL", "1m"), "how often deadline checks and the outbox run (TOUSU_JOB_INTERVAL)")
 	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS and e-mail (TOUSU_PUBLIC_URL)")
+	jurisdiction := fs.String("open311-jurisdiction", m.env("TOUSU_OPEN311_JURISDICTION", ""),
+		"the jurisdiction_id Open311 callers must send; empty accepts any (TOUSU_OPEN311_JURISDICTION)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -75,7 +77,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: clerk, supervisor, handler-rs, inspector, leader — password %s\n", demo.Password)
 	}
 	srv := &http.Server{
-		Handler:           web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies}),
+		Handler: web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies,
+			Open311Jurisdiction: *jurisdiction}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -15,6 +15,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.Handle("/api/", s.api(notFoundAPI))
+	// Open311 GeoReport v2 (open311.go): one handler, for the format is in the last segment.
+	s.mux.HandleFunc("/open311/", s.open311)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
 
 	// The staff desk.

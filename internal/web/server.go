@@ -36,6 +36,9 @@ type Options struct {
 	// when the direct peer is in one of them are X-Forwarded-For and X-Real-IP believed
 	// for the client's address (rate limits, audit records); anyone else could forge them.
 	TrustedProxies []netip.Prefix
+	// Open311Jurisdiction is the jurisdiction_id Open311 callers must send; "" accepts
+	// any (or none), for a deployment that serves a single jurisdiction.
+	Open311Jurisdiction string
 }
 
 // Server serves tousu over HTTP.
@@ -50,11 +53,14 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
+	// jurisdiction is Options.Open311Jurisdiction.
+	jurisdiction string
 }
 
 // New returns a server with every route registered.
 func New(opts Options) *Server {
-	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies}
+	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies,
+		jurisdiction: strings.TrimSpace(opts.Open311Jurisdiction)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -264,6 +264,10 @@ type Complaint struct {
 	Satisfaction  int    // latest feedback level, 0 when none
 	MergedInto    string // the surviving complaint's number
 	Alerts        int    // the Alert* bits of the deadline warnings already given
+	// ExternalRef is the reference of the system that sent the complaint, e.g. the 12345
+	// hotline's order number (工单号); "" for complaints of our own. Unique, and set only
+	// at registration.
+	ExternalRef string
 }
 
 // EventType names what happened: a lifecycle action, "register", or a system event.

@@ -22,10 +22,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	external_ref`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -98,7 +99,8 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
+		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&c.ExternalRef)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +188,8 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			c.ExternalRef)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}

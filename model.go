@@ -390,6 +390,8 @@ const (
 	MessageSMS     MessageChannel = "sms"
 	MessageWebhook MessageChannel = "webhook"
 	MessageDesk    MessageChannel = "desk" // shown in-app on the staff desk
+	// MessageHotline is a status event for the 12345 hotline platform (TOUSU_HOTLINE_URL).
+	MessageHotline MessageChannel = "hotline"
 )
 
 // MessageStatus is where a message stands.

@@ -78,7 +78,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies,
-			Open311Jurisdiction: *jurisdiction}),
+			Open311Jurisdiction: *jurisdiction, HotlineSecret: m.Getenv("TOUSU_HOTLINE_SECRET")}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

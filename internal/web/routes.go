@@ -110,6 +110,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/public/complaints/{number}", s.api(s.trackPublic)},
 		{"POST", "/api/v1/public/complaints/{number}/feedback", s.api(s.feedbackPublic)},
 
+		// The 12345 hotline platform, signed with TOUSU_HOTLINE_SECRET (hotline.go).
+		{"POST", "/api/v1/hotline/orders", s.api(s.hotlineOrder)},
+		{"POST", "/api/v1/hotline/orders/{no}/events", s.api(s.hotlineEvent)},
+
 		{"GET", "/api/v1/calendar/workdays", s.api(s.workdays)},
 		{"GET", "/api/v1/calendar/overrides", s.authed(s.listOverrides)},
 		{"POST", "/api/v1/calendar/notices", s.authed(s.importNotice)},

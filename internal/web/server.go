@@ -39,6 +39,9 @@ type Options struct {
 	// Open311Jurisdiction is the jurisdiction_id Open311 callers must send; "" accepts
 	// any (or none), for a deployment that serves a single jurisdiction.
 	Open311Jurisdiction string
+	// HotlineSecret is the key the 12345 platform signs its requests with
+	// (TOUSU_HOTLINE_SECRET); empty: the hotline's routes answer 404.
+	HotlineSecret string
 }
 
 // Server serves tousu over HTTP.
@@ -55,12 +58,14 @@ type Server struct {
 	proxies  []netip.Prefix
 	// jurisdiction is Options.Open311Jurisdiction.
 	jurisdiction string
+	// hotlineSecret is Options.HotlineSecret.
+	hotlineSecret []byte
 }
 
 // New returns a server with every route registered.
 func New(opts Options) *Server {
 	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies,
-		jurisdiction: strings.TrimSpace(opts.Open311Jurisdiction)}
+		jurisdiction: strings.TrimSpace(opts.Open311Jurisdiction), hotlineSecret: []byte(opts.HotlineSecret)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -168,6 +168,8 @@ func TestHotlineRoundTrip(t *testing.T) {
 	if strings.Contains(r.raw, "13900001111") || strings.Contains(r.raw, "李四") {
 		t.Errorf("the caller is not sealed and masked: %s", r.raw)
 	}
+	// The desk names the order.
+	mustContain(t, "hotline case page", e.signIn("supervisor").get("/desk/complaints/"+number), "12345工单号 GD001")
 	// The replay: 200, the same complaint, nothing new.
 	again := h.send("/api/v1/hotline/orders", order("GD001"), hotlineSecret)
 	if again.code != 200 || again.str("number") != number {

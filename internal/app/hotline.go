@@ -222,8 +222,11 @@ func (a *App) HotlineOrderEvent(ctx context.Context, orderNo string, e HotlineEv
 }
 
 // hotlineStates are the tousu events the platform hears of, by the order state they mean.
+// An extension waiting for a leader's approval is not one: the platform hears of it when
+// approved, with the new date.
 var hotlineStates = map[tousu.EventType]string{
-	"accept": "signed", "reject": "returned", "extend": "extended", "reply": "replied", "resolve": "replied",
+	"accept": "signed", "reject": "returned", "extend": "extended", "approve_extension": "extended",
+	"reply": "replied", "resolve": "replied",
 }
 
 // HotlineStatus is what tousu posts to TOUSU_HOTLINE_URL when an order changes state.
@@ -258,6 +261,15 @@ func (a *App) hotlineMessage(c *tousu.Complaint, ev *tousu.Event, p tousu.Payloa
 		}
 	case *tousu.ExtendPayload:
 		st.Reason = q.Reason
+	default:
+		if state == "extended" {
+			// A leader's approval: the request's reason travels in the event.
+			var m struct {
+				Reason string `json:"reason"`
+			}
+			_ = json.Unmarshal(ev.Payload, &m)
+			st.Reason = m.Reason
+		}
 	}
 	if state == "replied" {
 		st.Reply = c.Reply

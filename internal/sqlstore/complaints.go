@@ -21,7 +21,14 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
-	handling, marks`
+	handling, marks, ` + registeredColumns
+
+// registeredColumns are the columns written once, at registration, and never updated:
+// they come last in complaintColumns, their values from registeredArgs.
+const registeredColumns = `external_ref`
+
+// registeredArgs are the values of registeredColumns, in order.
+func registeredArgs(c *tousu.Complaint) []any { return []any{c.ExternalRef} }
 
 var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES (` + placeholders(strings.Count(complaintColumns, ",")+1) + `)`
@@ -93,8 +100,9 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 
 // args are the values of a complaint's columns from kind on, but created_at, in
 // updateComplaint's order (complaintColumns' order without id, number, version and
-// created_at). A new column goes at the end of complaintColumns, updateComplaint, args
-// and scanComplaint.
+// created_at). A new column goes at the end of complaintColumns' updated columns (before
+// registeredColumns), updateComplaint, args and scanComplaint; a column never updated
+// goes into registeredColumns and registeredArgs instead of updateComplaint and args.
 func (r complaintRow) args(c *tousu.Complaint) []any {
 	return []any{c.Kind, c.Channel, c.Status, c.Classification, r.categories,
 		c.Identity.Anonymous, r.identity, c.Identity.PhoneIndex, c.Identity.IDNumberIndex,
@@ -124,7 +132,7 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
-		&handling, &c.Marks)
+		&handling, &c.Marks, &c.ExternalRef)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +228,7 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		}
 		args := append([]any{c.ID, number, 1}, row.args(c)...)
 		args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
+		args = append(args, registeredArgs(c)...)
 		if _, err := q.Exec(ctx, insertComplaint, args...); err != nil {
 			if s.isUnique(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}

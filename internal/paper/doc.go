@@ -156,7 +156,7 @@ func (d *doc) signature(office string, on time.Time) {
 			continue
 		}
 		d.f.SetX(marginL)
-		d.f.CellFormat(textW-pad, d.leading(), s, "", 1, "R", false, 0, "")
+		d.f.CellFormat(textW-pad, d.leading(), printable(s), "", 1, "R", false, 0, "")
 	}
 }
 
@@ -190,6 +190,7 @@ type table struct {
 	bottom float64 // y where the page's text block ends
 	top    float64 // y where a continued table starts on a new page
 	header []cell  // repeated on each new page, when set
+	fresh  bool    // nothing but the header drawn on this page yet
 }
 
 func (d *doc) table(size float64) *table {
@@ -238,10 +239,11 @@ func (t *table) row(cells ...cell) {
 		room := t.bottom - f.GetY()
 		if h > room {
 			fit := int((room - 2*t.pad) / t.lh())
-			if h <= t.bottom-t.top || fit < 2 {
+			if !t.fresh && (h <= t.bottom-t.top-t.headerH() || fit < 2) {
 				t.newPage()
 				continue
 			}
+			fit = max(fit, 1) // a page holds a line at least, so the loop ends
 			// Taller than a page: what fits here, the rest on the next.
 			head := make([][]string, len(lines))
 			for i, ls := range lines {
@@ -249,12 +251,22 @@ func (t *table) row(cells ...cell) {
 				lines[i] = ls[min(fit, len(ls)):]
 			}
 			t.draw(cells, head, room)
+			t.fresh = false
 			t.newPage()
 			continue
 		}
 		t.draw(cells, lines, h)
+		t.fresh = false
 		return
 	}
+}
+
+// headerH is the height of the header row repeated on each new page.
+func (t *table) headerH() float64 {
+	if t.header == nil {
+		return 0
+	}
+	return t.height(t.header)
 }
 
 func (t *table) newPage() {
@@ -267,6 +279,7 @@ func (t *table) newPage() {
 		t.row(h...)
 		t.header = h
 	}
+	t.fresh = true
 }
 
 // draw draws a row's cells with the given lines, h high.
@@ -318,6 +331,7 @@ const noLineStart = "，。、；：？！）》」』”’…—,.;:?!)]"
 // Chinese characters and at spaces between Latin words. (fpdf's SplitText and MultiCell
 // drop the character at a break between Chinese characters.)
 func (d *doc) split(text string, w float64) []string {
+	text = printable(text)
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
 		rs := []rune(para)

@@ -298,3 +298,33 @@ func TestReceiptQR(t *testing.T) {
 		t.Errorf("receipt lacks the QR caption")
 	}
 }
+
+// A character the font lacks (beyond GB2312, or beyond the Basic Multilingual Plane)
+// prints as □ to be written in by hand, never as nothing and never as a panic.
+func TestMissingGlyphs(t *testing.T) {
+	c := fixedCase()
+	c.Complainant.Name = "王喆𠮷"
+	c.Matter = "表情😀和控制\x07字符"
+	got := text(t, save(t, must(Render(c, Registration, Options{}))))
+	for _, w := range []string{"王□□", "表情□和控制字符"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("registration form lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+// Whatever a complainant typed, every document prints without a panic or an error.
+func FuzzRender(f *testing.F) {
+	f.Add("张三", "窗口态度差", "")
+	f.Add("王喆𠮷", strings.Repeat("长", 3000), "\x00\r\n\t")
+	f.Add("", "a b c d e f g h i j k l m n o p q r s t u v w x y z abcdefghijklmnopqrstuvwxyzabcdefghijklmnop", "，。、")
+	f.Fuzz(func(t *testing.T, name, matter, request string) {
+		c := fixedCase()
+		c.Complainant.Name, c.Matter, c.Request = name, matter, request
+		for _, k := range []Kind{Registration, Result, Dossier} {
+			if _, err := Render(c, k, Options{}); err != nil {
+				t.Errorf("Render(%s): %v", k, err)
+			}
+		}
+	})
+}

@@ -16,3 +16,13 @@ func (a *App) Printed(ctx context.Context, actor tousu.Actor, number, document s
 	}
 	return a.audit(ctx, actor, "print", c.Number, document)
 }
+
+// AuditArchive records a hand-over to the archives in the audit log: action is
+// "archive.export" (object: the period, detail: how many cases) or "archive.verify"
+// (object: the package, detail: the outcome).
+func (a *App) AuditArchive(ctx context.Context, actor tousu.Actor, action, object, detail string) error {
+	if action != "archive.export" && action != "archive.verify" {
+		return tousu.Errorf(tousu.KindInvalid, "不是档案移交的操作：%s", action)
+	}
+	return a.audit(ctx, actor, action, object, detail)
+}

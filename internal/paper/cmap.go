@@ -13,6 +13,11 @@ import (
 // and can be written in by hand.
 const missing = '□'
 
+// substitutes are marks outside GB2312 that tousu itself writes (a unit's path is
+// "区中心 › 社保窗口") or that are typed often, and what prints in their place.
+var substitutes = map[rune]rune{'›': '/', '‹': '/', '»': '/', '«': '/', '–': '-', '•': '·', '\u00a0': ' ',
+	'‘': '“', '’': '”', '\u2009': ' ', '\u200b': ' '}
+
 // glyphs is the set of characters the embedded font draws, read from its cmap.
 var glyphs = sync.OnceValues(func() (map[rune]bool, error) {
 	ttf, err := song()
@@ -41,6 +46,9 @@ func printable(s string) string {
 	}
 	var b strings.Builder
 	for _, r := range s {
+		if sub, ok := substitutes[r]; ok && !has[r] {
+			r = sub
+		}
 		switch {
 		case r == '\n' || has[r]:
 			b.WriteRune(r)

@@ -305,8 +305,9 @@ func TestMissingGlyphs(t *testing.T) {
 	c := fixedCase()
 	c.Complainant.Name = "王喆𠮷"
 	c.Matter = "表情😀和控制\x07字符"
+	c.TargetUnit = "区中心 › 社保窗口"
 	got := text(t, save(t, must(Render(c, Registration, Options{}))))
-	for _, w := range []string{"王□□", "表情□和控制字符"} {
+	for _, w := range []string{"王□□", "表情□和控制字符", "区中心/社保窗口"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("registration form lacks %q:\n%s", w, got)
 		}

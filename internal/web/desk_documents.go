@@ -86,7 +86,7 @@ func (s *Server) caseDocumentRevealed(w http.ResponseWriter, r *http.Request, ac
 func (s *Server) servePaper(w http.ResponseWriter, r *http.Request, actor tousu.Actor, k paper.Kind, revealed *tousu.Complainant) error {
 	ctx := r.Context()
 	number := r.PathValue("number")
-	c, err := s.paperCase(r, actor, number)
+	c, err := PaperCase(ctx, s.app, actor, number)
 	if err != nil {
 		return err
 	}
@@ -115,30 +115,31 @@ func (s *Server) servePaper(w http.ResponseWriter, r *http.Request, actor tousu.
 	return err
 }
 
-// paperCase gathers what the documents print about a complaint the actor may see, names
-// resolved, the complainant masked.
-func (s *Server) paperCase(r *http.Request, actor tousu.Actor, number string) (*paper.Case, error) {
-	ctx := r.Context()
-	v, err := s.app.Get(ctx, actor, number)
+// PaperCase gathers what the documents print about a complaint the actor may see, names
+// resolved and events told in words as on the case page, the complainant masked. The
+// desk prints from it, and the archive export binds dossiers from it.
+func PaperCase(ctx context.Context, a *app.App, actor tousu.Actor, number string) (*paper.Case, error) {
+	v, err := a.Get(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
-	evs, err := s.app.Events(ctx, actor, number)
+	evs, err := a.Events(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
-	atts, err := s.app.Attachments(ctx, actor, number)
+	atts, err := a.Attachments(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.lookups(ctx, actor)
+	names, err := nameLookups(ctx, a, actor)
 	if err != nil {
 		return nil, err
 	}
-	office, err := s.officeFor(r, v.OwnerUnit)
+	units, err := a.Units(ctx)
 	if err != nil {
 		return nil, err
 	}
+	office := officeOf(units, v.OwnerUnit)
 	c := &paper.Case{
 		Number: v.Number, Kind: v.Kind, Channel: v.Channel, Status: v.Status, Complainant: v.Complainant,
 		Office: office.Name, Phone: office.Phone,
@@ -164,7 +165,7 @@ func (s *Server) paperCase(r *http.Request, actor tousu.Actor, number string) (*
 	if len(evs) > 0 {
 		c.Receiver = evs[0].ActorName
 	}
-	if base := s.app.Channels().PublicURL; base != "" {
+	if base := a.Channels().PublicURL; base != "" {
 		c.TrackURL = base + "/track?number=" + url.QueryEscape(v.Number)
 	}
 	for _, e := range evs {
@@ -176,7 +177,7 @@ func (s *Server) paperCase(r *http.Request, actor tousu.Actor, number string) (*
 		}
 		c.Events = append(c.Events, pe)
 	}
-	loc := s.app.Location()
+	loc := a.Location()
 	for _, a := range atts {
 		a.CreatedAt = a.CreatedAt.In(loc)
 		c.Attachments = append(c.Attachments, a)
@@ -184,22 +185,22 @@ func (s *Server) paperCase(r *http.Request, actor tousu.Actor, number string) (*
 	return c, nil
 }
 
-// lookups are the names of units, staff, handlers and categories, for telling events.
-func (s *Server) lookups(ctx context.Context, actor tousu.Actor) (lookups, error) {
+// nameLookups are the names of units, staff, handlers and categories, for telling events.
+func nameLookups(ctx context.Context, a *app.App, actor tousu.Actor) (lookups, error) {
 	names := lookups{units: map[string]string{}, staff: map[string]string{}, handlers: map[string]string{}, cats: map[string]string{}}
-	units, err := s.app.Units(ctx)
+	units, err := a.Units(ctx)
 	if err != nil {
 		return names, err
 	}
-	cats, err := s.app.Categories(ctx)
+	cats, err := a.Categories(ctx)
 	if err != nil {
 		return names, err
 	}
-	staff, err := s.app.Staff(ctx, "")
+	staff, err := a.Staff(ctx, "")
 	if err != nil {
 		return names, err
 	}
-	handlers, err := s.app.Handlers(ctx, actor)
+	handlers, err := a.Handlers(ctx, actor)
 	if err != nil {
 		return names, err
 	}
@@ -216,4 +217,30 @@ func (s *Server) lookups(ctx context.Context, actor tousu.Actor) (lookups, error
 		names.cats[c.Code] = c.Name
 	}
 	return names, nil
+}
+
+// officeOf is the supervision office that signs a unit's notices: the office nearest the
+// unit up the tree, else any office, else the unit itself (as the desk's registration
+// sheet finds it).
+func officeOf(units []tousu.Unit, unit string) tousu.Unit {
+	byCode := map[string]tousu.Unit{}
+	for _, u := range units {
+		byCode[u.Code] = u
+	}
+	for code := unit; code != ""; code = byCode[code].Parent {
+		for _, u := range units {
+			if u.Kind == tousu.UnitOffice && u.Parent == code {
+				return u
+			}
+		}
+		if _, ok := byCode[code]; !ok {
+			break
+		}
+	}
+	for _, u := range units {
+		if u.Kind == tousu.UnitOffice {
+			return u
+		}
+	}
+	return byCode[unit]
 }

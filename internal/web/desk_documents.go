@@ -165,6 +165,9 @@ func PaperCase(ctx context.Context, a *app.App, actor tousu.Actor, number string
 	if len(evs) > 0 {
 		c.Receiver = evs[0].ActorName
 	}
+	if v.FirstReceiver == tousu.PublicActor.Login {
+		c.Receiver = "网上提交"
+	}
 	if base := a.Channels().PublicURL; base != "" {
 		c.TrackURL = base + "/track?number=" + url.QueryEscape(v.Number)
 	}

@@ -58,13 +58,16 @@ type ComplaintView struct {
 	WorkingDaysLeft     *int                 `json:"working_days_left"` // nil when the clock does not run
 	DueSoon             bool                 `json:"due_soon"`
 	Overdue             bool                 `json:"overdue"`
-	Deadline            tousu.Deadline       `json:"deadline"`
-	Decision            *tousu.Decision      `json:"decision"`
-	Reply               *tousu.Reply         `json:"reply"`
-	Satisfaction        int                  `json:"satisfaction,omitempty"`
-	MergedInto          string               `json:"merged_into,omitempty"`
-	Version             int                  `json:"version"`
-	AllowedActions      []tousu.Action       `json:"allowed_actions"`
+	// DueProvisional says the due date counts over a year without an official holiday
+	// notice: the statutory days only, so the notice may still move it (shown as 预计).
+	DueProvisional bool            `json:"due_provisional"`
+	Deadline       tousu.Deadline  `json:"deadline"`
+	Decision       *tousu.Decision `json:"decision"`
+	Reply          *tousu.Reply    `json:"reply"`
+	Satisfaction   int             `json:"satisfaction,omitempty"`
+	MergedInto     string          `json:"merged_into,omitempty"`
+	Version        int             `json:"version"`
+	AllowedActions []tousu.Action  `json:"allowed_actions"`
 }
 
 // DueSoonDays is how many working days before the due date a case counts as due soon,
@@ -118,6 +121,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		}
 	}
 	a.readClock(ref, c, v)
+	v.DueProvisional = !c.Deadline.Due.IsZero() && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)
 	return v

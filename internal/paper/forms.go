@@ -247,6 +247,9 @@ func dueText(c *Case) string {
 	if p := periodText(c.Deadline); p != "" {
 		s += "（" + p + "）"
 	}
+	if c.DueProvisional {
+		s += "（预计）"
+	}
 	return s
 }
 
@@ -403,8 +406,12 @@ func writeReceipt(d *doc, c *Case, opts Options) error {
 	d.para(fmt.Sprintf("您于%s通过%s反映的%s一事已收悉，我单位已于%s登记，受理编号为%s。",
 		dateCN(c.ReceivedAt), channelWay(c.Channel), matterQuote(c), timeCN(c.ReceivedAt), c.Number))
 	if !c.Due.IsZero() {
-		d.para(fmt.Sprintf("我们将依照规定审查办理，并于%s前将办理结果告知您%s。",
-			dateCN(c.Due.Midnight(time.UTC)), parens(periodText(c.Deadline), "内")))
+		by := "并于"
+		if c.DueProvisional { // the year's holidays are not published yet
+			by = "预计于"
+		}
+		d.para(fmt.Sprintf("我们将依照规定审查办理，%s%s前将办理结果告知您%s。",
+			by, dateCN(c.Due.Midnight(time.UTC)), parens(periodText(c.Deadline), "内")))
 	}
 	track := "您可凭受理编号和登记时告知的查询码查询办理进度"
 	if c.TrackURL != "" {

@@ -76,6 +76,9 @@ type Case struct {
 	ReceivedAt time.Time
 	Due        tousu.Date
 	Deadline   tousu.Deadline
+	// DueProvisional marks a due date counted over a year whose holidays are not yet
+	// published (预计). Only an open case's: a closed case prints what it was.
+	DueProvisional bool
 
 	Classification tousu.Classification
 	Categories     []string // names

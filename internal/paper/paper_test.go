@@ -329,3 +329,14 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// A due date counted over a year whose holidays are not yet published says so.
+func TestProvisionalDue(t *testing.T) {
+	c := fixedCase()
+	c.DueProvisional = true
+	for k, want := range map[Kind]string{Registration: "（15个工作日）（预计）", Receipt: "预计于2026年2月2日前"} {
+		if got := text(t, save(t, must(Render(c, k, Options{})))); !strings.Contains(got, want) {
+			t.Errorf("Render(%s) with a provisional due date lacks %q:\n%s", k, want, got)
+		}
+	}
+}

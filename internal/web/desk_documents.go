@@ -146,7 +146,7 @@ func PaperCase(ctx context.Context, a *app.App, actor tousu.Actor, number string
 		TargetUnit: v.Target.UnitPath, TargetDescription: v.Target.Description,
 		Matter: v.Matter, Request: v.Request, IncidentAt: v.IncidentAt, IncidentPlace: v.IncidentPlace,
 		BusinessReceiptNo: v.BusinessReceiptNo, Written: v.Written,
-		ReceivedAt: v.ReceivedAt, Due: v.DueDate, Deadline: v.Deadline,
+		ReceivedAt: v.ReceivedAt, Due: v.DueDate, Deadline: v.Deadline, DueProvisional: v.DueProvisional && v.Status.Open(),
 		Classification: v.Classification, Categories: v.CategoryLabels, AssignedUnit: v.AssignedUnitName,
 		Mode: v.Mode, Decision: v.Decision, Reply: v.Reply, Satisfaction: v.Satisfaction, MergedInto: v.MergedInto,
 	}

@@ -403,8 +403,9 @@ func notice(d *doc, c *Case, k Kind) {
 
 func writeReceipt(d *doc, c *Case, opts Options) error {
 	notice(d, c, Receipt)
-	d.para(fmt.Sprintf("您于%s通过%s反映的%s一事已收悉，我单位已于%s登记，受理编号为%s。",
-		dateCN(c.ReceivedAt), channelWay(c.Channel), matterQuote(c), timeCN(c.ReceivedAt), c.Number))
+	at := c.ReceivedAt
+	d.para(fmt.Sprintf("您于%s通过%s反映的%s一事已收悉，我单位已于%s%d时%02d分登记，受理编号为%s。",
+		dateCN(at), channelWay(c.Channel), matterQuote(c), dateCN(at), at.Hour(), at.Minute(), c.Number))
 	if !c.Due.IsZero() {
 		by := "并于"
 		if c.DueProvisional { // the year's holidays are not published yet
@@ -414,13 +415,17 @@ func writeReceipt(d *doc, c *Case, opts Options) error {
 			by, dateCN(c.Due.Midnight(time.UTC)), parens(periodText(c.Deadline), "内")))
 	}
 	track := "您可凭受理编号和登记时告知的查询码查询办理进度"
-	if c.TrackURL != "" {
-		track += "，网址：" + c.TrackURL
-	}
 	if c.Phone != "" {
-		track += "；也可拨打" + c.Phone + "咨询"
+		track += "，也可拨打" + c.Phone + "咨询"
 	}
-	d.para(track + "。")
+	if c.TrackURL == "" {
+		d.para(track + "。")
+	} else {
+		d.para(track + "。查询网址：")
+		// On a line of its own and in smaller type, so that it is not broken.
+		d.f.SetFont(family, "", sizeX4)
+		d.lines(c.TrackURL, d.leading(), "C")
+	}
 	if c.TrackURL != "" && opts.QR != nil {
 		img, err := opts.QR(c.TrackURL)
 		if err != nil {

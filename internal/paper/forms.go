@@ -493,8 +493,10 @@ func writeExtension(d *doc, c *Case) {
 		reason = "情况复杂"
 	}
 	reason = strings.TrimRight(reason, "。；，")
-	s := fmt.Sprintf("您于%s反映的%s一事，因%s，不能在规定期限内办结，办理期限延长%d个工作日",
-		dateCN(c.ReceivedAt), matterQuote(c), reason, p.WorkingDays)
+	// The extension counts in the unit of the case's policy: working days, or 日.
+	length := periodText(tousu.Deadline{Days: p.Length(), Unit: c.Deadline.Unit})
+	s := fmt.Sprintf("您于%s反映的%s一事，因%s，不能在规定期限内办结，办理期限延长%s",
+		dateCN(c.ReceivedAt), matterQuote(c), reason, length)
 	if !p.Due.IsZero() {
 		s += "，延至" + dateCN(p.Due.Midnight(time.UTC))
 	}
@@ -564,10 +566,10 @@ func writeRecord(d *doc, c *Case) {
 		inv = append(inv, s+"）\n"+p.Content)
 	}
 	rows := [][]cell{
-		pair("举报投诉时间", timeCN(c.ReceivedAt), "方式", tousu.Channels.Label(c.Channel)),
+		pair("反映时间", timeCN(c.ReceivedAt), "反映方式", tousu.Channels.Label(c.Channel)),
 		pair("举报投诉人", name, "联系电话", who.Phone),
-		wide("被举报投诉对象", target),
-		wide("举报投诉内容", c.Matter),
+		wide("被反映对象", target),
+		wide("反映内容", c.Matter),
 		wide("诉求", c.Request),
 		wide("承办单位", assignText(c)),
 		wide("调查情况", strings.Join(inv, "\n")),

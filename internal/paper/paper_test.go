@@ -340,3 +340,18 @@ func TestProvisionalDue(t *testing.T) {
 		}
 	}
 }
+
+// An extension of a case whose policy counts calendar days is told in 日.
+func TestExtensionInCalendarDays(t *testing.T) {
+	c := fixedCase()
+	c.Deadline = tousu.Deadline{Days: 60, Unit: tousu.CalendarDays}
+	for i, e := range c.Events {
+		if e.Type == "extend" {
+			c.Events[i].Payload = payload(map[string]any{"days": 30, "reason": "涉及多个部门", "due_date": "2026-04-07"})
+		}
+	}
+	got := text(t, save(t, must(Render(c, Extension, Options{}))))
+	if !strings.Contains(got, "办理期限延长30日，延至2026年4月7日") {
+		t.Errorf("extension in calendar days reads:\n%s", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tousu/internal/app"
 	"tousu/internal/demo"
 	"tousu/internal/web"
 )
@@ -18,6 +19,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	var cfg config
 	fs := m.flags("serve", &cfg)
 	addr := fs.String("addr", m.env("TOUSU_ADDR", "127.0.0.1:8080"), "listen address (TOUSU_ADDR)")
+	metricsAddr := fs.String("metrics-addr", m.env("TOUSU_METRICS_ADDR", ""),
+		"listen address of /metrics for Prometheus, e.g. 127.0.0.1:9090; empty: no metrics (TOUSU_METRICS_ADDR)")
+	perClient := fs.Int64("evidence-per-client", m.envInt("TOUSU_EVIDENCE_PER_CLIENT", app.DefaultEvidenceLimits.PerClientHour>>20),
+		"MiB of portal evidence one client address may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_CLIENT)")
+	perHour := fs.Int64("evidence-per-hour", m.envInt("TOUSU_EVIDENCE_PER_HOUR", app.DefaultEvidenceLimits.PerHour>>20),
+		"MiB of portal evidence all clients together may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_HOUR)")
+	storage := fs.Int64("evidence-storage", m.envInt("TOUSU_EVIDENCE_STORAGE", app.DefaultEvidenceLimits.Storage>>20),
+		"MiB of evidence stored in all, past which uploads are refused; -1: no limit (TOUSU_EVIDENCE_STORAGE)")
 	withDemo := fs.Bool("demo", false, "load the demo organisation and complaints first (idempotent)")
 	proxyList := fs.String("trusted-proxy", m.env("TOUSU_TRUSTED_PROXIES", ""),
 		"reverse proxies whose X-Forwarded-For is believed, as CIDR[,CIDR] (TOUSU_TRUSTED_PROXIES)")
@@ -27,6 +36,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	mib := func(n int64) int64 {
+		if n < 0 {
+			return -1
+		}
+		return n << 20
+	}
+	cfg.evidence = app.EvidenceLimits{PerClientHour: mib(*perClient), PerHour: mib(*perHour), Storage: mib(*storage)}
 	interval, err := jobInterval(*every)
 	if err != nil {
 		return err
@@ -67,6 +83,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer mln.Close()
+	}
 	url := "http://" + ln.Addr().String()
 	if pw != "" {
 		fmt.Fprintf(m.Stdout, "\n首次登录 first login: %s/login  用户名 login: admin  密码 password: %s\n(this password is shown once; change it after signing in)\n\n", url, pw)
@@ -74,8 +98,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *withDemo {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: clerk, supervisor, handler-rs, inspector, leader — password %s\n", demo.Password)
 	}
+	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies})
 	srv := &http.Server{
-		Handler:           web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies}),
+		Handler:           ws,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -89,8 +114,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer startJobs(jobs, e, interval)() // waits for the jobs to stop before the database closes
 	defer stopJobs()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if mln != nil {
+		// The metrics have a listener of their own, which the portal's and the desk's
+		// users never reach (docs/DEPLOY.md).
+		msrv := &http.Server{Handler: ws.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { errc <- msrv.Serve(mln) }()
+		defer msrv.Close()
+		e.log.Info("serving metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
 	select {
 	case err := <-errc:
 		return err

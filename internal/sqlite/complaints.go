@@ -22,10 +22,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	handling, marks`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -36,13 +37,14 @@ const updateComplaint = `UPDATE complaints SET
 	incident_at = ?, incident_place = ?, business_receipt_no = ?, written = ?,
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
-	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?
+	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?,
+	handling = ?, marks = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded.
 type complaintRow struct {
-	categories, identity, deadline string
-	decision, reply                any // string, or nil for NULL
+	categories, identity, deadline, handling string
+	decision, reply                          any // string, or nil for NULL
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -65,6 +67,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Handling); err != nil {
+		return r, err
+	}
+	r.handling = string(b)
 	if c.Decision != nil {
 		if b, err = json.Marshal(c.Decision); err != nil {
 			return r, err
@@ -87,6 +93,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
 		categories, identity, deadline   string
+		handling                         string
 		decision, reply                  sql.NullString
 		incidentAt, closedAt             sql.NullInt64
 		receivedAt, createdAt, updatedAt int64
@@ -98,7 +105,8 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
+		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&handling, &c.Marks)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +119,9 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 	c.Identity.Anonymous = anonymous
 	if err := json.Unmarshal([]byte(deadline), &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(handling), &c.Handling); err != nil {
+		return nil, fmt.Errorf("complaint %s: handling: %w", c.ID, err)
 	}
 	if decision.Valid {
 		c.Decision = new(tousu.Decision)
@@ -186,7 +197,8 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			row.handling, c.Marks)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -276,7 +288,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
-			c.ID, c.Version)
+			row.handling, c.Marks, c.ID, c.Version)
 		if err != nil {
 			return err
 		}

@@ -63,6 +63,19 @@ func listQuery(r *http.Request) (app.ListQuery, error) {
 			*f.dst = d
 		}
 	}
+	q.Referred = v.Get("referred")
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"dissatisfied", &q.Dissatisfied}, {"extended", &q.Extended}, {"pending_extension", &q.PendingExtension}} {
+		switch v.Get(f.name) {
+		case "", "false":
+		case "true", "1":
+			*f.dst = true
+		default:
+			p.Add(f.name, "应为 true 或 false")
+		}
+	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 500 {

@@ -69,7 +69,13 @@ func (s *Server) caseDocumentRevealed(w http.ResponseWriter, r *http.Request, ac
 		return err
 	}
 	number := r.PathValue("number")
-	who, err := s.app.Reveal(r.Context(), actor, number, vals.Get("reason"))
+	// Only the roles that may see the whole identity: a handler may reveal the phone
+	// number to call the complainant, but a form to sign needs the name as well.
+	err = app.CanReveal(actor)
+	var who tousu.Complainant
+	if err == nil {
+		who, err = s.app.Reveal(r.Context(), actor, number, vals.Get("reason"))
+	}
 	if err != nil {
 		if len(tousu.FieldsOf(err)) == 0 && !tousu.IsKind(err, tousu.KindForbidden) {
 			return err
@@ -91,7 +97,14 @@ func (s *Server) servePaper(w http.ResponseWriter, r *http.Request, actor tousu.
 		return err
 	}
 	if revealed != nil {
-		c.Complainant, c.Revealed = *revealed, true
+		// Field by field over the masked identity, so that a field the reveal did not
+		// give stays masked rather than blank.
+		for _, f := range tousu.IdentityFields {
+			if v := revealed.Field(f); v != "" {
+				c.Complainant.SetField(f, v)
+			}
+		}
+		c.Revealed = true
 	}
 	// paper.Options.QR is the seam for the receipt's QR code of the tracking link: until
 	// an encoder is wired in, the receipt prints the link as text.

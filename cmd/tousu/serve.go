@@ -33,6 +33,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// Notifications and background jobs (notify.go).
 	every := fs.String("job-interval", m.env("TOUSU_JOB_INTERVAL", "1m"), "how often deadline checks and the outbox run (TOUSU_JOB_INTERVAL)")
 	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS and e-mail (TOUSU_PUBLIC_URL)")
+	jurisdiction := fs.String("open311-jurisdiction", m.env("TOUSU_OPEN311_JURISDICTION", ""),
+		"the jurisdiction_id Open311 callers must send; empty accepts any (TOUSU_OPEN311_JURISDICTION)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,7 +100,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *withDemo {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: clerk, supervisor, handler-rs, inspector, leader — password %s\n", demo.Password)
 	}
-	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies})
+	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies,
+		Open311Jurisdiction: *jurisdiction, HotlineSecret: m.Getenv("TOUSU_HOTLINE_SECRET")})
 	srv := &http.Server{
 		Handler:           ws,
 		ReadHeaderTimeout: 10 * time.Second,

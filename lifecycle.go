@@ -30,6 +30,8 @@ const (
 	ActClose    Action = "close"
 	ActReopen   Action = "reopen"
 	ActArchive  Action = "archive"
+	// ActAmend corrects a registration (补正); see intake.go.
+	ActAmend Action = "amend"
 )
 
 // Transition is one row of the lifecycle table: who may take an action from which states,
@@ -66,6 +68,7 @@ var Lifecycle = []Transition{
 	{ActWithdraw, "撤回", []Status{StatusRegistered, StatusAccepted}, StatusWithdrawn, []Role{RoleClerk, RoleSupervisor}},
 	{ActMerge, "并案", []Status{StatusRegistered, StatusAccepted}, StatusMerged, []Role{RoleSupervisor}},
 	{ActArchive, "归档", []Status{StatusClosed, StatusNotAccepted, StatusWithdrawn, StatusMerged}, StatusArchived, []Role{RoleSupervisor}},
+	{ActAmend, "补正登记", []Status{StatusRegistered, StatusAccepted}, "", []Role{RoleClerk, RoleSupervisor}},
 }
 
 // TransitionFor returns the table row of action a.

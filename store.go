@@ -95,6 +95,9 @@ type ComplaintFilter struct {
 	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
 	PhoneIndex    string
 	IDNumberIndex string
+	NameIndex     string
+	// LateHandover keeps complaints flagged 逾期移交 (when true).
+	LateHandover bool
 	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.
 	AlertsLacking int
 

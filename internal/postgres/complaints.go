@@ -20,11 +20,12 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)`
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read ($36, $37). Under read committed a concurrent
@@ -38,7 +39,8 @@ const updateComplaint = `UPDATE complaints SET
 	first_receiver = $19, owner_unit = $20, assigned_unit = $21, handler = $22, mode = $23,
 	received_at = $24, updated_at = $25, closed_at = $26,
 	query_code_hash = $27, deadline = $28, due_date = $29, clock_running = $30, decision = $31, reply = $32,
-	satisfaction = $33, merged_into = $34, alerts = $35
+	satisfaction = $33, merged_into = $34, alerts = $35,
+	name_index = $38, intake = $39, late_handover = $40
 	WHERE id = $36 AND version = $37`
 
 // complaintRow is a complaint's JSON columns, encoded. pgx passes a string to a jsonb
@@ -46,6 +48,7 @@ const updateComplaint = `UPDATE complaints SET
 type complaintRow struct {
 	categories, identity, deadline string
 	decision, reply                *string // nil for NULL
+	intake                         string
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -68,6 +71,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Intake); err != nil {
+		return r, err
+	}
+	r.intake = string(b)
 	if c.Decision != nil {
 		if b, err = json.Marshal(c.Decision); err != nil {
 			return r, err
@@ -93,6 +100,7 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		anonymous                        bool
 		dueDate                          string
 		running                          bool
+		intake                           []byte
 	)
 	err := s.Scan(&c.ID, &c.Number, &c.Version, &c.Kind, &c.Channel, &c.Status, &c.Classification, &categories,
 		&anonymous, &identity, &c.Identity.PhoneIndex, &c.Identity.IDNumberIndex,
@@ -100,7 +108,8 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
+		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +120,9 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		return nil, fmt.Errorf("complaint %s: identity: %w", c.ID, err)
 	}
 	c.Identity.Anonymous = anonymous
+	if err := json.Unmarshal(intake, &c.Intake); err != nil {
+		return nil, fmt.Errorf("complaint %s: intake: %w", c.ID, err)
+	}
 	if err := json.Unmarshal(deadline, &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
 	}
@@ -197,7 +209,8 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if pgCode(err) == codeUniqueViolation {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -298,7 +311,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply,
 			c.Satisfaction, c.MergedInto, c.Alerts,
-			c.ID, c.Version)
+			c.ID, c.Version, c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			return err
 		}

@@ -151,6 +151,13 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.equals("id_number_index", f.IDNumberIndex)
 		w.add("id_number_index <> ''")
 	}
+	if f.NameIndex != "" {
+		w.equals("name_index", f.NameIndex)
+		w.add("name_index <> ''")
+	}
+	if f.LateHandover {
+		w.add("late_handover")
+	}
 	if f.AlertsLacking != 0 {
 		bits := w.arg(f.AlertsLacking)
 		w.add("(alerts & " + bits + ") <> " + bits)

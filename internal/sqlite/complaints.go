@@ -22,10 +22,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	incident_at, incident_place, business_receipt_no, written,
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
-	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts`
+	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -36,13 +37,15 @@ const updateComplaint = `UPDATE complaints SET
 	incident_at = ?, incident_place = ?, business_receipt_no = ?, written = ?,
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
-	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?
+	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?,
+	name_index = ?, intake = ?, late_handover = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded.
 type complaintRow struct {
 	categories, identity, deadline string
 	decision, reply                any // string, or nil for NULL
+	intake                         string
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -65,6 +68,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Intake); err != nil {
+		return r, err
+	}
+	r.intake = string(b)
 	if c.Decision != nil {
 		if b, err = json.Marshal(c.Decision); err != nil {
 			return r, err
@@ -91,6 +98,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		incidentAt, closedAt             sql.NullInt64
 		receivedAt, createdAt, updatedAt int64
 		anonymous                        bool
+		intake                           string
 	)
 	err := s.Scan(&c.ID, &c.Number, &c.Version, &c.Kind, &c.Channel, &c.Status, &c.Classification, &categories,
 		&anonymous, &identity, &c.Identity.PhoneIndex, &c.Identity.IDNumberIndex,
@@ -98,7 +106,8 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&incidentAt, &c.IncidentPlace, &c.BusinessReceiptNo, &c.Written,
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
-		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts)
+		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +118,9 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		return nil, fmt.Errorf("complaint %s: identity: %w", c.ID, err)
 	}
 	c.Identity.Anonymous = anonymous
+	if err := json.Unmarshal([]byte(intake), &c.Intake); err != nil {
+		return nil, fmt.Errorf("complaint %s: intake: %w", c.ID, err)
+	}
 	if err := json.Unmarshal([]byte(deadline), &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
 	}
@@ -186,7 +198,8 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			nullMillis(c.IncidentAt), c.IncidentPlace, c.BusinessReceiptNo, c.Written,
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
-			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts)
+			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
@@ -276,6 +289,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			c.Identity.NameIndex, row.intake, c.LateHandover,
 			c.ID, c.Version)
 		if err != nil {
 			return err

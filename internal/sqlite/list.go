@@ -108,6 +108,13 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.add("id_number_index = ?", f.IDNumberIndex)
 		w.add("id_number_index <> ''")
 	}
+	if f.NameIndex != "" {
+		w.add("name_index = ?", f.NameIndex)
+		w.add("name_index <> ''")
+	}
+	if f.LateHandover {
+		w.add("late_handover = 1")
+	}
 	if f.AlertsLacking != 0 {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Sessions", testSessions},
 		{"Settings", testSettings},
 		{"ConcurrentAudit", testConcurrentAudit},
+		{"Intake", testIntake},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -96,6 +96,8 @@ type ComplaintFilter struct {
 	PhoneIndex    string
 	IDNumberIndex string
 	NameIndex     string
+	// TargetStaff keeps complaints about the staff member with this badge.
+	TargetStaff string
 	// LateHandover keeps complaints flagged 逾期移交 (when true).
 	LateHandover bool
 	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.

@@ -131,6 +131,11 @@ func (r *reference) mayAct(actor tousu.Actor, c *tousu.Complaint, act tousu.Acti
 	case byHandler:
 		return tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
 	}
+	if act == tousu.ActAmend {
+		if err := mayAmend(actor, c); err != nil { // intake.go
+			return err
+		}
+	}
 	if act == tousu.ActResolve && c.Classification != tousu.ClassOnsite {
 		return &tousu.Error{Kind: tousu.KindTransition, Message: "只有现场协调类投诉可以现场办结；请派单办理"}
 	}

@@ -151,6 +151,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.equals("id_number_index", f.IDNumberIndex)
 		w.add("id_number_index <> ''")
 	}
+	if f.TargetStaff != "" {
+		w.equals("target_staff", f.TargetStaff)
+	}
 	if f.NameIndex != "" {
 		w.equals("name_index", f.NameIndex)
 		w.add("name_index <> ''")

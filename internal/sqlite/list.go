@@ -108,6 +108,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		w.add("id_number_index = ?", f.IDNumberIndex)
 		w.add("id_number_index <> ''")
 	}
+	if f.TargetStaff != "" {
+		w.add("target_staff = ?", f.TargetStaff)
+	}
 	if f.NameIndex != "" {
 		w.add("name_index = ?", f.NameIndex)
 		w.add("name_index <> ''")

@@ -52,6 +52,9 @@ func testIntake(t *testing.T, s tousu.Store) {
 	if got := list(tousu.ComplaintFilter{NameIndex: "blind-name-1"}); len(got) != 1 || got[0] != late.Number {
 		t.Errorf("NameIndex filter = %v, want [%s]", got, late.Number)
 	}
+	if got := list(tousu.ComplaintFilter{TargetStaff: "A0042"}); len(got) != 0 {
+		t.Errorf("TargetStaff filter = %v before any names A0042", got)
+	}
 	if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{LateHandover: true}); err != nil || n != 1 {
 		t.Errorf("CountComplaints(late) = %d, %v; want 1", n, err)
 	}
@@ -60,6 +63,7 @@ func testIntake(t *testing.T, s tousu.Store) {
 	got.Identity.NameIndex = "blind-name-2"
 	got.Intake = tousu.Intake{Staff: "A0043", Unit: "win-4"}
 	got.LateHandover = false
+	got.Target.Staff = "A0099"
 	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: got}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +75,9 @@ func testIntake(t *testing.T, s tousu.Store) {
 	}
 	if got := list(tousu.ComplaintFilter{LateHandover: true}); len(got) != 0 {
 		t.Errorf("late filter after correction = %v, want none", got)
+	}
+	if got := list(tousu.ComplaintFilter{TargetStaff: "A0099"}); len(got) != 1 || got[0] != late.Number {
+		t.Errorf("TargetStaff filter = %v, want [%s]", got, late.Number)
 	}
 	again, _ := s.FindComplaint(ctx, late.Number)
 	if again.Intake.Staff != "A0043" || again.Intake.HandedOverAt != nil {

@@ -101,6 +101,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/complaints/{number}/related", s.authed(s.relatedComplaints)},
 		{"GET", "/api/v1/complaints/{number}/attachments", s.authed(s.listAttachments)},
 		{"GET", "/api/v1/complaints/{number}/attachments/{id}", s.authed(s.downloadAttachment)},
+		{"POST", "/api/v1/complaints/{number}/query-code", s.authed(s.reissueQueryCode)},
 		{"POST", "/api/v1/complaints/{number}/{action}", s.authed(s.actOnComplaint)},
 
 		{"POST", "/api/v1/public/complaints", s.api(s.submitPublic)},

@@ -730,7 +730,7 @@ func TestDeadlineLadder(t *testing.T) {
 			}
 		}
 		for login, want := range map[string][]string{
-			"handler-a":  {"新派单", "已超期", "催办", "超期上报"},
+			"handler-a": {"新派单", "已超期", "催办", "超期上报"},
 			// Received days before it was registered: the head of the clerk's unit
 			// is told of the late handover (逾期移交) at registration.
 			"supervisor": {"首诉移交", "已超期"},

@@ -13,11 +13,11 @@ type Kind string
 
 // The notifications to complainants, by SMS and e-mail to the contact they gave.
 const (
-	Registered   Kind = "registered"   // the complaint is registered: number, query code, due date
-	NotAccepted  Kind = "not_accepted" // not accepted: reason, referral
-	Extended     Kind = "extended"     // the deadline is extended: new date, reason
-	Replied      Kind = "replied"      // the reply
-	Satisfaction Kind = "satisfaction" // the invitation to rate the reply
+	Registered   Kind = "registered"    // the complaint is registered: number, query code, due date
+	NotAccepted  Kind = "not_accepted"  // not accepted: reason, referral
+	Extended     Kind = "extended"      // the deadline is extended: new date, reason
+	Replied      Kind = "replied"       // the reply
+	Satisfaction Kind = "satisfaction"  // the invitation to rate the reply
 	CodeReissued Kind = "code_reissued" // a new query code, asked for on the portal (忘记查询码)
 )
 

@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/complaints/new", s.desk(s.registerSubmit))
 	s.mux.Handle("GET /desk/complaints/{number}", s.desk(s.casePage))
 	s.mux.Handle("GET /desk/complaints/{number}/form", s.desk(s.registrationSheet))
+	s.mux.Handle("GET /desk/complaints/{number}/receipt", s.desk(s.receiptReprint))
+	s.mux.Handle("POST /desk/complaints/{number}/query-code", s.desk(s.reissueCode))
 	s.mux.Handle("POST /desk/complaints/{number}/reveal", s.desk(s.revealIdentity))
 	s.mux.Handle("POST /desk/complaints/{number}/attachments", s.desk(s.deskAttach))
 	s.mux.Handle("GET /desk/complaints/{number}/attachments/{id}", s.desk(s.deskDownload))
@@ -80,6 +82,12 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /track/feedback", s.portal(s.trackFeedback))
 	s.mux.Handle("/", s.portal(s.portalNotFound))
 	s.mux.Handle("GET /desk/admin/portal", s.admin(s.adminPortal))
+	// Intake (issue 11): the intake office and the coverage check; on the portal, a new
+	// query code by SMS to the phone on file.
+	s.mux.Handle("GET /desk/admin/intake", s.admin(s.adminIntake))
+	s.mux.Handle("POST /desk/admin/intake", s.admin(s.adminIntakeSave))
+	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
+	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 }
 

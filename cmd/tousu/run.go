@@ -54,6 +54,7 @@ Usage:
   tousu migrate   [flags]   bring the database schema up to date
   tousu demo      [flags]   load the demo organisation and complaints (idempotent)
   tousu user add  --login L --name N --role R[,R] [--unit CODE] [--staff BADGE] [--password-stdin]
+  tousu user passwd --login L [--password-stdin]   sets (or generates and prints) a new password
   tousu token create --login L
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
   tousu backup    PATH      write a consistent copy of the database while serving
@@ -86,7 +87,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if len(rest) > 0 && rest[0] == "add" {
 			return m.userAdd(ctx, rest[1:])
 		}
-		return usageError{"usage: tousu user add --login L --name N --role R[,R]"}
+		if len(rest) > 0 && rest[0] == "passwd" {
+			return m.userPasswd(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu user add --login L --name N --role R[,R] | tousu user passwd --login L [--password-stdin]"}
 	case "token":
 		if len(rest) > 0 && rest[0] == "create" {
 			return m.tokenCreate(ctx, rest[1:])

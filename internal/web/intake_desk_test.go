@@ -166,3 +166,29 @@ func TestPortalForgotCode(t *testing.T) {
 		t.Errorf("fifth request in a minute: %d", limited.code)
 	}
 }
+
+// TestLoginSaysHTTPS: over plain HTTP on a network name the login page says the desk
+// needs HTTPS (the Secure cookie would be dropped); on 127.0.0.1, with --insecure-cookie
+// or behind HTTPS it does not.
+func TestLoginSaysHTTPS(t *testing.T) {
+	e := newEnv(t)
+	get := func(srvURL, host, proto string) string {
+		req, _ := http.NewRequest("GET", srvURL+"/login", nil)
+		req.Host = host
+		if proto != "" {
+			req.Header.Set("X-Forwarded-Proto", proto)
+		}
+		return portalDo(t, req).body
+	}
+	if b := get(e.srv.URL, "tousu.intranet:8080", ""); !strings.Contains(b, `id="need-https"`) {
+		t.Errorf("plain HTTP on a network name: no HTTPS notice")
+	}
+	if b := get(e.srv.URL, "127.0.0.1:8080", ""); strings.Contains(b, `id="need-https"`) {
+		t.Errorf("127.0.0.1: HTTPS notice shown")
+	}
+	insecure := httptest.NewServer(web.New(web.Options{App: e.app, InsecureCookie: true}))
+	t.Cleanup(insecure.Close)
+	if b := get(insecure.URL, "tousu.intranet:8080", ""); strings.Contains(b, `id="need-https"`) {
+		t.Errorf("--insecure-cookie: HTTPS notice shown")
+	}
+}

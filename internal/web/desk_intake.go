@@ -258,6 +258,10 @@ type amendField struct {
 	Max               int
 }
 
+// ID is the input's element ID: the name with its dots made dashes, so that a CSS
+// selector reads it as one ID.
+func (f amendField) ID() string { return strings.ReplaceAll(f.Name, ".", "-") }
+
 // amendFields are the amend form's inputs besides the matter and the reason: the fields
 // corrected most often at the counter.
 var amendFields = []amendField{

@@ -32,8 +32,8 @@ func TestDemoIntake(t *testing.T) {
 		}
 	}
 	in := tousu.Register{Complainant: tousu.Complainant{Name: "王五", Phone: "13700001111"},
-		Target:  tousu.Target{Description: "不清楚，在下面描述"},
-		Matter:  "在大厅排队两个小时没有人叫号，询问工作人员也没有人理会。"}
+		Target: tousu.Target{Description: "不清楚，在下面描述"},
+		Matter: "在大厅排队两个小时没有人叫号，询问工作人员也没有人理会。"}
 	v, err := a.SubmitPublic(ctx, in)
 	if err != nil {
 		t.Fatal(err)

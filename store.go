@@ -194,8 +194,10 @@ type Store interface {
 	// ListSealed returns up to limit complaints' sealed identities with ID > after, by
 	// ID, for re-encryption under a new key.
 	ListSealed(ctx context.Context, after string, limit int) ([]SealedRow, error)
-	// UpdateIdentity replaces a complaint's sealed identity (same plaintext, new key),
-	// leaving everything else, its version included, as it is.
+	// UpdateIdentity replaces a complaint's sealed identity (same plaintext, new key) and
+	// its blind indexes (phone, ID number, name: so a rotation fills the name's index of
+	// complaints registered before it existed), leaving everything else, its version
+	// included, as it is.
 	UpdateIdentity(ctx context.Context, id string, s SealedIdentity) error
 
 	// FindSession returns the data and expiry of the session whose token hashes to hash,

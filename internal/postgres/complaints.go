@@ -536,8 +536,8 @@ func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdent
 	if err != nil {
 		return err
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE complaints SET anonymous = $1, identity = $2, phone_index = $3, id_number_index = $4
-		WHERE id = $5`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
+	tag, err := db.pool.Exec(ctx, `UPDATE complaints SET anonymous = $1, identity = $2, phone_index = $3, id_number_index = $4,
+		name_index = $6 WHERE id = $5`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id, s.NameIndex)
 	if err != nil {
 		return err
 	}

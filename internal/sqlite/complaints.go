@@ -502,8 +502,8 @@ func (db *DB) UpdateIdentity(ctx context.Context, id string, s tousu.SealedIdent
 		return err
 	}
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := txExec(ctx, tx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
-			WHERE id = ?`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, id)
+		res, err := txExec(ctx, tx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?,
+			name_index = ? WHERE id = ?`, s.Anonymous, string(identity), s.PhoneIndex, s.IDNumberIndex, s.NameIndex, id)
 		if err != nil {
 			return err
 		}

@@ -83,4 +83,13 @@ func testIntake(t *testing.T, s tousu.Store) {
 	if again.Intake.Staff != "A0043" || again.Intake.HandedOverAt != nil {
 		t.Errorf("updated intake = %+v", again.Intake)
 	}
+
+	// A key rotation re-seals the identity with every blind index, the name's included:
+	// complaints registered before the name had one get it then.
+	if err := s.UpdateIdentity(ctx, onTime.ID, tousu.SealedIdentity{NameIndex: "blind-name-3", PhoneIndex: "p3"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(tousu.ComplaintFilter{NameIndex: "blind-name-3"}); len(got) != 1 || got[0] != onTime.Number {
+		t.Errorf("name index after UpdateIdentity finds %v, want [%s]", got, onTime.Number)
+	}
 }

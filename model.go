@@ -112,16 +112,21 @@ const (
 	CalendarDays DeadlineUnit = "day"
 )
 
-// Policy is a deadline rule. Empty Kind, Category or Classification match anything; the
-// most specific matching policy wins.
+// Policy is a deadline rule. Empty Kind, Category, Classification, Channel or OrgUnit
+// match anything; the most specific matching policy wins.
 type Policy struct {
 	ID             int64          `json:"id"`
 	Name           string         `json:"name"`
 	Kind           Kind           `json:"kind,omitempty"`
 	Category       string         `json:"category,omitempty"`
 	Classification Classification `json:"classification,omitempty"`
-	Days           int            `json:"days"`
-	Unit           DeadlineUnit   `json:"unit"`
+	// Channel keys on how the complaint came in, e.g. hotline for 12345 热线工单.
+	Channel Channel `json:"channel,omitempty"`
+	// OrgUnit keys on an organisation unit: complaints about it or anything below it (a
+	// hospital's own periods). It is not Unit, which is the period's unit.
+	OrgUnit string       `json:"org_unit,omitempty"`
+	Days    int          `json:"days"`
+	Unit    DeadlineUnit `json:"unit"`
 }
 
 // Complainant is who complains. It is confidential: stores keep it only sealed.
@@ -197,8 +202,8 @@ type Deadline struct {
 	Days          int          `json:"days"`           // the policy's period
 	Unit          DeadlineUnit `json:"unit"`           // workday or day
 	Start         Date         `json:"start"`          // the day of receipt, not counted
-	ExtensionDays int          `json:"extension_days"` // working days added by extensions
-	PausedDays    int          `json:"paused_days"`    // working days spent suspended
+	ExtensionDays int          `json:"extension_days"` // days added by extensions, in Unit
+	PausedDays    int          `json:"paused_days"`    // days spent suspended, in Unit
 	SuspendedOn   Date         `json:"suspended_on"`   // set while suspended
 	Due           Date         `json:"due"`
 }
@@ -275,6 +280,8 @@ const (
 	EventWarnDueSoon EventType = "due_soon"
 	EventWarnOverdue EventType = "overdue"
 	EventEscalate    EventType = "escalate"
+	// EventDueAdjusted is a due date moved because the holiday calendar changed.
+	EventDueAdjusted EventType = "due_adjusted"
 )
 
 // Event is one append-only entry of a complaint's timeline.
@@ -297,7 +304,7 @@ var publicEvents = map[EventType]bool{
 	EventRegister: true, "accept": true, "reject": true, "withdraw": true, "merge": true,
 	"assign": true, "sign": true, "suspend": true, "resume": true, "extend": true,
 	"decide": true, "reply": true, "resolve": true, "feedback": true, "close": true,
-	"reopen": true, "archive": true,
+	"reopen": true, "archive": true, EventDueAdjusted: true,
 }
 
 // Public reports whether the complainant may see the event.
@@ -311,6 +318,7 @@ var EventLabels = map[EventType]string{
 	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
 	"reopen": "重办", "archive": "归档", "amend": "补正登记", EventQueryCode: "重置查询码",
 	EventWarnDueSoon: "即将超期提醒", EventWarnOverdue: "超期预警", EventEscalate: "超期上报",
+	EventDueAdjusted: "期限因节假日安排调整",
 }
 
 // Idempotency remembers a registration made with an Idempotency-Key, so that a retry

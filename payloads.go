@@ -373,17 +373,35 @@ func (p *InvestigationPayload) Validate() error {
 	return pr.Err()
 }
 
-// ExtendPayload extends the deadline.
+// ExtendPayload extends the deadline by Days in the unit of the case's policy: working
+// days, or calendar days for a period in 日. WorkingDays is the older name, still
+// accepted for working-day policies.
 type ExtendPayload struct {
-	WorkingDays int    `json:"working_days"`
+	Days        int    `json:"days,omitempty"`
+	WorkingDays int    `json:"working_days,omitempty"`
 	Reason      string `json:"reason"`
+}
+
+// Length is the extension in the policy's unit: Days, or WorkingDays when Days is absent.
+func (p *ExtendPayload) Length() int {
+	if p.Days != 0 {
+		return p.Days
+	}
+	return p.WorkingDays
 }
 
 // Validate implements Payload.
 func (p *ExtendPayload) Validate() error {
 	pr := Problems{}
-	if p.WorkingDays < 1 || p.WorkingDays > 60 {
-		pr.Add("working_days", "延期天数应为1至60个工作日")
+	switch {
+	case p.Days != 0 && p.WorkingDays != 0 && p.Days != p.WorkingDays:
+		pr.Add("days", "days 与 working_days 不一致，请只填 days")
+	case p.Days == 0 && p.WorkingDays != 0:
+		if p.WorkingDays < 1 || p.WorkingDays > 60 {
+			pr.Add("working_days", "延期天数应为1至60个工作日")
+		}
+	case p.Days < 1 || p.Days > 60:
+		pr.Add("days", "延期天数应为1至60（按办理时限的单位：工作日或自然日）")
 	}
 	if strings.TrimSpace(p.Reason) == "" {
 		pr.Add("reason", "请填写延期理由（将告知投诉人）")

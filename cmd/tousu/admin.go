@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -167,9 +168,12 @@ func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 
 func (m *Main) calendar(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"usage: tousu calendar list | set DATE --workday|--rest --name NAME | delete DATE"}
+		return usageError{calendarUsage}
 	}
 	sub, args := args[0], args[1:]
+	if sub == "import" {
+		return m.calendarImport(ctx, args)
+	}
 	var cfg config
 	fs := m.flags("calendar "+sub, &cfg)
 	workday := fs.Bool("workday", false, "the date is a working day (e.g. a make-up day)")
@@ -217,7 +221,7 @@ func (m *Main) calendar(ctx context.Context, args []string) error {
 	case "delete":
 		err = e.app.DeleteCalendarOverride(ctx, adminActor(), date)
 	default:
-		return usageError{"usage: tousu calendar list | set DATE --workday|--rest --name NAME | delete DATE"}
+		return usageError{calendarUsage}
 	}
 	if err != nil {
 		return fieldError(err)
@@ -320,5 +324,59 @@ func (m *Main) keysGenerate(args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "key ring written to %s (mode 0600); back it up apart from the database\n", path)
+	return nil
+}
+
+const calendarUsage = "usage: tousu calendar list | set DATE --workday|--rest --name NAME | delete DATE | import FILE [--year YYYY] [--yes]"
+
+// calendarImport reads a State Council notice (its text, or JSON in the format of
+// holidays.json) from FILE ("-" for standard input), shows the days it found, and puts it
+// in force only with --yes: a calendar moves every open case's due date.
+func (m *Main) calendarImport(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("calendar import", &cfg)
+	year := fs.Int("year", 0, "the notice's year (default: from its title)")
+	yes := fs.Bool("yes", false, "import without asking again (otherwise only show what the notice gives)")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		return usageError{"calendar import: a FILE is required (the notice's text, or JSON; - for standard input)"}
+	}
+	file, args := args[0], args[1:]
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var text []byte
+	var err error
+	if file == "-" {
+		text, err = io.ReadAll(io.LimitReader(m.Stdin, 1<<20))
+	} else {
+		text, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return fmt.Errorf("calendar import: %w", err)
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	res, err := e.app.ImportNotice(ctx, adminActor(), app.NoticeInput{Year: *year, Text: string(text), DryRun: !*yes})
+	if err != nil {
+		return fieldError(err)
+	}
+	weekdays := [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+	fmt.Fprintf(m.Stdout, "%d年：放假 %d 天，调休上班 %d 天\n", res.Year, len(res.Holidays), len(res.Workdays))
+	for _, l := range []struct {
+		label string
+		dates []tousu.Date
+	}{{"放假", res.Holidays}, {"上班", res.Workdays}} {
+		for _, d := range l.dates {
+			fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%s\n", d, weekdays[d.Weekday()], l.label, res.Names[d.String()])
+		}
+	}
+	if !res.Saved {
+		fmt.Fprintln(m.Stdout, "未导入：请与通知核对，确认无误后加 --yes 再运行一次。")
+		return nil
+	}
+	fmt.Fprintln(m.Stdout, "已导入；未办结案件的办理期限将由后台任务重新计算。")
 	return nil
 }

@@ -57,6 +57,7 @@ Usage:
   tousu user passwd --login L [--password-stdin]   sets (or generates and prints) a new password
   tousu token create --login L
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
+                  | import FILE [--year YYYY] [--yes]   (a State Council notice, text or JSON)
   tousu backup    PATH      write a consistent copy of the database while serving
   tousu keys generate PATH  write a new key ring for identities (mode 0600), e.g. for PostgreSQL nodes
   tousu keys rotate [--batch N] [--no-reseal] [--new]

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -120,8 +121,9 @@ func (a *App) Calendar(ctx context.Context) (*workday.Calendar, error) {
 	return ref.cal, nil
 }
 
-// CalendarWarning says, in Chinese, that next year's holidays are missing when it is past
-// 1 November and no data covers next year; "" otherwise. The server logs it at start-up.
+// CalendarWarning says, in Chinese, that next year's holiday notice is missing, from 1
+// October (when deadlines start to reach next year) until it is imported; "" otherwise.
+// Every staff page shows it, and the server logs it at start-up.
 func (a *App) CalendarWarning(ctx context.Context) string {
 	cal, err := a.Calendar(ctx)
 	if err != nil {
@@ -129,7 +131,7 @@ func (a *App) CalendarWarning(ctx context.Context) string {
 	}
 	today := a.Today()
 	if cal.MissingNextYear(today) {
-		return "尚未录入下一年度的法定节假日安排（国务院办公厅通知），到期日期可能不准确；请在“日历”管理中补录"
+		return fmt.Sprintf("尚未导入%d年的节假日安排（国务院办公厅通知）：跨入%d年的办理期限按法定节假日预计，标为“预计”；通知公布后请管理员在“工作日历”中导入", today.Year+1, today.Year+1)
 	}
 	return ""
 }

@@ -130,7 +130,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		t := in.IncidentAt.UTC().Truncate(time.Millisecond)
 		c.IncidentAt = &t
 	}
-	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, "")
+	pol := workday.PickPolicyFor(ref.policies, ref.subject(c, ""))
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: tousu.DateOf(received.In(a.loc))}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
 
@@ -422,6 +422,11 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 			into.Status == tousu.StatusNotAccepted || into.Status == tousu.StatusWithdrawn:
 			pr.Add("into", "不能并入状态为“"+tousu.Statuses.Label(into.Status)+"”的投诉件")
 		}
+	case *tousu.ExtendPayload:
+		// working_days names its unit: it cannot extend a period counted in 日.
+		if p.Days == 0 && c.Deadline.Unit == tousu.CalendarDays {
+			pr.Add("days", "本件办理时限按自然日计算，请用 days 填写延长的自然日数")
+		}
 	case *tousu.Decision:
 		return a.checkStaff(ctx, pr, p.Staff)
 	case *tousu.ResolvePayload:
@@ -447,18 +452,18 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 	dl := &c.Deadline
 	switch act {
 	case tousu.ActAccept:
-		pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+		pol := workday.PickPolicyFor(ref.policies, ref.subject(c, c.Classification))
 		dl.Days, dl.Unit = pol.Days, pol.Unit
 	case tousu.ActSuspend:
 		dl.SuspendedOn = today
 	case tousu.ActResume:
 		if !dl.SuspendedOn.IsZero() {
-			dl.PausedDays += ref.cal.WorkdaysBetween(dl.SuspendedOn, today)
+			dl.PausedDays += workday.Paused(ref.cal, dl.Unit, dl.SuspendedOn, today)
 		}
 		dl.SuspendedOn = tousu.Date{}
 	case tousu.ActExtend:
 		if ext, ok := p.(*tousu.ExtendPayload); ok {
-			dl.ExtensionDays += ext.WorkingDays
+			dl.ExtensionDays += ext.Length()
 		}
 	case tousu.ActReopen:
 		a.restartClock(ref, c, today)
@@ -476,9 +481,9 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 
 // restartClock gives a reopened case (重办) a fresh period from today.
 func (a *App) restartClock(ref *reference, c *tousu.Complaint, today tousu.Date) {
-	pol := workday.PickPolicy(ref.policies, c.Kind, c.Categories, c.Classification)
+	pol := workday.PickPolicyFor(ref.policies, ref.subject(c, c.Classification))
 	if c.Classification == tousu.ClassOnsite {
-		pol = workday.PickPolicy(ref.policies, c.Kind, c.Categories, tousu.ClassCase)
+		pol = workday.PickPolicyFor(ref.policies, ref.subject(c, tousu.ClassCase))
 	}
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: today}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)

@@ -135,6 +135,7 @@ type JobReport struct {
 	Scan            ScanReport
 	Delivery        DeliveryReport
 	SessionsDeleted int
+	Recompute       RecomputeReport // due dates moved by a change of the calendar
 }
 
 // RunJobs runs the jobs every interval until ctx ends, the first time at once. Failures
@@ -176,7 +177,14 @@ func (a *App) Tick(ctx context.Context, holder string, interval time.Duration) (
 		name string
 		run  func(context.Context) error
 	}{
-		{JobDeadlines, func(ctx context.Context) (err error) { rep.Scan, err = a.ScanDeadlines(ctx); return err }},
+		{JobDeadlines, func(ctx context.Context) (err error) {
+			// The calendar first, so that the warnings go by the dates in force.
+			if rep.Recompute, err = a.RecomputeDeadlines(ctx); err != nil {
+				return err
+			}
+			rep.Scan, err = a.ScanDeadlines(ctx)
+			return err
+		}},
 		{JobOutbox, func(ctx context.Context) (err error) { rep.Delivery, err = a.DeliverOutbox(ctx); return err }},
 		{JobSessions, func(ctx context.Context) (err error) {
 			rep.SessionsDeleted, err = a.store.DeleteExpiredSessions(ctx, a.now())

@@ -203,7 +203,7 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 	d := notify.Data{
 		SiteName: ref.unitName(ref.rootCode()), Number: number, Kind: tousu.Kinds.Label(c.Kind),
 		Status: tousu.Statuses.Label(c.Status), ReceivedDate: chineseDate(tousu.DateOf(c.ReceivedAt.In(a.loc))),
-		DueDate: chineseDate(c.Deadline.Due), OfficePhone: ref.phoneOf(c.OwnerUnit),
+		DueDate: dueText(ref, c), OfficePhone: ref.phoneOf(c.OwnerUnit),
 		Unit: ref.unitName(c.AssignedUnit), Mode: tousu.Modes.Label(c.Mode), Actor: ev.ActorName,
 	}
 	if c.Mode == "" {
@@ -227,7 +227,10 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 			}
 		}
 	case *tousu.ExtendPayload:
-		d.Reason, d.ExtensionDays = strings.TrimSpace(p.Reason), p.WorkingDays
+		d.Reason, d.ExtensionDays, d.ExtensionUnit = strings.TrimSpace(p.Reason), p.Length(), "个工作日"
+		if c.Deadline.Unit == tousu.CalendarDays {
+			d.ExtensionUnit = "日"
+		}
 	case *tousu.ReasonPayload:
 		d.Reason = strings.TrimSpace(p.Reason)
 	case *tousu.UrgePayload:
@@ -665,4 +668,14 @@ func without(to []tousu.User, actor string) []tousu.User {
 		}
 	}
 	return out
+}
+
+// dueText is the due date for messages, marked 预计 when next year's holiday notice may
+// still move it.
+func dueText(ref *reference, c *tousu.Complaint) string {
+	s := chineseDate(c.Deadline.Due)
+	if s != "" && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due) {
+		s += "（预计）"
+	}
+	return s
 }

@@ -21,16 +21,18 @@ type PublicEvent struct {
 // PublicView is what the holder of a query code sees (DESIGN §5): never identities,
 // never internal events.
 type PublicView struct {
-	Number      string        `json:"number"`
-	Kind        tousu.Kind    `json:"kind"`
-	KindLabel   string        `json:"kind_label"`
-	Status      tousu.Status  `json:"status"`
-	StatusLabel string        `json:"status_label"`
-	ReceivedAt  time.Time     `json:"received_at"`
-	DueDate     tousu.Date    `json:"due_date"`
-	Matter      string        `json:"matter"`
-	Timeline    []PublicEvent `json:"timeline"`
-	Reply       *tousu.Reply  `json:"reply"`
+	Number      string       `json:"number"`
+	Kind        tousu.Kind   `json:"kind"`
+	KindLabel   string       `json:"kind_label"`
+	Status      tousu.Status `json:"status"`
+	StatusLabel string       `json:"status_label"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	DueDate     tousu.Date   `json:"due_date"`
+	// DueProvisional says the due date may still move with next year's holiday notice.
+	DueProvisional bool          `json:"due_provisional"`
+	Matter         string        `json:"matter"`
+	Timeline       []PublicEvent `json:"timeline"`
+	Reply          *tousu.Reply  `json:"reply"`
 	// Satisfaction is the latest rating, 0 when none.
 	Satisfaction int `json:"satisfaction,omitempty"`
 	// CanFeedback says whether the satisfaction form is open.
@@ -61,6 +63,8 @@ func (a *App) Track(ctx context.Context, number, code string) (*PublicView, erro
 	}
 	if !c.Status.Open() {
 		v.DueDate = tousu.Date{}
+	} else {
+		v.DueProvisional = ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
 	}
 	for _, e := range evs {
 		if !e.Public() {
@@ -119,6 +123,12 @@ func publicText(ref *reference, e tousu.Event) string {
 			}
 		}
 		return text
+	case tousu.EventDueAdjusted:
+		text := "因国家节假日安排调整，办理期限调整为 " + str("due_date")
+		if p, _ := m["provisional"].(bool); p {
+			text += "（预计）"
+		}
+		return text + "。"
 	case "withdraw":
 		return "投诉已撤回。"
 	case "merge":

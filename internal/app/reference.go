@@ -53,7 +53,7 @@ func (a *App) reference(ctx context.Context) (*reference, error) {
 	}
 	r := &reference{units: units, unitByCode: map[string]tousu.Unit{}, children: map[string][]string{},
 		categories: cats, catByCode: map[string]tousu.Category{}, policies: pols, overrides: ovs,
-		cal: a.official.With(ovs), settings: settings, ladder: ladderFrom(settings)}
+		cal: a.calendarFrom(settings, ovs), settings: settings, ladder: ladderFrom(settings)}
 	for _, u := range units {
 		r.unitByCode[u.Code] = u
 		r.children[u.Parent] = append(r.children[u.Parent], u.Code)
@@ -79,6 +79,25 @@ func (r *reference) subtree(code string) []string {
 		out = append(out, r.children[out[i]]...)
 	}
 	return out
+}
+
+// subject is what a deadline policy is chosen by for c, classified as class: the units
+// it concerns are its target and owner units with their ancestors.
+func (r *reference) subject(c *tousu.Complaint, class tousu.Classification) workday.Subject {
+	s := workday.Subject{Kind: c.Kind, Categories: c.Categories, Class: class, Channel: c.Channel}
+	for _, code := range []string{c.Target.Unit, c.OwnerUnit} {
+		for range 64 { // the tree is shallow; the bound guards a corrupted cycle
+			u, ok := r.unitByCode[code]
+			if !ok {
+				break
+			}
+			if !slices.Contains(s.Units, code) {
+				s.Units = append(s.Units, code)
+			}
+			code = u.Parent
+		}
+	}
+	return s
 }
 
 // isRoot reports whether the unit is a root of the tree (or unknown and empty: an
@@ -368,6 +387,15 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	if pol.Classification != "" && !tousu.Classifications.Valid(pol.Classification) {
 		p.Add("classification", "分类不正确")
 	}
+	if pol.Channel != "" && !tousu.Channels.Valid(pol.Channel) {
+		p.Add("channel", "受理渠道不正确")
+	}
+	pol.OrgUnit = strings.TrimSpace(pol.OrgUnit)
+	if pol.OrgUnit != "" {
+		if _, ok := ref.unitByCode[pol.OrgUnit]; !ok {
+			p.Add("org_unit", "单位不存在")
+		}
+	}
 	if pol.Unit != tousu.WorkingDays && pol.Unit != tousu.CalendarDays {
 		p.Add("unit", "期限单位应为 workday（工作日）或 day（自然日）")
 	}
@@ -384,6 +412,30 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	return a.audit(ctx, actor, "policy.put", pol.Name, "")
 }
 
+// PolicySample is a complaint as the policies page describes it, to show which policy it
+// would get.
+type PolicySample struct {
+	Kind           tousu.Kind
+	Channel        tousu.Channel
+	Category       string
+	Classification tousu.Classification
+	Unit           string // the target unit's code
+}
+
+// PolicyFor is the policy a complaint like the sample would get, chosen as at
+// registration (no classification yet) or at acceptance (with one).
+func (a *App) PolicyFor(ctx context.Context, s PolicySample) (tousu.Policy, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return tousu.Policy{}, err
+	}
+	c := &tousu.Complaint{Kind: s.Kind, Channel: s.Channel, Target: tousu.Target{Unit: s.Unit}}
+	if s.Category != "" {
+		c.Categories = []string{s.Category}
+	}
+	return workday.PickPolicyFor(ref.policies, ref.subject(c, s.Classification)), nil
+}
+
 // DeletePolicy removes a deadline policy (admin; audited).
 func (a *App) DeletePolicy(ctx context.Context, actor tousu.Actor, id int64) error {
 	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
@@ -396,17 +448,19 @@ func (a *App) DeletePolicy(ctx context.Context, actor tousu.Actor, id int64) err
 	return a.audit(ctx, actor, "policy.delete", "", "")
 }
 
-// AddWorkdays is the working-day calculator: the n-th working day after from.
-func (a *App) AddWorkdays(ctx context.Context, from tousu.Date, n int) (tousu.Date, error) {
+// AddWorkdays is the working-day calculator: the n-th working day after from, and
+// whether it is provisional (it counts over a year no official notice covers yet).
+func (a *App) AddWorkdays(ctx context.Context, from tousu.Date, n int) (tousu.Date, bool, error) {
 	if n < 0 || n > 3650 {
-		return tousu.Date{}, &tousu.Error{Kind: tousu.KindInvalid, Message: "工作日数应为0至3650",
+		return tousu.Date{}, false, &tousu.Error{Kind: tousu.KindInvalid, Message: "工作日数应为0至3650",
 			Fields: map[string]string{"add": "工作日数应为0至3650"}}
 	}
 	cal, err := a.Calendar(ctx)
 	if err != nil {
-		return tousu.Date{}, err
+		return tousu.Date{}, false, err
 	}
-	return cal.AddWorkdays(from, n), nil
+	d := cal.AddWorkdays(from, n)
+	return d, cal.Provisional(from, d), nil
 }
 
 func (a *App) audit(ctx context.Context, actor tousu.Actor, action, object, detail string) error {

@@ -53,27 +53,30 @@ type ComplaintView struct {
 	LateHandover bool `json:"late_handover"`
 	// CountedAs is how statistics count it: "consultation" (咨询) once withdrawn after
 	// explanation, else "complaint".
-	CountedAs        string          `json:"counted_as"`
-	OwnerUnit        string          `json:"owner_unit"`
-	AssignedUnit     string          `json:"assigned_unit,omitempty"`
-	AssignedUnitName string          `json:"assigned_unit_name,omitempty"`
-	Handler          string          `json:"handler,omitempty"`
-	Mode             tousu.Mode      `json:"mode,omitempty"`
-	ReceivedAt       time.Time       `json:"received_at"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	ClosedAt         *time.Time      `json:"closed_at"`
-	DueDate          tousu.Date      `json:"due_date"`
-	WorkingDaysLeft  *int            `json:"working_days_left"` // nil when the clock does not run
-	DueSoon          bool            `json:"due_soon"`
-	Overdue          bool            `json:"overdue"`
-	Deadline         tousu.Deadline  `json:"deadline"`
-	Decision         *tousu.Decision `json:"decision"`
-	Reply            *tousu.Reply    `json:"reply"`
-	Satisfaction     int             `json:"satisfaction,omitempty"`
-	MergedInto       string          `json:"merged_into,omitempty"`
-	Version          int             `json:"version"`
-	AllowedActions   []tousu.Action  `json:"allowed_actions"`
+	CountedAs        string     `json:"counted_as"`
+	OwnerUnit        string     `json:"owner_unit"`
+	AssignedUnit     string     `json:"assigned_unit,omitempty"`
+	AssignedUnitName string     `json:"assigned_unit_name,omitempty"`
+	Handler          string     `json:"handler,omitempty"`
+	Mode             tousu.Mode `json:"mode,omitempty"`
+	ReceivedAt       time.Time  `json:"received_at"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	ClosedAt         *time.Time `json:"closed_at"`
+	DueDate          tousu.Date `json:"due_date"`
+	WorkingDaysLeft  *int       `json:"working_days_left"` // nil when the clock does not run
+	DueSoon          bool       `json:"due_soon"`
+	Overdue          bool       `json:"overdue"`
+	// DueProvisional says the due date counts over a year without an official holiday
+	// notice: the statutory days only, so the notice may still move it (shown as 预计).
+	DueProvisional bool            `json:"due_provisional"`
+	Deadline       tousu.Deadline  `json:"deadline"`
+	Decision       *tousu.Decision `json:"decision"`
+	Reply          *tousu.Reply    `json:"reply"`
+	Satisfaction   int             `json:"satisfaction,omitempty"`
+	MergedInto     string          `json:"merged_into,omitempty"`
+	Version        int             `json:"version"`
+	AllowedActions []tousu.Action  `json:"allowed_actions"`
 }
 
 // FirstReceiverView is the 首诉责任人 of a complaint with the names resolved.
@@ -156,6 +159,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		v.HandedOverAt = &t
 	}
 	a.readClock(ref, c, v)
+	v.DueProvisional = !c.Deadline.Due.IsZero() && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)
 	return v

@@ -108,7 +108,7 @@ var baseSpecs = []Spec{
 		Subject: "您的{{.Kind}}（{{.Number}}）办理期限延长",
 		Body: `您好：
 
-您的{{.Kind}}（受理编号 {{.Number}}）因以下原因需要延长办理期限{{.ExtensionDays}}个工作日，新的办理期限为{{.DueDate}}。
+您的{{.Kind}}（受理编号 {{.Number}}）因以下原因需要延长办理期限{{.ExtensionDays}}{{.ExtensionUnit}}，新的办理期限为{{.DueDate}}。
 
 原因：{{.Reason}}
 
@@ -227,7 +227,8 @@ type Data struct {
 	Reason        string // the reason: of not accepting, of an extension, of a return or reopening
 	Explanation   string // the explanation given with a refusal
 	Referral      string // the body (and contact) a refused matter may go to
-	ExtensionDays int    // working days added by an extension
+	ExtensionDays int    // days added by an extension, in ExtensionUnit
+	ExtensionUnit string // 个工作日, or 日 for a period in calendar days
 	Process       string // the reply: 处理经过
 	Result        string // the reply: 处理结果
 	Improvement   string // the reply: 改进措施
@@ -261,7 +262,8 @@ var Fields = []Field{
 	{"Reason", "理由或原因（不予受理、延期、退单、重办）"},
 	{"Explanation", "不予受理的解释说明"},
 	{"Referral", "可受理的机构及联系方式"},
-	{"ExtensionDays", "延长的工作日数"},
+	{"ExtensionDays", "延长的天数"},
+	{"ExtensionUnit", "延长天数的单位（个工作日或日）"},
 	{"Process", "答复：处理经过"},
 	{"Result", "答复：处理结果"},
 	{"Improvement", "答复：改进措施"},
@@ -281,7 +283,7 @@ func Sample() Data {
 		ReceivedDate: "2026年1月30日", DueDate: "2026年2月27日", QueryCode: "K7M2P9QXAB",
 		TrackURL: "https://ts.example.gov.cn/track?number=TS20260130-0042", OfficePhone: "8765 4321",
 		Reason: "需要调取窗口监控录像核实", Explanation: "该事项属于行政复议范围", Referral: "区人民政府行政复议办公室（电话 8765 0000）",
-		ExtensionDays: 5, Process: "调取了办件记录和监控录像，约谈了当事工作人员。", Result: "反映情况属实，已责令改正。",
+		ExtensionDays: 5, ExtensionUnit: "个工作日", Process: "调取了办件记录和监控录像，约谈了当事工作人员。", Result: "反映情况属实，已责令改正。",
 		Improvement: "窗口已公示材料清单。", Unit: "人社局", Handler: "李科长", Mode: "转办", Actor: "督查员",
 		Message: "请于两个工作日内报告办理进展", DaysLeft: 2, DaysOverdue: 3, Level: "上级单位负责人"}
 }

@@ -190,8 +190,8 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err err
 // ListPolicies returns the deadline policies, by ID.
 func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 	defer wrap(&err, "postgres.ListPolicies")
-	rows, err := db.pool.Query(ctx, `SELECT id, name, kind, category, classification, days, unit
-		FROM policies ORDER BY id`)
+	rows, err := db.pool.Query(ctx, `SELECT id, name, kind, category, classification, days, unit,
+		channel, org_unit FROM policies ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,8 @@ func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 	var out []tousu.Policy
 	for rows.Next() {
 		var p tousu.Policy
-		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit,
+			&p.Channel, &p.OrgUnit); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -213,9 +214,9 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 	defer wrap(&err, "postgres.PutPolicy(%d)", p.ID)
 	if p.ID == 0 {
 		var id int64
-		err := db.pool.QueryRow(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit).Scan(&id)
+		err := db.pool.QueryRow(ctx, `INSERT INTO policies (name, kind, category, classification, days, unit,
+			channel, org_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -223,8 +224,8 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 		return nil
 	}
 	tag, err := db.pool.Exec(ctx, `UPDATE policies SET name = $1, kind = $2, category = $3, classification = $4,
-		days = $5, unit = $6 WHERE id = $7`,
-		p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.ID)
+		days = $5, unit = $6, channel = $7, org_unit = $8 WHERE id = $9`,
+		p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit, p.ID)
 	if err != nil {
 		return err
 	}

@@ -193,8 +193,8 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, d tousu.Date) (err err
 // ListPolicies returns the deadline policies, by ID.
 func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 	defer tousu.Wrap(&err, "sqlite.ListPolicies")
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, kind, category, classification, days, unit
-		FROM policies ORDER BY id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, kind, category, classification, days, unit,
+		channel, org_unit FROM policies ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,8 @@ func (db *DB) ListPolicies(ctx context.Context) (_ []tousu.Policy, err error) {
 	var out []tousu.Policy
 	for rows.Next() {
 		var p tousu.Policy
-		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Category, &p.Classification, &p.Days, &p.Unit,
+			&p.Channel, &p.OrgUnit); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -217,13 +218,13 @@ func (db *DB) PutPolicy(ctx context.Context, p *tousu.Policy) (err error) {
 	var id int64
 	err = db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if p.ID == 0 {
-			return txQueryRow(ctx, tx, `INSERT INTO policies (name, kind, category, classification, days, unit)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-				p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit).Scan(&id)
+			return txQueryRow(ctx, tx, `INSERT INTO policies (name, kind, category, classification, days, unit,
+				channel, org_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit).Scan(&id)
 		}
 		res, err := txExec(ctx, tx, `UPDATE policies SET name = ?, kind = ?, category = ?, classification = ?,
-			days = ?, unit = ? WHERE id = ?`,
-			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.ID)
+			days = ?, unit = ?, channel = ?, org_unit = ? WHERE id = ?`,
+			p.Name, p.Kind, p.Category, p.Classification, p.Days, p.Unit, p.Channel, p.OrgUnit, p.ID)
 		if err != nil {
 			return err
 		}

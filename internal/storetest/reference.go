@@ -279,6 +279,7 @@ func testPolicies(t *testing.T, s tousu.Store) {
 		{Name: "默认", Days: 15, Unit: tousu.WorkingDays},
 		{Name: "信访", Kind: tousu.KindReport, Days: 60, Unit: tousu.CalendarDays},
 		{Name: "现场协调", Category: "attitude", Classification: tousu.ClassOnsite, Days: 0, Unit: tousu.WorkingDays},
+		{Name: "12345热线工单", Channel: tousu.ChannelHotline, Days: 5, Unit: tousu.WorkingDays},
 	}
 	for i, p := range policies {
 		if err := s.PutPolicy(ctx, p); err != nil {
@@ -288,7 +289,7 @@ func testPolicies(t *testing.T, s tousu.Store) {
 			t.Errorf("PutPolicy(%s): ID = %d, want a new ID after the last", p.Name, p.ID)
 		}
 	}
-	policies[1].Days, policies[1].Name = 30, "举报"
+	policies[1].Days, policies[1].Name, policies[1].OrgUnit = 30, "举报", "hospital-1"
 	id := policies[1].ID
 	if err := s.PutPolicy(ctx, policies[1]); err != nil {
 		t.Fatalf("PutPolicy(update) = %v", err)
@@ -303,7 +304,7 @@ func testPolicies(t *testing.T, s tousu.Store) {
 	if err != nil {
 		t.Fatalf("ListPolicies = %v", err)
 	}
-	want := []tousu.Policy{*policies[1], *policies[2]}
+	want := []tousu.Policy{*policies[1], *policies[2], *policies[3]}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ListPolicies = %+v, want %+v", got, want)
 	}

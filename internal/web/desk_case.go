@@ -321,7 +321,8 @@ func payloadFrom(act tousu.Action, v url.Values, loc *time.Location) tousu.Paylo
 	case *tousu.InvestigationPayload:
 		p.Method, p.Content, p.Participants = tousu.Method(v.Get("method")), v.Get("content"), v.Get("participants")
 	case *tousu.ExtendPayload:
-		p.WorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("working_days")))
+		// days, in the unit of the case's policy (the form says which).
+		p.Days, _ = strconv.Atoi(strings.TrimSpace(v.Get("days")))
 		p.Reason = v.Get("reason")
 	case *tousu.UrgePayload:
 		p.Message = v.Get("message")
@@ -485,7 +486,7 @@ func (l lookups) event(e app.EventView) eventItem {
 		var m map[string]any
 		if json.Unmarshal(e.Payload, &m) == nil {
 			for _, k := range slices.Sorted(maps.Keys(m)) {
-				if k == "due_date" {
+				if k == "due_date" || k == "provisional" { // the date is shown below; 预计 is in the message
 					continue
 				}
 				name := systemFieldLabels[k]
@@ -526,7 +527,7 @@ func (l lookups) reply(add func(name, value string), r tousu.Reply) {
 
 // systemFieldLabels name the fields of system events' payloads.
 var systemFieldLabels = map[string]string{"message": "内容", "note": "备注", "reason": "理由", "unit": "单位",
-	"level": "级别", "working_days_left": "剩余工作日", "to": "报送"}
+	"level": "级别", "working_days_left": "剩余工作日", "to": "报送", "previous_due_date": "原到期日"}
 
 // caseEvidence fills the case page's evidence files, upload form and related complaints.
 func (s *Server) caseEvidence(r *http.Request, actor tousu.Actor, vm *casePage, st caseState) error {

@@ -57,8 +57,8 @@ func TestDeskCaseActions(t *testing.T) {
 	}
 
 	// Numbers typed wrongly are the domain's error, beside the field.
-	r := sup.post(casePath+"/extend", url.Values{"working_days": {"很多"}, "reason": {"x"}})
-	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "延期天数应为1至60个工作日") || !strings.Contains(r.body, `value="很多"`) {
+	r := sup.post(casePath+"/extend", url.Values{"days": {"很多"}, "reason": {"x"}})
+	if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "延期天数应为1至60") || !strings.Contains(r.body, `value="很多"`) {
 		t.Errorf("extend by 很多: %d", r.code)
 	}
 
@@ -72,7 +72,7 @@ func TestDeskCaseActions(t *testing.T) {
 		{"supervisor", "assign", url.Values{"unit": {"dept-a"}, "handler": {"handler-a"}, "mode": {"transfer"}}, "已派单"},
 		{"handler-a", "sign", nil, "办理中"},
 		{"handler-a", "note", url.Values{"method": {"video"}, "content": {"调看录像，工作人员确有不耐烦"}, "participants": {"李科长"}}, "办理中"},
-		{"supervisor", "extend", url.Values{"working_days": {"5"}, "reason": {"需补充调查"}}, "办理中"},
+		{"supervisor", "extend", url.Values{"days": {"5"}, "reason": {"需补充调查"}}, "办理中"},
 		{"supervisor", "decide", url.Values{"finding": {"founded"}, "measures": {"criticism", "correction"}, "staff": {"A001"}, "improvement": {"培训"}}, "已处理"},
 		{"supervisor", "reply", url.Values{"process": {"调看录像"}, "result": {"属实"}, "improvement": {"培训"}, "channel": {"phone"}}, "已答复"},
 		{"supervisor", "feedback", url.Values{"level": {"2"}, "comment": {"不满意"}, "reopen": {"1"}}, "办理中"},

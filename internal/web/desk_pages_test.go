@@ -156,7 +156,11 @@ func sampleAdminCalendar() adminCalendarPage {
 	calc.Message = "工作日数应为0至3650"
 	return adminCalendarPage{adminBase: sampleAdminBase("工作日历"), F: f, Calc: calc, Warning: "尚未录入下一年度的法定节假日安排",
 		Overrides: []overrideRow{{CalendarOverride: tousu.CalendarOverride{Date: tousu.MustDate("2026-06-01"), Name: "本地假日"}, Weekday: "周一"}},
-		Result:    &calcResult{From: tousu.MustDate("2026-01-30"), Date: tousu.MustDate("2026-02-27"), Add: 15, FromHoliday: "春节"}}
+		Result:    &calcResult{From: tousu.MustDate("2026-01-30"), Date: tousu.MustDate("2026-02-27"), Add: 15, FromHoliday: "春节"},
+		Notice:    newForm(url.Values{"year": {"2027"}, "text": {"一、元旦：1月1日放假。"}}),
+		Preview: &app.NoticeResult{Year: 2027, Holidays: []tousu.Date{tousu.MustDate("2027-01-01")}, Workdays: []tousu.Date{},
+			Names: map[string]string{"2027-01-01": "元旦"}},
+		Years: []noticeYear{{2026, true}, {2027, false}}}
 }
 
 func sampleAdminPolicies() adminPoliciesPage {

@@ -131,6 +131,7 @@ func (s *Server) deskCommon(r *http.Request, actor tousu.Actor, title string) Co
 	c.Kiosk = false
 	c.User = userOf(actor)
 	c.User.Unread = s.unreadCount(r, actor) // desk_notify.go
+	c.CalendarBanner = s.app.CalendarWarning(r.Context())
 	return c
 }
 

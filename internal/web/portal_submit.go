@@ -70,8 +70,10 @@ type portalReceipt struct {
 	ReceivedAt time.Time
 	DueDate    tousu.Date
 	Period     string
-	Anonymous  bool
-	Evidence   int
+	// Provisional marks DueDate 预计: it counts over a year without its holiday notice.
+	Provisional bool
+	Anonymous   bool
+	Evidence    int
 	// TrackLink opens the tracking form with the number filled in (never the code);
 	// TrackPrint is the same as a full address, for paper.
 	TrackLink  string
@@ -193,7 +195,7 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 	}
 	track := kioskURL(b.Kiosk, "/track", url.Values{"number": {v.Number}})
 	vm := portalReceipt{portalBase: b, Number: v.Number, Code: v.QueryCode, KindLabel: v.KindLabel,
-		ReceivedAt: v.ReceivedAt, DueDate: v.DueDate, Period: period(v.Deadline), Anonymous: in.Complainant.Anonymous,
+		ReceivedAt: v.ReceivedAt, DueDate: v.DueDate, Provisional: v.DueProvisional, Period: period(v.Deadline), Anonymous: in.Complainant.Anonymous,
 		Evidence: len(pf.uploads), TrackLink: track, TrackPrint: siteURL(r) + "/track?number=" + url.QueryEscape(v.Number)}
 	return s.render(w, r, http.StatusOK, "portal/receipt", vm)
 }

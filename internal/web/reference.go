@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -34,11 +35,26 @@ func (s *Server) workdays(w http.ResponseWriter, r *http.Request) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	d, err := s.app.AddWorkdays(r.Context(), from, add)
+	d, provisional, err := s.app.AddWorkdays(r.Context(), from, add)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"date": d, "from": from, "add": add})
+	writeJSON(w, http.StatusOK, map[string]any{"date": d, "from": from, "add": add, "provisional": provisional})
+	return nil
+}
+
+// importNotice is POST /api/v1/calendar/notices: a State Council notice, previewed
+// (dry_run) or put in force.
+func (s *Server) importNotice(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	var in app.NoticeInput
+	if err := decode(w, r, &in, false); err != nil {
+		return err
+	}
+	res, err := s.app.ImportNotice(withClient(r), actor, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

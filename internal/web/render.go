@@ -118,6 +118,9 @@ type Common struct {
 	Kiosk    bool      // the hall's touch screen: large type, back to the start when idle
 	User     *deskUser // the signed-in staff member, on desk pages
 	Flash    string    // a one-line notice after a successful form
+	// CalendarBanner warns every staff account that next year's holiday notice is
+	// missing and dates into it are provisional (预计).
+	CalendarBanner string
 }
 
 // deskUser is the signed-in account as the desk's layout shows it.

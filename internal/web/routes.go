@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/admin/calendar", s.admin(s.adminCalendar))
 	s.mux.Handle("POST /desk/admin/calendar", s.admin(s.adminCalendarSave))
 	s.mux.Handle("POST /desk/admin/calendar/{date}/delete", s.admin(s.adminCalendarDelete))
+	s.mux.Handle("POST /desk/admin/calendar/notice", s.admin(s.adminCalendarNotice))
 	s.mux.Handle("GET /desk/admin/policies", s.admin(s.adminPolicies))
 	s.mux.Handle("POST /desk/admin/policies", s.admin(s.adminPolicySave))
 	s.mux.Handle("POST /desk/admin/policies/{id}/delete", s.admin(s.adminPolicyDelete))
@@ -118,6 +119,7 @@ func (s *Server) apiRoutes() []route {
 
 		{"GET", "/api/v1/calendar/workdays", s.api(s.workdays)},
 		{"GET", "/api/v1/calendar/overrides", s.authed(s.listOverrides)},
+		{"POST", "/api/v1/calendar/notices", s.authed(s.importNotice)},
 		{"PUT", "/api/v1/calendar/overrides/{date}", s.authed(s.putOverride)},
 		{"DELETE", "/api/v1/calendar/overrides/{date}", s.authed(s.deleteOverride)},
 		{"GET", "/api/v1/policies", s.authed(s.listPolicies)},

@@ -4,8 +4,9 @@
 // A plain Monday–Friday count is wrong several times a year: the State Council's annual
 // notice (国务院办公厅关于部分节假日安排的通知) closes weekdays for holidays and opens
 // weekends as make-up working days (调休). The notices for 2020–2026 are embedded in
-// holidays.json; administrators add later years and local days as overrides, without a
-// release. Years with neither fall back to Monday–Friday.
+// holidays.json; administrators import later notices and add local days as overrides,
+// without a release. A year without a notice gets the statutory rest days the law fixes
+// (statutory.go) and is provisional until its notice is imported.
 //
 // Periods follow 民法典 第二百零一、二百零三条: the day of receipt is not counted, and a
 // period in calendar days that ends on a rest day ends on the next working day instead.
@@ -16,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,11 +30,17 @@ import (
 var holidaysJSON []byte
 
 // Calendar says which days are working days. It is immutable once built and safe for
-// concurrent use; With returns a modified copy.
+// concurrent use; With and WithNotice return modified copies.
+//
+// Three layers make it, each winning over the one before: the statutory rest days the law
+// fixes (derived for every year without a notice, see statutory.go), the State Council
+// notices (embedded or imported), and the administrator's overrides.
 type Calendar struct {
-	rest  map[int]bool   // day number → true for a rest day, false for a working day, where the data says so
+	notices   map[int]Notice           // year → its notice
+	overrides []tousu.CalendarOverride // in the order given; the later wins
+
+	rest  map[int]bool   // day number → true for a rest day, false for a working day, where a layer says so
 	names map[int]string // day number → holiday name
-	years map[int]bool   // notice years and override years with data
 
 	// cum[i] is the number of working days in [lo, lo+i); it spans every day named in
 	// rest, so that counting and testing a day inside it is a slice lookup.
@@ -40,10 +48,21 @@ type Calendar struct {
 	cum []int32
 }
 
+// Notice is one year's State Council notice (国务院办公厅关于部分节假日安排的通知): the
+// rest days (放假, weekends inside a block included) and the make-up working days (调休上班),
+// with the holiday each belongs to.
+type Notice struct {
+	Year     int                   `json:"year"`
+	Holidays []tousu.Date          `json:"holidays"`
+	Workdays []tousu.Date          `json:"workdays"`
+	Names    map[tousu.Date]string `json:"-"`
+}
+
 // official parses the embedded notices once; the Calendar is shared, being immutable.
 var official = sync.OnceValues(func() (*Calendar, error) { return parse(holidaysJSON) })
 
-// Official is the calendar of the State Council notices embedded in this package.
+// Official is the calendar of the State Council notices embedded in this package, with
+// the statutory days for the years they do not cover.
 func Official() (*Calendar, error) { return official() }
 
 // notice is one year of holidays.json.
@@ -54,72 +73,129 @@ type notice struct {
 }
 
 func parse(data []byte) (*Calendar, error) {
-	var file map[string]json.RawMessage
-	if err := json.Unmarshal(data, &file); err != nil {
+	ns, err := ParseNoticesJSON(data)
+	if err != nil {
 		return nil, fmt.Errorf("workday: holidays.json: %w", err)
 	}
-	c := &Calendar{rest: map[int]bool{}, names: map[int]string{}, years: map[int]bool{}}
+	c := &Calendar{notices: map[int]Notice{}}
+	for _, n := range ns {
+		c.notices[n.Year] = n
+	}
+	c.build()
+	return c, nil
+}
+
+// ParseNoticesJSON reads notices in the format of holidays.json: an object keyed by year,
+// each with "holidays", "workdays" and "names"; keys starting with "_" are skipped.
+func ParseNoticesJSON(data []byte) ([]Notice, error) {
+	var file map[string]json.RawMessage
+	if err := json.Unmarshal(data, &file); err != nil {
+		return nil, fmt.Errorf("ParseNoticesJSON: %w", err)
+	}
+	var out []Notice
 	for key, raw := range file {
 		if strings.HasPrefix(key, "_") {
 			continue
 		}
 		year, err := strconv.Atoi(key)
-		if err != nil {
-			return nil, fmt.Errorf("workday: holidays.json: key %q is not a year", key)
+		if err != nil || year < 1949 || year > 9999 {
+			return nil, fmt.Errorf("ParseNoticesJSON: key %q is not a year", key)
 		}
 		var n notice
 		if err := json.Unmarshal(raw, &n); err != nil {
-			return nil, fmt.Errorf("workday: holidays.json: %d: %w", year, err)
+			return nil, fmt.Errorf("ParseNoticesJSON: %d: %w", year, err)
 		}
-		c.years[year] = true
+		out = append(out, Notice{Year: year, Names: map[tousu.Date]string{}})
+		no := &out[len(out)-1]
+		seen := map[tousu.Date]bool{}
 		for _, list := range []struct {
 			dates []string
-			rest  bool
-		}{{n.Holidays, true}, {n.Workdays, false}} {
+			into  *[]tousu.Date
+		}{{n.Holidays, &no.Holidays}, {n.Workdays, &no.Workdays}} {
 			for _, s := range list.dates {
 				d, err := tousu.ParseDate(s)
 				if err != nil {
-					return nil, fmt.Errorf("workday: holidays.json: %d: %w", year, err)
+					return nil, fmt.Errorf("ParseNoticesJSON: %d: %w", year, err)
 				}
-				z := dayNumber(d)
-				if prev, ok := c.rest[z]; ok && prev != list.rest {
-					return nil, fmt.Errorf("workday: holidays.json: %s is both a holiday and a working day", s)
+				if seen[d] {
+					return nil, fmt.Errorf("ParseNoticesJSON: %d: %s is listed twice", year, s)
 				}
-				c.rest[z] = list.rest
+				seen[d] = true
+				*list.into = append(*list.into, d)
 			}
 		}
 		for s, name := range n.Names {
 			d, err := tousu.ParseDate(s)
 			if err != nil {
-				return nil, fmt.Errorf("workday: holidays.json: %d: names: %w", year, err)
+				return nil, fmt.Errorf("ParseNoticesJSON: %d: names: %w", year, err)
 			}
-			c.names[dayNumber(d)] = name
+			no.Names[d] = name
 		}
 	}
-	c.index()
-	return c, nil
+	slices.SortFunc(out, func(a, b Notice) int { return a.Year - b.Year })
+	return out, nil
 }
 
 // With is a copy of c with the overrides applied. An override wins over the official data
 // for its date, name included (an override with no name clears the official one); of two
 // overrides for one date the later wins. Overrides with a zero date are ignored.
 func (c *Calendar) With(overrides []tousu.CalendarOverride) *Calendar {
-	n := &Calendar{rest: maps.Clone(c.rest), names: maps.Clone(c.names), years: maps.Clone(c.years)}
-	for _, o := range overrides {
+	n := &Calendar{notices: c.notices, overrides: append(slices.Clip(c.overrides), overrides...)}
+	n.build()
+	return n
+}
+
+// WithNotice is a copy of c with the notice in force for its year, replacing any notice
+// of that year; the overrides stay on top.
+func (c *Calendar) WithNotice(no Notice) *Calendar {
+	n := &Calendar{notices: maps.Clone(c.notices), overrides: c.overrides}
+	n.notices[no.Year] = no
+	n.build()
+	return n
+}
+
+// Notice is the notice in force for year, if any.
+func (c *Calendar) Notice(year int) (Notice, bool) {
+	n, ok := c.notices[year]
+	return n, ok
+}
+
+// build lays the layers into rest and names and indexes them.
+func (c *Calendar) build() {
+	c.rest, c.names = map[int]bool{}, map[int]string{}
+	for y := firstLunarYear; y <= lastLunarYear; y++ {
+		if _, ok := c.notices[y]; ok {
+			continue
+		}
+		for _, f := range statutoryRest(y) {
+			z := dayNumber(f.Date)
+			c.rest[z], c.names[z] = true, f.Name
+		}
+	}
+	for _, n := range c.notices {
+		for _, d := range n.Holidays {
+			c.rest[dayNumber(d)] = true
+		}
+		for _, d := range n.Workdays {
+			c.rest[dayNumber(d)] = false
+		}
+		for d, name := range n.Names {
+			c.names[dayNumber(d)] = name
+		}
+	}
+	for _, o := range c.overrides {
 		if o.Date.IsZero() {
 			continue
 		}
 		z := dayNumber(o.Date)
-		n.rest[z] = !o.Workday
+		c.rest[z] = !o.Workday
 		if o.Name == "" {
-			delete(n.names, z)
+			delete(c.names, z)
 		} else {
-			n.names[z] = o.Name
+			c.names[z] = o.Name
 		}
-		n.years[o.Date.Year] = true
 	}
-	n.index()
-	return n
+	c.index()
 }
 
 // index builds lo and cum from rest.
@@ -199,23 +275,42 @@ func (c *Calendar) WorkdaysBetween(from, to tousu.Date) int {
 	return c.before(dayNumber(to)+1) - c.before(dayNumber(from)+1)
 }
 
-// Covers reports whether the calendar has data for year, from a notice or an override.
-func (c *Calendar) Covers(year int) bool { return c.years[year] }
+// Covers reports whether an official notice (embedded or imported) covers year.
+// Overrides do not: a single date entered by hand says nothing of the rest of the year.
+func (c *Calendar) Covers(year int) bool {
+	_, ok := c.notices[year]
+	return ok
+}
 
-// LastYear is the latest year with data, from a notice or an override; 0 if none.
+// Provisional reports whether a count over from…to rests on a year no notice covers: its
+// rest days are only the statutory ones, and the notice may still add or move some.
+func (c *Calendar) Provisional(from, to tousu.Date) bool {
+	if to.Before(from) {
+		from, to = to, from
+	}
+	for y := from.Year; y <= to.Year; y++ {
+		if !c.Covers(y) {
+			return true
+		}
+	}
+	return false
+}
+
+// LastYear is the latest year an official notice covers; 0 if none.
 func (c *Calendar) LastYear() int {
 	last := 0
-	for y := range c.years {
+	for y := range c.notices {
 		last = max(last, y)
 	}
 	return last
 }
 
-// MissingNextYear reports whether it is time to enter next year's notice and no one has:
-// today is on or after 1 November and the calendar has nothing for the following year.
-// The notice usually appears in late October or November.
+// MissingNextYear reports whether deadlines already reach a year without its notice:
+// from 1 October (a 15-working-day period then ends in the next year's first weeks) until
+// the notice for the following year is in. The notice usually appears in late October or
+// November.
 func (c *Calendar) MissingNextYear(today tousu.Date) bool {
-	if today.Before(tousu.Date{Year: today.Year, Month: time.November, Day: 1}) {
+	if today.Before(tousu.Date{Year: today.Year, Month: time.October, Day: 1}) {
 		return false
 	}
 	return !c.Covers(today.Year + 1)

@@ -14,7 +14,8 @@ import (
 //	春节 2026: holidays 2026-02-15 (Sun) … 2026-02-23 (Mon); make-up Sat 2026-02-14 and Sat 2026-02-28.
 //	国庆 2026: 中秋 2026-09-25 … 27, 国庆 2026-10-01 (Thu) … 10-07; make-up Sun 09-20 and Sat 10-10.
 //	国庆+中秋 2025: holidays 2025-10-01 (Wed) … 2025-10-08 (Wed); make-up Sun 09-28 and Sat 10-11.
-//	元旦 2020: 2020-01-01 (Wed). No data for 2019 or 2027 (2027-01-01 is a Friday).
+//	元旦 2020: 2020-01-01 (Wed). No notice for 2019 (before the lunar table: plain
+//	Monday–Friday) or 2027 (the statutory days only: 元旦 2027-01-01 is a Friday).
 
 var d = tousu.MustDate
 
@@ -49,7 +50,7 @@ func TestIsWorkday(t *testing.T) {
 		{"元旦 2020, a Wednesday", "2020-01-01", false},
 		{"2023 notice closes 2022-12-31", "2022-12-31", false},
 		{"2023 元旦 Monday", "2023-01-02", false},
-		{"no data: 2027-01-01 is a plain Friday", "2027-01-01", true},
+		{"no notice: 元旦 2027 is a statutory holiday", "2027-01-01", false},
 		{"no data: Saturday 2027-01-02", "2027-01-02", false},
 		{"no data: 2019-10-01 is a plain Tuesday", "2019-10-01", true},
 	}
@@ -89,8 +90,8 @@ func TestAddWorkdays(t *testing.T) {
 		{"zero on 国庆 2025", "2025-10-01", 0, "2025-10-09"},
 		{"backwards over the holiday", "2026-02-24", -1, "2026-02-14"},
 		{"backwards 15 across 春节", "2026-02-27", -15, "2026-01-30"},
-		// Thu Dec 31 (1), Fri Jan 1 2027 (2, no data yet), Mon Jan 4 (3).
-		{"past the end of the data", "2026-12-30", 3, "2027-01-04"},
+		// Thu Dec 31 (1), Fri Jan 1 2027 元旦 (statutory), Mon Jan 4 (2), Tue Jan 5 (3).
+		{"past the end of the notices", "2026-12-30", 3, "2027-01-05"},
 		// Tue Dec 31 (1), Thu Jan 2 (2), Fri Jan 3 (3), Mon Jan 6 (4).
 		{"into the data from a year without", "2019-12-30", 4, "2020-01-06"},
 		// Jan 2030: Tue 1st, so Jan 2–4 (3) and four full weeks to Fri 25th (18).
@@ -139,7 +140,7 @@ func TestWorkdaysBetween(t *testing.T) {
 		{"across 国庆+中秋 2025", "2025-09-26", "2025-10-10", 5},
 		{"inside 国庆 2025", "2025-09-30", "2025-10-08", 0},
 		{"onto a make-up Sunday", "2025-09-27", "2025-09-28", 1},
-		{"past the end of the data", "2026-12-30", "2027-01-04", 3},
+		{"past the end of the notices", "2026-12-30", "2027-01-04", 2},
 		{"into the data", "2019-12-30", "2020-01-06", 4},
 		// Jan 2030 starts on a Tuesday: 23 weekdays, 22 after the 1st.
 		{"far outside the data", "2030-01-01", "2030-01-31", 22},
@@ -167,7 +168,8 @@ func TestHolidayName(t *testing.T) {
 		{"2025-10-01", "国庆节、中秋节"},
 		{"2026-09-25", "中秋节"},
 		{"2026-03-03", ""},
-		{"2027-01-01", ""},
+		{"2027-01-01", "元旦"}, // statutory, no notice yet
+		{"2027-01-04", ""},
 	}
 	for _, tt := range tests {
 		if got := cal.HolidayName(d(tt.date)); got != tt.want {
@@ -201,7 +203,7 @@ func TestWith(t *testing.T) {
 		{"official calendar unchanged", cal, "2026-03-03", true, "", "2026-03-04", true},
 		{"holiday made a working day", local, "2026-02-23", true, "", "2026-02-24", false},
 		{"later override wins", local, "2026-04-07", true, "second", "2026-04-08", true},
-		{"next year's holiday", local, "2027-01-01", false, "元旦", "2027-01-04", true},
+		{"next year's holiday", local, "2027-01-01", false, "元旦", "2027-01-04", false},
 		{"next year's make-up Saturday", local, "2027-01-09", true, "元旦", "2027-01-11", false},
 	}
 	for _, tt := range days {
@@ -274,7 +276,7 @@ func TestCovers(t *testing.T) {
 		{"last notice", cal, 2026, true},
 		{"before the data", cal, 2019, false},
 		{"after the data", cal, 2027, false},
-		{"after the data, with an override", next, 2027, true},
+		{"an override does not cover a year", next, 2027, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,8 +288,8 @@ func TestCovers(t *testing.T) {
 	if got := cal.LastYear(); got != 2026 {
 		t.Errorf("LastYear() = %d, want 2026", got)
 	}
-	if got := next.LastYear(); got != 2027 {
-		t.Errorf("LastYear() with a 2027 override = %d, want 2027", got)
+	if got := next.LastYear(); got != 2026 {
+		t.Errorf("LastYear() with a 2027 override = %d, want 2026", got)
 	}
 }
 
@@ -303,10 +305,11 @@ func TestMissingNextYear(t *testing.T) {
 		{"late November, no 2027", cal, "2026-11-27", true},
 		{"1 November, no 2027", cal, "2026-11-01", true},
 		{"New Year's Eve, no 2027", cal, "2026-12-31", true},
-		{"October, too early to expect it", cal, "2026-10-01", false},
-		{"31 October", cal, "2026-10-31", false},
+		{"1 October: deadlines reach next year", cal, "2026-10-01", true},
+		{"30 September, too early", cal, "2026-09-30", false},
+		{"31 October", cal, "2026-10-31", true},
 		{"late November, 2026 present", cal, "2025-11-27", false},
-		{"late November, 2027 entered as overrides", next, "2026-11-27", false},
+		{"late November, a 2027 override is not a notice", next, "2026-11-27", true},
 		{"December 2019, 2020 present", cal, "2019-12-01", false},
 	}
 	for _, tt := range tests {
@@ -376,7 +379,7 @@ func TestDayNumber(t *testing.T) {
 		if got := fromDayNumber(z); got != date {
 			t.Fatalf("fromDayNumber(%d) = %s, want %s", z, got, date)
 		}
-		if date.Year < 2019 || date.Year > 2027 {
+		if date.Year < 2019 || date.Year > lastLunarYear {
 			wd := tm.Weekday()
 			if want := wd != time.Saturday && wd != time.Sunday; cal.IsWorkday(date) != want {
 				t.Fatalf("IsWorkday(%s) = %v, want %v on a %s without data", date, !want, want, wd)
@@ -426,10 +429,18 @@ func TestDue(t *testing.T) {
 		{"on-site, extended by a day", tousu.Deadline{Days: 0, Unit: tousu.WorkingDays, Start: d("2026-03-03"), ExtensionDays: 1}, "2026-03-04"},
 		// 2026-08-04 + 60 = Sat 2026-10-03, inside 国庆 (Oct 1–7): moves to Thu Oct 8.
 		{"60 days ending in 国庆", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-04")}, "2026-10-08"},
-		// Oct 9 (1), Sat Oct 10 (2), Oct 12–16 (7), Oct 19–21 (10).
-		{"60 days then a 10-day extension", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-04"), ExtensionDays: 10}, "2026-10-21"},
-		// Oct 9 (1), Sat Oct 10 (2), Mon Oct 12 (3).
-		{"60 days then 3 paused days", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-04"), PausedDays: 3}, "2026-10-12"},
+		// Extensions and pauses of a calendar-day period are calendar days: 70 days is Tue Oct 13.
+		{"60 days then a 10-day extension", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-04"), ExtensionDays: 10}, "2026-10-13"},
+		// 63 days is Tue Oct 6, inside 国庆: Thu Oct 8.
+		{"60 days then 3 paused days", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-04"), PausedDays: 3}, "2026-10-08"},
+		// The examples. 15 日 from Mon Nov 2, suspended Nov 6 → Nov 16 (10 days): Fri Nov 27.
+		{"15 日 with a 10-day suspension", tousu.Deadline{Days: 15, Unit: tousu.CalendarDays, Start: d("2026-11-02"), PausedDays: 10}, "2026-11-27"},
+		// 60 日 from Aug 3 is Fri Oct 2, inside 国庆: Thu Oct 8.
+		{"信访 60 日", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-03")}, "2026-10-08"},
+		// + 30 日: 90 days is Sun Nov 1: Mon Nov 2.
+		{"信访 60 日 + 30 日", tousu.Deadline{Days: 60, Unit: tousu.CalendarDays, Start: d("2026-08-03"), ExtensionDays: 30}, "2026-11-02"},
+		// 2026-12-20 + 15 working days over 元旦 2027 (statutory).
+		{"15 working days into 2027", tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: d("2026-12-20")}, "2027-01-11"},
 		{"calendar days ending on a Saturday", tousu.Deadline{Days: 5, Unit: tousu.CalendarDays, Start: d("2026-03-02")}, "2026-03-09"},
 		{"calendar days ending on a make-up Saturday", tousu.Deadline{Days: 5, Unit: tousu.CalendarDays, Start: d("2026-02-09")}, "2026-02-14"},
 		{"calendar days ending on a working day", tousu.Deadline{Days: 10, Unit: tousu.CalendarDays, Start: d("2026-03-02")}, "2026-03-12"},
@@ -545,5 +556,44 @@ func BenchmarkWorkdaysBetween(b *testing.B) {
 	from, to := d("2026-01-30"), d("2026-02-27")
 	for b.Loop() {
 		cal.WorkdaysBetween(from, to)
+	}
+}
+
+func TestPaused(t *testing.T) {
+	cal := officialCal(t)
+	if got := Paused(cal, tousu.CalendarDays, d("2026-11-06"), d("2026-11-16")); got != 10 {
+		t.Errorf("Paused in calendar days = %d, want 10", got)
+	}
+	// Nov 9–13 (5), Mon Nov 16 (6).
+	if got := Paused(cal, tousu.WorkingDays, d("2026-11-06"), d("2026-11-16")); got != 6 {
+		t.Errorf("Paused in working days = %d, want 6", got)
+	}
+}
+
+func TestPickPolicyChannelAndUnit(t *testing.T) {
+	policies := []tousu.Policy{
+		{ID: 1, Name: "投诉", Kind: tousu.KindComplaint, Days: 15},
+		{ID: 2, Name: "12345热线工单", Channel: tousu.ChannelHotline, Days: 5},
+		{ID: 3, Name: "市一医院", OrgUnit: "hospital-1", Days: 10},
+		{ID: 4, Name: "市一医院·投诉", Kind: tousu.KindComplaint, OrgUnit: "hospital-1", Days: 5},
+	}
+	hospital := []string{"hospital-1-er", "hospital-1", "root"}
+	tests := []struct {
+		name string
+		s    Subject
+		want int64
+	}{
+		{"hotline work order", Subject{Kind: tousu.KindSuggestion, Channel: tousu.ChannelHotline, Units: []string{"root"}}, 2},
+		{"a complaint by the hotline: kind and channel tie at one field, lower ID", Subject{Kind: tousu.KindComplaint, Channel: tousu.ChannelHotline}, 1},
+		{"the hospital's department, a suggestion", Subject{Kind: tousu.KindSuggestion, Units: hospital}, 3},
+		{"the hospital's department, a complaint: two fields win", Subject{Kind: tousu.KindComplaint, Channel: tousu.ChannelHotline, Units: hospital}, 4},
+		{"another unit", Subject{Kind: tousu.KindSuggestion, Units: []string{"hall-2", "root"}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PickPolicyFor(policies, tt.s); got.ID != tt.want {
+				t.Errorf("PickPolicyFor = %d %q, want %d", got.ID, got.Name, tt.want)
+			}
+		})
 	}
 }

@@ -68,7 +68,7 @@ func NormalizePhone(s string) (string, bool) {
 		digits = strings.TrimPrefix(digits, "00")
 		if strings.HasPrefix(digits, "86") {
 			rest := digits[2:]
-			if strings.HasPrefix(rest, "1") {
+			if strings.HasPrefix(rest, "1") && !strings.HasPrefix(rest, "10") { // 10 is Beijing's area code
 				if mobileShape.MatchString(rest) && ext == "" {
 					return rest, true
 				}

@@ -2,6 +2,8 @@ package tousu
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -25,8 +27,30 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, err
 	}
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return Date{}, fmt.Errorf("date %s: %w", s, ErrDateRange)
+	}
 	return DateOf(t), nil
 }
+
+// ErrDateRange is ParseDate's error for a well-formed date outside MinYear–MaxYear.
+var ErrDateRange = errors.New("日期应在1900年至2100年之间")
+
+// DateProblem is the message for a date field that ParseDate refused.
+func DateProblem(err error) string {
+	if errors.Is(err, ErrDateRange) {
+		return ErrDateRange.Error()
+	}
+	return "日期格式应为 YYYY-MM-DD"
+}
+
+// MinYear and MaxYear bound every date tousu accepts: nothing it records happened before
+// 1900, and a date past 2100 is a typing error, not a plan (and would make the working-day
+// arithmetic walk centuries).
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
 
 // MustDate is ParseDate for constants in tests and tables; it panics on bad input.
 func MustDate(s string) Date {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error so that adapters can map it without inspecting text.
@@ -35,6 +36,9 @@ type Error struct {
 	Message string            // for the user, in Chinese
 	Fields  map[string]string // field path → what is wrong with it
 	Err     error             // the underlying error, if any
+	// RetryAfter, for kind rate_limited, is how long the caller should wait (the HTTP
+	// answer's Retry-After).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -149,6 +153,18 @@ func FieldsOf(err error) map[string]string {
 		err = e.Err
 	}
 	return nil
+}
+
+// RetryAfterOf is how long a rate-limited caller should wait, 0 when the error does not say.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	for err != nil && errors.As(err, &e) {
+		if e.RetryAfter > 0 {
+			return e.RetryAfter
+		}
+		err = e.Err
+	}
+	return 0
 }
 
 // Problems collects field errors during validation.

@@ -16,6 +16,26 @@ type Actor struct {
 	Roles []Role
 	Unit  string // the code of the unit whose subtree the roles cover
 	Staff string // the badge of the staff member this account belongs to, if any
+	// Linked lists every badge the account has ever been linked to (Staff among them):
+	// recusal follows the person, so a badge once linked stays recused after a change.
+	Linked []string
+}
+
+// IsTarget reports whether the badge names the actor: its current staff member or any it
+// was linked to before.
+func (a Actor) IsTarget(badge string) bool {
+	if badge == "" {
+		return false
+	}
+	if a.Staff == badge {
+		return true
+	}
+	for _, b := range a.Linked {
+		if b == badge {
+			return true
+		}
+	}
+	return false
 }
 
 // Has reports whether the actor holds role r.
@@ -81,11 +101,17 @@ type User struct {
 	// refuses every sign-in (lockout after repeated failures).
 	FailedLogins int
 	LockedUntil  time.Time
+	// StaffHistory is every badge the account has ever been linked to, the current one
+	// among them; the store records each link as Staff is written and never forgets one.
+	StaffHistory []string
+	// Epoch counts password changes and resets: a desk session signed in under an older
+	// epoch has ended.
+	Epoch int
 }
 
 // Actor is the account acting.
 func (u *User) Actor() Actor {
-	return Actor{Login: u.Login, Name: u.Name, Roles: u.Roles, Unit: u.Unit, Staff: u.Staff}
+	return Actor{Login: u.Login, Name: u.Name, Roles: u.Roles, Unit: u.Unit, Staff: u.Staff, Linked: u.StaffHistory}
 }
 
 // Token is an API bearer token, stored only as its SHA-256 hash.
@@ -93,6 +119,7 @@ type Token struct {
 	Hash      string
 	Login     string
 	CreatedAt time.Time
+	ExpiresAt time.Time // zero: the token never expires
 }
 
 // CalendarOverride changes one day of the official calendar: a local holiday, or next

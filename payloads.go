@@ -141,26 +141,50 @@ func (r *Register) Validate(now time.Time) error {
 	if r.IncidentAt != nil && r.IncidentAt.After(now.Add(5*time.Minute)) {
 		p.Add("incident_at", "发生时间不能晚于当前时间")
 	}
+	if r.IncidentAt != nil && r.IncidentAt.Year() < MinYear {
+		p.Add("incident_at", "发生时间不能早于1900年")
+	}
 	checkLen(p, "incident_place", r.IncidentPlace, MaxShortText)
 	checkLen(p, "business_receipt_no", r.BusinessReceiptNo, 64)
 	r.validateIntake(p, now)
 	return p.Err()
 }
 
-func checkLen(p Problems, field, v string, max int) {
+func checkLen(p Problems, field, v string, max int) { CheckText(p, field, v, max) }
+
+// isControl reports control characters other than line breaks and tabs — they have no
+// place in a complaint, and NUL cannot be stored in PostgreSQL text — and the
+// bidirectional overrides and isolates, which make text read differently from what it
+// holds (a number or a name shown backwards).
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || (r >= 0x7f && r <= 0x9f) || isBidiControl(r)
+}
+
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// CheckText adds a problem for field when v, a free text that may span lines, is not
+// valid UTF-8, holds a control character other than newline and tab or a bidirectional
+// override, or is longer than max characters (0: no limit). Every free-text field of
+// every route goes through it or CheckLine.
+func CheckText(p Problems, field, v string, max int) {
 	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
-		p.Add(field, "含有无效字符")
+		p.Add(field, "含有无效字符（控制字符或文字方向控制符）")
 		return
 	}
-	if n := utf8.RuneCountInString(v); n > max {
+	if n := utf8.RuneCountInString(v); max > 0 && n > max {
 		p.Add(field, "内容过长（最多"+itoa(max)+"字）")
 	}
 }
 
-// isControl reports control characters other than line breaks and tabs: they have no
-// place in a complaint, and NUL cannot be stored in PostgreSQL text.
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
+// CheckLine is CheckText for a one-line text (a name, a title): no line breaks or tabs.
+func CheckLine(p Problems, field, v string, max int) {
+	if strings.ContainsAny(v, "\n\r\t") {
+		p.Add(field, "不能包含换行或制表符")
+		return
+	}
+	CheckText(p, field, v, max)
 }
 
 func clip(s string, n int) string {

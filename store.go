@@ -77,6 +77,9 @@ type ComplaintFilter struct {
 	Scope []string
 	// ExcludeTargetStaff hides complaints naming this badge as their target (recusal).
 	ExcludeTargetStaff string
+	// ExcludeTargetStaffs also hides complaints naming any of these badges: those the
+	// actor's account was linked to before (recusal follows the person).
+	ExcludeTargetStaffs []string
 	// Units keeps complaints whose target or assigned unit is in the set.
 	Units []string
 	// AssignedUnits keeps complaints assigned to a unit in the set.
@@ -160,17 +163,22 @@ type Store interface {
 
 	// CreateUser inserts an account; an existing login fails with kind conflict.
 	CreateUser(ctx context.Context, u *User) error
-	// UpdateUser writes an account's name, roles, unit, staff, password, disabled flag and
-	// lockout (FailedLogins, LockedUntil).
+	// UpdateUser writes an account's name, roles, unit, staff, password, disabled flag,
+	// lockout (FailedLogins, LockedUntil) and Epoch. CreateUser and UpdateUser record a
+	// non-empty Staff in the account's staff history, which keeps every badge ever linked.
 	UpdateUser(ctx context.Context, u *User) error
-	// FindUser returns the account with the login.
+	// FindUser returns the account with the login, its StaffHistory filled.
 	FindUser(ctx context.Context, login string) (*User, error)
-	// ListUsers returns every account, by login.
+	// ListUsers returns every account, by login, StaffHistory filled.
 	ListUsers(ctx context.Context) ([]User, error)
 	// CreateToken stores an API token's hash.
 	CreateToken(ctx context.Context, t Token) error
 	// FindToken returns the token with the hash.
 	FindToken(ctx context.Context, hash string) (*Token, error)
+	// ListTokens returns the tokens of an account ("" for every account), newest first.
+	ListTokens(ctx context.Context, login string) ([]Token, error)
+	// DeleteToken removes a token (revocation); a missing one is kind not_found.
+	DeleteToken(ctx context.Context, hash string) error
 
 	// ListCalendarOverrides returns every override, by date.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
@@ -186,6 +194,9 @@ type Store interface {
 	// DeletePolicy removes a policy.
 	DeletePolicy(ctx context.Context, id int64) error
 
+	// EvidenceBytes is the size of every evidence file stored, each content counted once:
+	// what the attachment storage budget is measured against.
+	EvidenceBytes(ctx context.Context) (int64, error)
 	// ListAttachments returns a complaint's attachments, oldest first, without Data.
 	ListAttachments(ctx context.Context, complaintID string) ([]Attachment, error)
 	// OpenAttachment returns one attachment of a complaint with its Data.

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"tousu"
 	"tousu/internal/app"
@@ -147,22 +150,102 @@ func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 	var cfg config
 	fs := m.flags("token create", &cfg)
 	login := fs.String("login", "", "the account the token acts as (required)")
+	expires := fs.String("expires", "", "how long the token works, e.g. 90d or 12h; empty: until revoked")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *login == "" {
 		return usageError{"--login is required"}
 	}
+	ttl, err := parseTTL(*expires)
+	if err != nil {
+		return usageError{"--expires: " + err.Error()}
+	}
 	e, err := m.open(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	tok, err := e.app.CreateToken(ctx, tousu.SystemActor, *login)
+	var until time.Time
+	if ttl > 0 {
+		until = e.app.Now().Add(ttl)
+	}
+	tok, err := e.app.CreateTokenUntil(ctx, tousu.SystemActor, *login, until)
 	if err != nil {
 		return fieldError(err)
 	}
 	fmt.Fprintln(m.Stdout, tok)
+	return nil
+}
+
+// parseTTL reads a token's lifetime: Go's durations (12h, 90m) and whole days (90d).
+func parseTTL(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n <= 0 || n > 3660 {
+			return 0, fmt.Errorf("%q is not a number of days between 1 and 3660", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	ttl, err := time.ParseDuration(s)
+	if err != nil || ttl <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration such as 90d or 12h", s)
+	}
+	return ttl, nil
+}
+
+func (m *Main) tokenList(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("token list", &cfg)
+	login := fs.String("login", "", "only this account's tokens")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	toks, err := e.app.Tokens(ctx, tousu.SystemActor, *login)
+	if err != nil {
+		return fieldError(err)
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLOGIN\tCREATED\tEXPIRES")
+	for _, t := range toks {
+		exp := "never"
+		if !t.ExpiresAt.IsZero() {
+			exp = t.ExpiresAt.Format(time.RFC3339)
+			if t.Expired {
+				exp += " (expired)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Login, t.CreatedAt.Format(time.RFC3339), exp)
+	}
+	return tw.Flush()
+}
+
+func (m *Main) tokenRevoke(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("token revoke", &cfg)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: tousu token revoke ID (the ID that token list shows)"}
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if err := e.app.RevokeToken(ctx, tousu.SystemActor, fs.Arg(0)); err != nil {
+		return fieldError(err)
+	}
+	fmt.Fprintln(m.Stdout, "revoked")
 	return nil
 }
 

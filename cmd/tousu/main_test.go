@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -75,6 +78,29 @@ func TestOperatorCommands(t *testing.T) {
 	if !strings.HasPrefix(tok, "tsk_") || strings.Contains(tok, "\n") {
 		t.Errorf("token create printed %q, want only the token", tok)
 	}
+	// Tokens are listed by ID (never the token) and revoked one by one.
+	expiring := strings.TrimSpace(c.run("token", "create", "--login", "li", "--expires", "30d"))
+	idOf := func(tok string) string {
+		sum := sha256.Sum256([]byte(tok))
+		return hex.EncodeToString(sum[:])[:12]
+	}
+	list := c.run("token", "list")
+	if !strings.Contains(list, idOf(tok)) || !strings.Contains(list, idOf(expiring)) || strings.Contains(list, tok) ||
+		!strings.Contains(list, "never") {
+		t.Errorf("token list: %s", list)
+	}
+	if _, err := c.try("", "token", "create", "--login", "li", "--expires", "soon"); err == nil {
+		t.Errorf("token create --expires soon accepted")
+	}
+	if out := c.run("token", "revoke", idOf(expiring)); !strings.Contains(out, "revoked") {
+		t.Errorf("token revoke: %s", out)
+	}
+	if list := c.run("token", "list", "--login", "li"); strings.Contains(list, idOf(expiring)) {
+		t.Errorf("a revoked token is still listed: %s", list)
+	}
+	if _, err := c.try("", "token", "revoke", idOf(expiring)); err == nil {
+		t.Errorf("revoking a token twice succeeded")
+	}
 	c.run("calendar", "set", "2027-02-08", "--rest", "--name", "2027年春节（预录）")
 	if out := c.run("calendar", "list"); !strings.Contains(out, "2027-02-08\trest\t2027年春节（预录）") {
 		t.Errorf("calendar list: %q", out)
@@ -91,6 +117,9 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	backup := filepath.Join(t.TempDir(), "copy.db")
 	c.run("backup", backup)
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup: %v, mode %v, want 0600 like the database", err, fi.Mode())
+	}
 	if _, err := c.try("", "backup", backup); err == nil {
 		t.Errorf("backup over an existing file accepted")
 	}
@@ -150,6 +179,10 @@ func TestServe(t *testing.T) {
 		t.Fatalf("healthz: %v %v", err, resp)
 	}
 	resp.Body.Close()
+	// The metrics are not public: not on the service's address, and off by default.
+	if code, _ := get(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public address: %d, want 404", code)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
@@ -161,26 +194,69 @@ func TestServe(t *testing.T) {
 	m2, out2, _ := c.main("")
 	ready2 := make(chan string, 1)
 	m2.Ready = ready2
-	go func() { done <- m2.Run(ctx2, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	metricsAddr := freeAddr(t)
+	go func() {
+		done <- m2.Run(ctx2, []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", metricsAddr})
+	}()
 	addr = <-ready2
+	// With --metrics-addr they are served there, and there only.
+	if code, body := get(t, "http://"+metricsAddr+"/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("/metrics on --metrics-addr: %d %.200s", code, body)
+	}
+	if code, _ := get(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public address with --metrics-addr: %d, want 404", code)
+	}
 	if strings.Contains(out2.String(), "密码") {
 		t.Errorf("second start printed a password again: %q", out2.String())
 	}
 	body := `{"kind":"complaint","channel":"phone","complainant":{"name":"李四","phone":"13900001111"},"matter":"窗口工作人员离岗半小时无人办理"}`
-	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/complaints", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	register := func(tok string) (int, []byte) {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/complaints", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, raw
 	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	// Separation of duties: the first admin holds admin only and works no case.
+	if code, raw := register(tok); code != http.StatusForbidden {
+		t.Errorf("register as the first admin: %d %s, want 403", code, raw)
+	}
+	c.run("user", "add", "--login", "clerk1", "--name", "受理员", "--role", "clerk")
+	clerkTok := strings.TrimSpace(c.run("token", "create", "--login", "clerk1"))
+	code, raw := register(clerkTok)
 	var got map[string]any
 	_ = json.Unmarshal(raw, &got)
-	if resp.StatusCode != 201 || got["number"] == nil {
-		t.Fatalf("register through serve: %d %s", resp.StatusCode, raw)
+	if code != 201 || got["number"] == nil {
+		t.Fatalf("register through serve: %d %s", code, raw)
 	}
 	cancel2()
 	<-done
+}
+
+// get fetches a URL and returns its status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,7 +56,9 @@ Usage:
   tousu demo      [flags]   load the demo organisation and complaints (idempotent)
   tousu user add  --login L --name N --role R[,R] [--unit CODE] [--staff BADGE] [--password-stdin]
   tousu user passwd --login L [--password-stdin]   sets (or generates and prints) a new password
-  tousu token create --login L
+  tousu token create --login L [--expires 90d]
+  tousu token list   [--login L]   the API tokens: ID, account, created, expiry (never the token)
+  tousu token revoke ID            revoke one token at once
   tousu calendar  list | set DATE --workday|--rest --name NAME | delete DATE
                   | import FILE [--year YYYY] [--yes]   (a State Council notice, text or JSON)
   tousu backup    PATH      write a consistent copy of the database while serving
@@ -93,10 +96,17 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return usageError{"usage: tousu user add --login L --name N --role R[,R] | tousu user passwd --login L [--password-stdin]"}
 	case "token":
-		if len(rest) > 0 && rest[0] == "create" {
-			return m.tokenCreate(ctx, rest[1:])
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "create":
+				return m.tokenCreate(ctx, rest[1:])
+			case "list":
+				return m.tokenList(ctx, rest[1:])
+			case "revoke":
+				return m.tokenRevoke(ctx, rest[1:])
+			}
 		}
-		return usageError{"usage: tousu token create --login L"}
+		return usageError{"usage: tousu token create --login L [--expires 90d] | list [--login L] | revoke ID"}
 	case "calendar":
 		return m.calendar(ctx, rest)
 	case "backup":
@@ -121,6 +131,17 @@ type config struct {
 	db       string
 	keysFile string
 	tz       string
+	evidence app.EvidenceLimits // serve's budgets for evidence; zero: the defaults
+}
+
+// envInt is env for a whole number; a value that is not one falls back to def.
+func (m *Main) envInt(name string, def int64) int64 {
+	if v := m.Getenv(name); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 func (m *Main) env(name, def string) string {
@@ -193,7 +214,7 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 		store.Close()
 		return nil, err
 	}
-	opts := app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log}
+	opts := app.Options{Store: store, Keys: keys, Now: m.Now, Location: loc, Logger: log, Evidence: cfg.evidence}
 	if !origin.env {
 		// A rotation elsewhere (tousu keys rotate, or the file copied from the node that
 		// rotated) adds a key to the file: read it again when a sealed value names a key

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tousu"
+	"tousu/internal/app"
 	"tousu/internal/demo"
 	"tousu/internal/web"
 )
@@ -19,6 +20,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	var cfg config
 	fs := m.flags("serve", &cfg)
 	addr := fs.String("addr", m.env("TOUSU_ADDR", "127.0.0.1:8080"), "listen address (TOUSU_ADDR)")
+	metricsAddr := fs.String("metrics-addr", m.env("TOUSU_METRICS_ADDR", ""),
+		"listen address of /metrics for Prometheus, e.g. 127.0.0.1:9090; empty: no metrics (TOUSU_METRICS_ADDR)")
+	perClient := fs.Int64("evidence-per-client", m.envInt("TOUSU_EVIDENCE_PER_CLIENT", app.DefaultEvidenceLimits.PerClientHour>>20),
+		"MiB of portal evidence one client address may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_CLIENT)")
+	perHour := fs.Int64("evidence-per-hour", m.envInt("TOUSU_EVIDENCE_PER_HOUR", app.DefaultEvidenceLimits.PerHour>>20),
+		"MiB of portal evidence all clients together may send per hour; -1: no limit (TOUSU_EVIDENCE_PER_HOUR)")
+	storage := fs.Int64("evidence-storage", m.envInt("TOUSU_EVIDENCE_STORAGE", app.DefaultEvidenceLimits.Storage>>20),
+		"MiB of evidence stored in all, past which uploads are refused; -1: no limit (TOUSU_EVIDENCE_STORAGE)")
 	withDemo := fs.Bool("demo", false, "load the demo organisation and complaints first (idempotent)")
 	proxyList := fs.String("trusted-proxy", m.env("TOUSU_TRUSTED_PROXIES", ""),
 		"reverse proxies whose X-Forwarded-For is believed, as CIDR[,CIDR] (TOUSU_TRUSTED_PROXIES)")
@@ -30,7 +39,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	// Take the address before anything is created: when it is taken, serve fails with
+	// Take the addresses before anything is created: when one is taken, serve fails with
 	// nothing written, and the once-only admin password is not spent on a server that
 	// never ran.
 	ln, err := net.Listen("tcp", *addr)
@@ -38,6 +47,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("cannot listen on %s (is another tousu or program using it? choose another with --addr): %w", *addr, err)
 	}
 	defer ln.Close()
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer mln.Close()
+	}
+	mib := func(n int64) int64 {
+		if n < 0 {
+			return -1
+		}
+		return n << 20
+	}
+	cfg.evidence = app.EvidenceLimits{PerClientHour: mib(*perClient), PerHour: mib(*perHour), Storage: mib(*storage)}
 	interval, err := jobInterval(*every)
 	if err != nil {
 		return err
@@ -85,8 +108,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *withDemo {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: %s — password %s\n", strings.Join(demo.Logins(), ", "), demo.Password)
 	}
+	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies, InsecureCookie: *insecure})
 	srv := &http.Server{
-		Handler:           web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies, InsecureCookie: *insecure}),
+		Handler:           ws,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -100,8 +124,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer startJobs(jobs, e, interval)() // waits for the jobs to stop before the database closes
 	defer stopJobs()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if mln != nil {
+		// The metrics have a listener of their own, which the portal's and the desk's
+		// users never reach (docs/DEPLOY.md).
+		msrv := &http.Server{Handler: ws.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { errc <- msrv.Serve(mln) }()
+		defer msrv.Close()
+		e.log.Info("serving metrics", "addr", "http://"+mln.Addr().String()+"/metrics")
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -32,9 +32,10 @@ func onlyHandler(actor tousu.Actor) bool {
 }
 
 // recused reports whether the actor is the staff member complained about: such a person
-// never sees the complaint, whatever roles they hold (REQUIREMENTS D1).
+// never sees the complaint, whatever roles they hold (REQUIREMENTS D1). It compares every
+// badge the account was ever linked to, so that editing the account lifts no recusal.
 func recused(actor tousu.Actor, c *tousu.Complaint) bool {
-	return actor.Staff != "" && c.Target.Staff == actor.Staff
+	return actor.IsTarget(c.Target.Staff)
 }
 
 // visible reports whether the actor may read the complaint at all. Invisible complaints
@@ -70,6 +71,11 @@ func (r *reference) scopeFilter(actor tousu.Actor, f *tousu.ComplaintFilter) err
 		return err
 	}
 	f.ExcludeTargetStaff = actor.Staff
+	for _, b := range actor.Linked {
+		if b != actor.Staff {
+			f.ExcludeTargetStaffs = append(f.ExcludeTargetStaffs, b)
+		}
+	}
 	if onlyHandler(actor) {
 		f.HandlerOrNone = actor.Login
 		if !r.isRoot(actor.Unit) {

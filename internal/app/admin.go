@@ -40,7 +40,8 @@ type Account struct {
 	CreatedAt time.Time
 }
 
-// Accounts lists every staff account (admin).
+// Accounts lists the staff accounts the admin manages: every one for an admin at the root,
+// those inside its subtree otherwise.
 func (a *App) Accounts(ctx context.Context, actor tousu.Actor) ([]Account, error) {
 	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
 		return nil, err
@@ -53,10 +54,14 @@ func (a *App) Accounts(ctx context.Context, actor tousu.Actor) ([]Account, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Account, len(users))
-	for i, u := range users {
-		out[i] = Account{Login: u.Login, Name: u.Name, Roles: u.Roles, Unit: u.Unit, UnitName: ref.unitName(u.Unit),
-			Staff: u.Staff, Disabled: u.Disabled, CreatedAt: u.CreatedAt.In(a.loc)}
+	out := make([]Account, 0, len(users))
+	for _, u := range users {
+		// An admin below the root sees the accounts of its subtree only.
+		if ref.mayManage(actor, &u) != nil && u.Login != actor.Login {
+			continue
+		}
+		out = append(out, Account{Login: u.Login, Name: u.Name, Roles: u.Roles, Unit: u.Unit, UnitName: ref.unitName(u.Unit),
+			Staff: u.Staff, Disabled: u.Disabled, CreatedAt: u.CreatedAt.In(a.loc)})
 	}
 	return out, nil
 }
@@ -70,8 +75,12 @@ type AccountUpdate struct {
 }
 
 // UpdateAccount changes an account's name, roles, unit and staff member (admin; audited).
-// An admin cannot take the admin role from itself, so that no one locks the system out
-// by accident.
+// The account must lie strictly inside the admin's scope (see mayManage), and the new
+// roles and unit inside it too. An admin changes only its own name: its roles, unit and
+// badge are changed by another admin, so that no one widens its own power, gives itself
+// case roles (separation of duties) or unlinks itself from a badge to lift a recusal.
+// A change of the badge is audited with the old and the new one; the badge once linked
+// stays in the account's history and keeps it recused.
 func (a *App) UpdateAccount(ctx context.Context, actor tousu.Actor, login string, up AccountUpdate) error {
 	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
 		return err
@@ -84,11 +93,15 @@ func (a *App) UpdateAccount(ctx context.Context, actor tousu.Actor, login string
 	if err != nil {
 		return err
 	}
+	if err := ref.mayManage(actor, u); err != nil {
+		return err
+	}
 	p := tousu.Problems{}
 	up.Name, up.Unit, up.Staff = strings.TrimSpace(up.Name), strings.TrimSpace(up.Unit), strings.TrimSpace(up.Staff)
 	if up.Name == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "name", up.Name, 64)
 	if len(up.Roles) == 0 {
 		p.Add("role", "请至少选择一个角色")
 	}
@@ -116,11 +129,58 @@ func (a *App) UpdateAccount(ctx context.Context, actor tousu.Actor, login string
 	if err := p.Err(); err != nil {
 		return err
 	}
+	if err := ref.mayGrant(actor, up.Roles, up.Unit); err != nil {
+		return err
+	}
+	unitBefore := u.Unit
+	if unitBefore == "" {
+		unitBefore = ref.rootCode()
+	}
+	relink := up.Staff != u.Staff
+	if u.Login == actor.Login && (relink || up.Unit != unitBefore || !sameRoles(up.Roles, u.Roles)) {
+		return tousu.Errorf(tousu.KindForbidden, "不能修改自己账号的角色、单位或对应工号，请由另一位系统管理员办理")
+	}
+	if relink {
+		// The holder of a badge never moves its link, whatever account it acts from.
+		if actor.IsTarget(u.Staff) || actor.IsTarget(up.Staff) {
+			return tousu.Errorf(tousu.KindForbidden, "不能修改与您本人工号关联的账号的对应工号，请由另一位系统管理员办理")
+		}
+		if up.Staff != "" {
+			st, err := a.store.FindStaff(ctx, up.Staff)
+			if err != nil {
+				return err
+			}
+			if !ref.adminCovers(actor, st.Unit) {
+				return errOutOfScope("工号“" + up.Staff + "”")
+			}
+		}
+	}
+	oldStaff := u.Staff
 	u.Name, u.Roles, u.Unit, u.Staff = up.Name, up.Roles, up.Unit, up.Staff
 	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
+	if relink {
+		if err := a.audit(ctx, actor, "user.staff", u.Login, "old="+oldStaff+" new="+u.Staff); err != nil {
+			return err
+		}
+	}
 	return a.audit(ctx, actor, "user.update", u.Login, "roles="+joinRoles(u.Roles)+" unit="+u.Unit)
+}
+
+// sameRoles reports whether two role lists hold the same roles, in any order.
+func sameRoles(x, y []tousu.Role) bool {
+	for _, r := range x {
+		if !slices.Contains(y, r) {
+			return false
+		}
+	}
+	for _, r := range y {
+		if !slices.Contains(x, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // SetAccountDisabled disables or enables an account (admin; audited). A disabled account
@@ -130,8 +190,15 @@ func (a *App) SetAccountDisabled(ctx context.Context, actor tousu.Actor, login s
 	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
 		return err
 	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return err
+	}
 	u, err := a.store.FindUser(ctx, login)
 	if err != nil {
+		return err
+	}
+	if err := ref.mayManage(actor, u); err != nil {
 		return err
 	}
 	if disabled && u.Login == actor.Login {
@@ -154,8 +221,15 @@ func (a *App) ResetPassword(ctx context.Context, actor tousu.Actor, login string
 	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
 		return "", err
 	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return "", err
+	}
 	u, err := a.store.FindUser(ctx, login)
 	if err != nil {
+		return "", err
+	}
+	if err := ref.mayManage(actor, u); err != nil {
 		return "", err
 	}
 	pw, err := a.randomPassword()
@@ -166,7 +240,9 @@ func (a *App) ResetPassword(ctx context.Context, actor tousu.Actor, login string
 	if _, err := a.rand.Read(salt); err != nil {
 		return "", err
 	}
-	u.PasswordHash = hashPassword(pw, salt)
+	// A new epoch ends every desk session of the account: whoever held the old password
+	// is signed out.
+	u.PasswordHash, u.Epoch = hashPassword(pw, salt), u.Epoch+1
 	if err := a.store.UpdateUser(ctx, u); err != nil {
 		return "", err
 	}

@@ -35,6 +35,8 @@ type Options struct {
 	// running server opens what the rotation re-sealed without waiting to notice the new
 	// ring. It may be nil (the ring cannot change while running, e.g. TOUSU_KEYS).
 	ReloadKeys func() (*pii.KeyRing, error)
+	// Evidence bounds evidence uploads (evidence.go); zero fields take DefaultEvidenceLimits.
+	Evidence EvidenceLimits
 }
 
 // App is the use cases.
@@ -55,6 +57,11 @@ type App struct {
 
 	// notify is the outbox's channels (notify.go); nil until SetNotifications.
 	notify atomic.Pointer[Notifications]
+
+	// signins counts failed sign-ins and wrong old passwords (throttle.go).
+	signins *throttle
+	// evidence counts the portal's evidence bytes against their budgets (evidence.go).
+	evidence *evidenceBudget
 }
 
 // New returns the use cases over a store.
@@ -63,7 +70,18 @@ func New(opts Options) (*App, error) {
 		return nil, tousu.Errorf(tousu.KindInternal, "app.New: store and keys are required")
 	}
 	a := &App{store: opts.Store, keys: newKeySource(opts.Keys, opts.ReloadKeys), now: opts.Now, rand: opts.Rand, loc: opts.Location,
-		log: opts.Logger, refresh: opts.RefreshEvery}
+		log: opts.Logger, refresh: opts.RefreshEvery, signins: newThrottle()}
+	lim := opts.Evidence
+	if lim.PerClientHour == 0 {
+		lim.PerClientHour = DefaultEvidenceLimits.PerClientHour
+	}
+	if lim.PerHour == 0 {
+		lim.PerHour = DefaultEvidenceLimits.PerHour
+	}
+	if lim.Storage == 0 {
+		lim.Storage = DefaultEvidenceLimits.Storage
+	}
+	a.evidence = &evidenceBudget{limits: lim, clients: map[string]*byteWindow{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -97,7 +115,7 @@ func New(opts Options) (*App, error) {
 // history is not news. Everything else is shared.
 func (a *App) WithClock(now func() time.Time) *App {
 	return &App{store: a.store, keys: a.keys, now: now, rand: a.rand, loc: a.loc, log: a.log,
-		official: a.official, refresh: a.refresh}
+		official: a.official, refresh: a.refresh, signins: a.signins, evidence: a.evidence}
 }
 
 // Store is the store the use cases run on (for the CLI's backup and migrations).

@@ -183,6 +183,9 @@ func (a *App) Attach(ctx context.Context, actor tousu.Actor, number string, uplo
 	if err != nil {
 		return nil, err
 	}
+	if err := a.checkStorage(ctx, atts); err != nil {
+		return nil, err
+	}
 	names := make([]string, len(atts))
 	for i, at := range atts {
 		names[i] = at.Name

@@ -58,7 +58,9 @@ func (a *App) EnsureBase(ctx context.Context) error {
 }
 
 // FirstAdmin creates the first administrator, "admin", when no account holds the admin
-// role, and returns its generated password (to be shown once); "" when one exists.
+// role, and returns its generated password (to be shown once); "" when one exists. It holds
+// the admin role only (三员分立, separation of duties): it configures the organisation and
+// creates the accounts that work cases, and sees no complaint content itself.
 func (a *App) FirstAdmin(ctx context.Context) (string, error) {
 	users, err := a.store.ListUsers(ctx)
 	if err != nil {
@@ -70,5 +72,5 @@ func (a *App) FirstAdmin(ctx context.Context) (string, error) {
 		}
 	}
 	return a.CreateUser(ctx, tousu.SystemActor, NewUser{Login: "admin", Name: "系统管理员",
-		Roles: []tousu.Role{tousu.RoleAdmin, tousu.RoleSupervisor, tousu.RoleClerk, tousu.RoleInspector}})
+		Roles: []tousu.Role{tousu.RoleAdmin}})
 }

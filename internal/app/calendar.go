@@ -92,7 +92,7 @@ type NoticeResult struct {
 // year (admin; audited). Open cases whose due date moves are recomputed by the deadline
 // job (RecomputeDeadlines). A text it cannot read is refused naming the line.
 func (a *App) ImportNotice(ctx context.Context, actor tousu.Actor, in NoticeInput) (*NoticeResult, error) {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return nil, err
 	}
 	invalid := func(field, msg string) error {

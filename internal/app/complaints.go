@@ -66,6 +66,19 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	if err := a.checkReferences(ctx, ref, &in); err != nil {
 		return nil, err
 	}
+	if err := a.checkStorage(ctx, atts); err != nil {
+		return nil, err
+	}
+	if actor.Has(tousu.RolePublic) {
+		if err := a.chargeEvidence(ctx, opts.Evidence); err != nil {
+			return nil, err
+		}
+	}
+	// Recusal starts at the counter: no one registers a complaint about herself, which
+	// would also show her its query code.
+	if actor.IsTarget(in.Target.Staff) {
+		return nil, tousu.Problems{"target.staff": "投诉对象是您本人，请回避，交由其他同事登记"}.Err()
+	}
 	if actor.Has(tousu.RolePublic) {
 		// The portal names no 首诉责任人: the complaint reached the office itself.
 		in.FirstReceiver, in.HandedOverAt = nil, nil
@@ -257,11 +270,13 @@ func (a *App) load(ctx context.Context, actor tousu.Actor, number string) (*refe
 		return nil, nil, err
 	}
 	c, err := a.store.FindComplaint(ctx, number)
+	// A complaint the actor may not see and one that does not exist answer alike, word
+	// for word, so that neither the status nor the message tells them apart.
+	if tousu.IsKind(err, tousu.KindNotFound) || err == nil && !ref.visible(actor, c) {
+		return nil, nil, notFound(number)
+	}
 	if err != nil {
 		return nil, nil, err
-	}
-	if !ref.visible(actor, c) {
-		return nil, nil, notFound(number)
 	}
 	return ref, c, nil
 }
@@ -303,6 +318,11 @@ func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason stri
 	}
 	if len([]rune(reason)) > tousu.MaxShortText {
 		return tousu.Complainant{}, tousu.Problems{"reason": "理由过长"}.Err()
+	}
+	rp := tousu.Problems{}
+	tousu.CheckText(rp, "reason", reason, tousu.MaxShortText)
+	if err := rp.Err(); err != nil {
+		return tousu.Complainant{}, err
 	}
 	if c.Identity.Anonymous {
 		return tousu.Complainant{Anonymous: true}, nil
@@ -346,7 +366,7 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := a.checkPayload(ctx, ref, c, p); err != nil {
+	if err := a.checkPayload(ctx, ref, actor, c, p); err != nil {
 		return nil, err
 	}
 	now := a.now().UTC().Truncate(time.Millisecond)
@@ -381,8 +401,9 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 }
 
 // checkPayload checks what needs the store: that referenced units, accounts, staff,
-// categories and complaints exist.
-func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complaint, p tousu.Payload) error {
+// categories and complaints exist. A second complaint named by the payload is checked with
+// the same visibility rule as a direct read: one the actor may not see does not exist.
+func (a *App) checkPayload(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint, p tousu.Payload) error {
 	pr := tousu.Problems{}
 	switch p := p.(type) {
 	case *tousu.AcceptPayload:
@@ -403,7 +424,7 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 				pr.Add("handler", "该账号不是承办人")
 			case !ref.isRoot(u.Unit) && !ref.within(p.Unit, u.Unit):
 				pr.Add("handler", "该承办人不属于所选单位")
-			case u.Staff != "" && u.Staff == c.Target.Staff:
+			case u.Actor().IsTarget(c.Target.Staff):
 				pr.Add("handler", "不能派给被投诉人本人办理（回避）")
 			}
 		}
@@ -418,6 +439,8 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, c *tousu.Complai
 			pr.Add("into", "没有这个投诉件")
 		case err != nil:
 			return err
+		case !ref.visible(actor, into):
+			pr.Add("into", "没有这个投诉件")
 		case into.Status == tousu.StatusMerged || into.Status == tousu.StatusArchived ||
 			into.Status == tousu.StatusNotAccepted || into.Status == tousu.StatusWithdrawn:
 			pr.Add("into", "不能并入状态为“"+tousu.Statuses.Label(into.Status)+"”的投诉件")

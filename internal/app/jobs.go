@@ -99,7 +99,7 @@ func (a *App) Ladder(ctx context.Context) (Ladder, error) {
 
 // SetLadder changes the escalation ladder (admin; audited). It applies from the next tick.
 func (a *App) SetLadder(ctx context.Context, actor tousu.Actor, l Ladder) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if err := l.Check(); err != nil {

@@ -148,7 +148,7 @@ type OutboxPage struct {
 
 // Outbox lists the outbox for the admin, newest first (status and channel "" for all).
 func (a *App) Outbox(ctx context.Context, actor tousu.Actor, status tousu.MessageStatus, channel tousu.MessageChannel, afterID int64) (*OutboxPage, error) {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return nil, err
 	}
 	const limit = 50
@@ -202,7 +202,7 @@ func (a *App) recipient(m *tousu.Message) string {
 // RetryMessage gives a dead message another round of attempts (admin; audited), e.g.
 // once the gateway is fixed. A sent message is never sent again.
 func (a *App) RetryMessage(ctx context.Context, actor tousu.Actor, id int64) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	ms, err := a.store.ListMessages(ctx, tousu.MessageFilter{AfterID: id + 1, Limit: 1})
@@ -262,7 +262,7 @@ func (a *App) Templates(ctx context.Context, actor tousu.Actor) ([]TemplateView,
 // SaveTemplate changes the wording of a notification (admin; audited). Each part is
 // checked on the sample data first; the problems come back as field errors.
 func (a *App) SaveTemplate(ctx context.Context, actor tousu.Actor, kind notify.Kind, t notify.Template) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	spec, ok := notify.SpecOf(kind)
@@ -271,6 +271,13 @@ func (a *App) SaveTemplate(ctx context.Context, actor tousu.Actor, kind notify.K
 	}
 	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
 	t.Subject, t.Body, t.SMS = norm(t.Subject), norm(t.Body), norm(t.SMS)
+	hygiene := tousu.Problems{}
+	tousu.CheckLine(hygiene, "subject", t.Subject, 0)
+	tousu.CheckText(hygiene, "body", t.Body, 0)
+	tousu.CheckText(hygiene, "sms", t.SMS, 0)
+	if err := hygiene.Err(); err != nil {
+		return err
+	}
 	if problems := t.Check(spec.Audience); problems != nil {
 		return tousu.Problems(problems).Err()
 	}
@@ -279,7 +286,7 @@ func (a *App) SaveTemplate(ctx context.Context, actor tousu.Actor, kind notify.K
 
 // ResetTemplate restores the default wording of a notification (admin; audited).
 func (a *App) ResetTemplate(ctx context.Context, actor tousu.Actor, kind notify.Kind) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	spec, ok := notify.SpecOf(kind)

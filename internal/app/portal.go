@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"tousu"
 )
@@ -97,19 +95,15 @@ func (a *App) portalSettings(ctx context.Context) (stored, defaults PortalInfo, 
 // PutPortalSettings sets the portal's texts (admin; audited). An empty text returns to
 // its default.
 func (a *App) PutPortalSettings(ctx context.Context, actor tousu.Actor, info PortalInfo) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	p := tousu.Problems{}
 	for _, f := range portalFields {
 		v := f.value(&info)
 		*v = strings.TrimSpace(*v)
-		switch {
-		case !utf8.ValidString(*v) || strings.ContainsFunc(*v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			p.Add(f.name, "含有无效字符（不能换行）")
-		case utf8.RuneCountInString(*v) > f.max:
-			p.Add(f.name, "内容过长（最多"+strconv.Itoa(f.max)+"字）")
-		}
+		// One line each, no control characters or direction overrides, within f.max.
+		tousu.CheckLine(p, f.name, *v, f.max)
 	}
 	if err := p.Err(); err != nil {
 		return err

@@ -227,6 +227,11 @@ func (a *App) PutUnit(ctx context.Context, actor tousu.Actor, u tousu.Unit) erro
 	if u.Name == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", u.Name, 100)
+	tousu.CheckText(p, "services", u.Services, 4000)
+	tousu.CheckLine(p, "hours", u.Hours, 200)
+	tousu.CheckLine(p, "phone", u.Phone, 100)
+	tousu.CheckLine(p, "address", u.Address, 200)
 	if !tousu.UnitKinds.Valid(u.Kind) {
 		p.Add("kind", "单位类型不正确")
 	}
@@ -244,6 +249,13 @@ func (a *App) PutUnit(ctx context.Context, actor tousu.Actor, u tousu.Unit) erro
 	}
 	if err := p.Err(); err != nil {
 		return err
+	}
+	// An existing unit is changed only by an admin whose subtree holds it; a new one is
+	// placed only inside the admin's subtree.
+	if _, ok := ref.unitByCode[u.Code]; ok && !ref.adminCovers(actor, u.Code) {
+		return errOutOfScope("单位“" + ref.unitName(u.Code) + "”")
+	} else if !ok && !ref.adminCovers(actor, u.Parent) {
+		return errOutOfScope("上级单位“" + ref.unitName(u.Parent) + "”")
 	}
 	if err := a.store.PutUnit(ctx, u); err != nil {
 		return err
@@ -269,10 +281,21 @@ func (a *App) PutStaff(ctx context.Context, actor tousu.Actor, s tousu.Staff) er
 	if s.Name == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "badge", s.Badge, 64)
+	tousu.CheckLine(p, "name", s.Name, 64)
 	if _, ok := ref.unitByCode[s.Unit]; !ok {
 		p.Add("unit", "所在单位不存在")
 	}
 	if err := p.Err(); err != nil {
+		return err
+	}
+	// A staff member is moved or edited only within the admin's subtree, from and to.
+	if !ref.adminCovers(actor, s.Unit) {
+		return errOutOfScope("单位“" + ref.unitName(s.Unit) + "”")
+	}
+	if old, err := a.store.FindStaff(ctx, s.Badge); err == nil && !ref.adminCovers(actor, old.Unit) {
+		return errOutOfScope("工号“" + s.Badge + "”")
+	} else if err != nil && !tousu.IsKind(err, tousu.KindNotFound) {
 		return err
 	}
 	if err := a.store.PutStaff(ctx, s); err != nil {
@@ -283,7 +306,7 @@ func (a *App) PutStaff(ctx context.Context, actor tousu.Actor, s tousu.Staff) er
 
 // PutCategory creates or updates a category (admin).
 func (a *App) PutCategory(ctx context.Context, actor tousu.Actor, c tousu.Category) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	ref, err := a.reference(ctx)
@@ -297,6 +320,8 @@ func (a *App) PutCategory(ctx context.Context, actor tousu.Actor, c tousu.Catego
 	if strings.TrimSpace(c.Name) == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", c.Name, 64)
+	tousu.CheckText(p, "description", c.Description, 500)
 	if c.Parent != "" {
 		if _, ok := ref.catByCode[c.Parent]; !ok || c.Parent == c.Code {
 			p.Add("parent", "上级类别不存在")
@@ -319,7 +344,7 @@ func (a *App) CalendarOverrides(ctx context.Context) ([]tousu.CalendarOverride, 
 
 // PutCalendarOverride marks a date as a working day or a rest day (admin; audited).
 func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tousu.CalendarOverride) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	p := tousu.Problems{}
@@ -330,6 +355,7 @@ func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tous
 	if o.Name == "" {
 		p.Add("name", "请填写名称（如：某某节放假、调休上班）")
 	}
+	tousu.CheckLine(p, "name", o.Name, 64)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -346,7 +372,7 @@ func (a *App) PutCalendarOverride(ctx context.Context, actor tousu.Actor, o tous
 
 // DeleteCalendarOverride returns a date to the official calendar (admin; audited).
 func (a *App) DeleteCalendarOverride(ctx context.Context, actor tousu.Actor, d tousu.Date) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if err := a.store.DeleteCalendarOverride(ctx, d); err != nil {
@@ -364,7 +390,7 @@ func (a *App) Policies(ctx context.Context) ([]tousu.Policy, error) {
 // PutPolicy creates (ID 0) or updates a deadline policy (admin; audited). It applies to
 // complaints registered or accepted afterwards.
 func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Policy) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	ref, err := a.reference(ctx)
@@ -376,6 +402,7 @@ func (a *App) PutPolicy(ctx context.Context, actor tousu.Actor, pol *tousu.Polic
 	if pol.Name == "" {
 		p.Add("name", "请填写名称")
 	}
+	tousu.CheckLine(p, "name", pol.Name, 100)
 	if pol.Kind != "" && !tousu.Kinds.Valid(pol.Kind) {
 		p.Add("kind", "类型不正确")
 	}
@@ -438,7 +465,7 @@ func (a *App) PolicyFor(ctx context.Context, s PolicySample) (tousu.Policy, erro
 
 // DeletePolicy removes a deadline policy (admin; audited).
 func (a *App) DeletePolicy(ctx context.Context, actor tousu.Actor, id int64) error {
-	if err := requireRole(actor, tousu.RoleAdmin); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if err := a.store.DeletePolicy(ctx, id); err != nil {
@@ -468,8 +495,11 @@ func (a *App) audit(ctx context.Context, actor tousu.Actor, action, object, deta
 }
 
 func (a *App) auditRecord(ctx context.Context, actor tousu.Actor, action, object, detail string) tousu.AuditRecord {
-	return tousu.AuditRecord{At: a.now().UTC().Truncate(time.Millisecond), Actor: actor.Login, Action: action,
-		Object: object, Client: ClientFrom(ctx), Detail: detail}
+	// The audit log keeps valid UTF-8 only: a login or a number typed with stray bytes is
+	// kept with U+FFFD in their place, so that what is stored is exactly what is hashed.
+	v := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+	return tousu.AuditRecord{At: a.now().UTC().Truncate(time.Millisecond), Actor: v(actor.Login), Action: action,
+		Object: v(object), Client: v(ClientFrom(ctx)), Detail: v(detail)}
 }
 
 type clientKey struct{}

@@ -59,7 +59,7 @@ func (a *App) saveRotation(ctx context.Context, r Rotation) error {
 // yet: with TOUSU_KEYS the operator installs the new ring on every node first, and
 // Reseal then resumes the rotation recorded here.
 func (a *App) BeginRotation(ctx context.Context, actor tousu.Actor, key string) error {
-	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return err
 	}
 	if key == "" {
@@ -101,7 +101,7 @@ type ResealOptions struct {
 // idempotent retries and the recipients of queued notifications live hours, not years,
 // and stay readable because a rotation never removes a key.
 func (a *App) Reseal(ctx context.Context, actor tousu.Actor, opts ResealOptions) (Rotation, error) {
-	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
 		return Rotation{}, err
 	}
 	if opts.Batch <= 0 {

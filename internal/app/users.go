@@ -44,6 +44,7 @@ func (a *App) CreateUser(ctx context.Context, actor tousu.Actor, nu NewUser) (st
 	if strings.TrimSpace(nu.Name) == "" {
 		p.Add("name", "请填写姓名")
 	}
+	tousu.CheckLine(p, "name", strings.TrimSpace(nu.Name), 64)
 	if len(nu.Roles) == 0 {
 		p.Add("role", "请至少选择一个角色")
 	}
@@ -59,9 +60,16 @@ func (a *App) CreateUser(ctx context.Context, actor tousu.Actor, nu NewUser) (st
 		p.Add("unit", "没有这个单位："+nu.Unit)
 	}
 	if nu.Staff != "" {
-		if _, err := a.store.FindStaff(ctx, nu.Staff); tousu.IsKind(err, tousu.KindNotFound) {
+		if st, err := a.store.FindStaff(ctx, nu.Staff); tousu.IsKind(err, tousu.KindNotFound) {
 			p.Add("staff", "没有这个工号："+nu.Staff)
 		} else if err != nil {
+			return "", err
+		} else if !ref.adminCovers(actor, st.Unit) {
+			return "", errOutOfScope("工号“" + nu.Staff + "”")
+		}
+	}
+	if _, ok := ref.unitByCode[nu.Unit]; ok {
+		if err := ref.mayGrant(actor, nu.Roles, nu.Unit); err != nil {
 			return "", err
 		}
 	}
@@ -149,15 +157,32 @@ func checkPassword(encoded, pw string) bool {
 // TokenPrefix marks tousu API tokens, so that leaked ones are easy to find in text.
 const TokenPrefix = "tsk_"
 
-// CreateToken issues a new API token for an account (the CLI's `token create`). Only its
-// hash is kept.
+// CreateToken issues a new API token for an account (the CLI's `token create`), with no
+// expiry. Only its hash is kept.
 func (a *App) CreateToken(ctx context.Context, actor tousu.Actor, login string) (string, error) {
+	return a.CreateTokenUntil(ctx, actor, login, time.Time{})
+}
+
+// CreateTokenUntil issues a new API token for an account that stops working at expires
+// (never, when zero). An admin issues tokens only for accounts it manages.
+func (a *App) CreateTokenUntil(ctx context.Context, actor tousu.Actor, login string, expires time.Time) (string, error) {
 	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+		return "", err
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
 		return "", err
 	}
 	u, err := a.store.FindUser(ctx, login)
 	if err != nil {
 		return "", err
+	}
+	if err := ref.mayManage(actor, u); err != nil {
+		return "", err
+	}
+	now := a.now().UTC().Truncate(time.Millisecond)
+	if !expires.IsZero() && !expires.After(now) {
+		return "", tousu.Problems{"expires": "有效期须晚于现在"}.Err()
 	}
 	raw, err := a.randomHex(24)
 	if err != nil {
@@ -165,13 +190,112 @@ func (a *App) CreateToken(ctx context.Context, actor tousu.Actor, login string) 
 	}
 	tok := TokenPrefix + raw
 	if err := a.store.CreateToken(ctx, tousu.Token{Hash: tokenHash(tok), Login: u.Login,
-		CreatedAt: a.now().UTC().Truncate(time.Millisecond)}); err != nil {
+		CreatedAt: now, ExpiresAt: expires.UTC().Truncate(time.Millisecond)}); err != nil {
 		return "", err
 	}
-	if err := a.audit(ctx, actor, "token.create", u.Login, ""); err != nil {
+	detail := ""
+	if !expires.IsZero() {
+		detail = "expires=" + expires.UTC().Format(time.RFC3339)
+	}
+	if err := a.audit(ctx, actor, "token.create", u.Login, "id="+tokenHash(tok)[:TokenIDLength]+" "+detail); err != nil {
 		return "", err
 	}
 	return tok, nil
+}
+
+// TokenIDLength is the length of a token's ID: the start of its hash, enough to tell the
+// tokens of a deployment apart and useless for signing in.
+const TokenIDLength = 12
+
+// TokenInfo is an API token as the CLI and the admin page list it: never the token.
+type TokenInfo struct {
+	ID        string // the start of the token's hash
+	Login     string
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+	Expired   bool
+}
+
+// Tokens lists the API tokens of the accounts the admin manages ("" for all of them, or
+// one login), newest first.
+func (a *App) Tokens(ctx context.Context, actor tousu.Actor, login string) ([]TokenInfo, error) {
+	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+		return nil, err
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	toks, err := a.store.ListTokens(ctx, login)
+	if err != nil {
+		return nil, err
+	}
+	users, err := a.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byLogin := map[string]*tousu.User{}
+	for i := range users {
+		byLogin[users[i].Login] = &users[i]
+	}
+	now := a.now()
+	out := []TokenInfo{}
+	for _, t := range toks {
+		if u := byLogin[t.Login]; u == nil || ref.mayManage(actor, u) != nil {
+			continue
+		}
+		out = append(out, TokenInfo{ID: t.Hash[:min(TokenIDLength, len(t.Hash))], Login: t.Login, CreatedAt: t.CreatedAt.In(a.loc),
+			ExpiresAt: t.ExpiresAt, Expired: !t.ExpiresAt.IsZero() && !t.ExpiresAt.After(now)})
+		if !t.ExpiresAt.IsZero() {
+			out[len(out)-1].ExpiresAt = t.ExpiresAt.In(a.loc)
+		}
+	}
+	return out, nil
+}
+
+// RevokeToken revokes one API token by its ID (audited); it stops working at once. An
+// admin revokes only the tokens of accounts it manages; an unknown ID and one out of
+// scope are the same not-found.
+func (a *App) RevokeToken(ctx context.Context, actor tousu.Actor, id string) error {
+	if err := requireRole(actor, tousu.RoleAdmin, tousu.RoleSystem); err != nil {
+		return err
+	}
+	id = strings.ToLower(strings.TrimSpace(id))
+	if len(id) < 8 {
+		return tousu.Problems{"id": "请给出令牌编号（至少8位）"}.Err()
+	}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return err
+	}
+	toks, err := a.store.ListTokens(ctx, "")
+	if err != nil {
+		return err
+	}
+	var found *tousu.Token
+	for i, t := range toks {
+		if strings.HasPrefix(t.Hash, id) {
+			if found != nil {
+				return tousu.Problems{"id": "有多个令牌以此开头，请给出更长的编号"}.Err()
+			}
+			found = &toks[i]
+		}
+	}
+	notFound := tousu.Errorf(tousu.KindNotFound, "没有这个令牌：%s", id)
+	if found == nil {
+		return notFound
+	}
+	u, err := a.store.FindUser(ctx, found.Login)
+	if err != nil {
+		return err
+	}
+	if ref.mayManage(actor, u) != nil {
+		return notFound
+	}
+	if err := a.store.DeleteToken(ctx, found.Hash); err != nil {
+		return err
+	}
+	return a.audit(ctx, actor, "token.revoke", found.Login, "id="+found.Hash[:TokenIDLength])
 }
 
 func tokenHash(tok string) string {
@@ -190,6 +314,9 @@ func (a *App) Authenticate(ctx context.Context, token string) (tousu.Actor, erro
 	}
 	if err != nil {
 		return tousu.Actor{}, err
+	}
+	if !t.ExpiresAt.IsZero() && !t.ExpiresAt.After(a.now()) {
+		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌已过期")
 	}
 	u, err := a.store.FindUser(ctx, t.Login)
 	if err != nil {

@@ -325,3 +325,33 @@ func TestRender(t *testing.T) {
 		t.Errorf("FromSettings(Settings(t)) = %+v, want %+v", back, changed)
 	}
 }
+
+// TestRenderLimits: a template that would loop for ever, recurse, or build a huge string
+// is refused, quickly, both by Check (when saved) and by Render (when used).
+func TestRenderLimits(t *testing.T) {
+	for _, text := range []string{
+		"{{range 1000000000}}{{range 1000000000}}{{end}}{{end}}{{.Number}}",
+		`{{define "a"}}{{template "a"}}{{end}}{{template "a"}}{{.Number}}`,
+		`{{printf "%0999999999d" 1}}{{.Number}}`,
+		`{{printf "%.999999999f" 1.0}}{{.Number}}`,
+		`{{if (printf "%0999999999d" 1)}}x{{end}}{{.Number}}`,
+		`{{call .Number}}`,
+		"{{range $i := 100000000}}{{end}}{{.Number}}",
+	} {
+		start := time.Now()
+		if _, err := notify.Render(text, notify.Sample()); err == nil {
+			t.Errorf("notify.Render(%q) succeeded, want a refusal", text)
+		}
+		tpl := notify.Template{Subject: "投诉件 {{.Number}}", Body: text}
+		if p := tpl.Check(notify.Staff); p["body"] == "" {
+			t.Errorf("Check(%q) = %v, want a problem with the body", text, p)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("refusing %q took %v", text, d)
+		}
+	}
+	// What the defaults use still works.
+	if out, err := notify.Render("{{if .Unit}}{{.Unit}}{{end}} {{.Number}}", notify.Sample()); err != nil || out == "" {
+		t.Errorf("Render of an ordinary template = %q, %v", out, err)
+	}
+}

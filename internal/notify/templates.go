@@ -3,8 +3,11 @@ package notify
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
+	"text/template/parse"
+	"time"
 	"unicode/utf8"
 )
 
@@ -313,17 +316,131 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-// Render executes the template text with d.
+// RenderTimeout bounds the time one template may take to render. Together with the
+// shape check (no range over numbers, no recursion) and MaxOutput it keeps a template an
+// admin wrote from hanging the service.
+const RenderTimeout = 200 * time.Millisecond
+
+var errTooSlow = errors.New("模板渲染超时")
+
+// Render executes the template text with d, within RenderTimeout and MaxOutput. It is
+// used both when a template is saved (on the sample data) and when a notification is
+// written, so a template stored by other means is held to the same limits.
 func Render(text string, d Data) (string, error) {
+	if len(text) > 4*MaxTemplate {
+		return "", errors.New("模板过长")
+	}
 	t, err := template.New("").Option("missingkey=error").Parse(text)
 	if err != nil {
 		return "", err
 	}
-	w := &limitWriter{n: MaxOutput}
-	if err := t.Execute(w, d); err != nil {
+	if err := checkShape(t); err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(w.b.String()), nil
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		w := &limitWriter{n: MaxOutput}
+		err := t.Execute(w, d)
+		done <- result{strings.TrimSpace(w.b.String()), err}
+	}()
+	timer := time.NewTimer(RenderTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return "", r.err
+		}
+		return r.out, nil
+	case <-timer.C:
+		// The shape check leaves no unbounded loop, so the goroutine ends on its own.
+		return "", errTooSlow
+	}
+}
+
+// checkShape refuses the template constructs that can loop without bound: range over
+// anything but a field of the data (range 1000000000 iterates a billion times without
+// writing a byte), and nested templates, which can call themselves.
+func checkShape(t *template.Template) error {
+	if len(t.Templates()) > 1 {
+		return errors.New("不支持 define/template/block")
+	}
+	var walk func(n parse.Node) error
+	walk = func(n parse.Node) error {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return nil
+			}
+			for _, c := range n.Nodes {
+				if err := walk(c); err != nil {
+					return err
+				}
+			}
+		case *parse.ActionNode:
+			return checkPipe(n.Pipe)
+		case *parse.RangeNode:
+			if !fieldPipe(n.Pipe) {
+				return errors.New("range 只能用于数据字段，不能用于数字或函数")
+			}
+			return errors.Join(walk(n.List), walk(n.ElseList))
+		case *parse.IfNode:
+			return errors.Join(checkPipe(n.Pipe), walk(n.List), walk(n.ElseList))
+		case *parse.WithNode:
+			return errors.Join(checkPipe(n.Pipe), walk(n.List), walk(n.ElseList))
+		case *parse.TemplateNode:
+			return errors.New("不支持 template")
+		}
+		return nil
+	}
+	if t.Tree == nil {
+		return nil
+	}
+	return walk(t.Tree.Root)
+}
+
+// printfWidth matches a printf verb with a width or precision: "%09999999d" would build a
+// string of that size in memory before MaxOutput sees it.
+var printfWidth = regexp.MustCompile(`%[-+# 0]*[0-9*]|%[-+# 0]*\.`)
+
+// checkPipe refuses, anywhere in a pipeline, call (which runs any function value) and
+// printf formats with a width or precision.
+func checkPipe(p *parse.PipeNode) error {
+	if p == nil {
+		return nil
+	}
+	for _, c := range p.Cmds {
+		for i, a := range c.Args {
+			switch a := a.(type) {
+			case *parse.IdentifierNode:
+				if a.Ident == "call" {
+					return errors.New("不支持 call")
+				}
+				if a.Ident == "printf" && i+1 < len(c.Args) {
+					if f, ok := c.Args[i+1].(*parse.StringNode); ok && printfWidth.MatchString(f.Text) {
+						return errors.New("printf 不支持宽度或精度")
+					}
+				}
+			case *parse.PipeNode:
+				if err := checkPipe(a); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// fieldPipe reports whether a pipeline is just a field of the data, such as .Categories.
+func fieldPipe(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	_, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	return ok
 }
 
 // Check validates a template for an audience: each part must parse and run on the sample

@@ -44,6 +44,14 @@ func scanAttachment(s pgx.Row, data *[]byte) (tousu.Attachment, error) {
 	return a, nil
 }
 
+// EvidenceBytes is the size of every evidence file stored, each content once.
+func (db *DB) EvidenceBytes(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "postgres.EvidenceBytes")
+	var n int64
+	err = db.pool.QueryRow(ctx, `SELECT COALESCE(SUM(size), 0)::bigint FROM blobs`).Scan(&n)
+	return n, err
+}
+
 // ListAttachments returns a complaint's attachments, oldest first, without their Data.
 func (db *DB) ListAttachments(ctx context.Context, complaintID string) (_ []tousu.Attachment, err error) {
 	defer wrap(&err, "postgres.ListAttachments(%q)", complaintID)

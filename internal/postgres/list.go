@@ -97,6 +97,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		// A badge no row can hold excludes nothing.
 		w.add("target_staff <> " + w.arg(s))
 	}
+	if vals := storableOnly(f.ExcludeTargetStaffs); len(vals) > 0 {
+		w.add("target_staff <> ALL(" + w.arg(vals) + ")")
+	}
 	if len(f.Units) > 0 {
 		inList(w, []string{"target_unit", "assigned_unit"}, f.Units)
 	}

@@ -180,7 +180,12 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	if err != nil {
 		return err
 	}
-	tmp.Close()
+	// CreateTemp makes the file readable by its owner only (0600); the dump holds
+	// everything the database holds. Said again in case the platform's default differs.
+	if err := errors.Join(tmp.Chmod(0o600), tmp.Close()); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
 	defer os.Remove(tmp.Name())
 
 	target, env, err := dumpTarget(db.url)

@@ -46,6 +46,14 @@ func scanAttachment(s rowScanner, data *[]byte) (tousu.Attachment, error) {
 	return a, nil
 }
 
+// EvidenceBytes is the size of every evidence file stored, each content once.
+func (db *DB) EvidenceBytes(ctx context.Context) (_ int64, err error) {
+	defer tousu.Wrap(&err, "sqlite.EvidenceBytes")
+	var n int64
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM blobs`).Scan(&n)
+	return n, err
+}
+
 // ListAttachments returns a complaint's attachments, oldest first, without their Data.
 func (db *DB) ListAttachments(ctx context.Context, complaintID string) (_ []tousu.Attachment, err error) {
 	defer tousu.Wrap(&err, "sqlite.ListAttachments(%q)", complaintID)

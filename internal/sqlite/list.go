@@ -66,6 +66,9 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 	if f.ExcludeTargetStaff != "" {
 		w.add("target_staff <> ?", f.ExcludeTargetStaff)
 	}
+	if len(f.ExcludeTargetStaffs) > 0 {
+		w.add("target_staff NOT IN "+in(len(f.ExcludeTargetStaffs)), anys(f.ExcludeTargetStaffs)...)
+	}
 	if len(f.Units) > 0 {
 		list := in(len(f.Units))
 		units := anys(f.Units)

@@ -153,15 +153,34 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	// The copy holds everything the database holds: it is created empty, readable by its
+	// owner only (0600, like the database), before VACUUM INTO fills it — SQLite accepts
+	// an empty file and would otherwise create it with the umask's mode. O_EXCL also
+	// makes sure no file that appeared meanwhile is overwritten.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return &tousu.Error{Kind: tousu.KindConflict, Message: "备份文件已存在，请换一个路径"}
+	}
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(f.Chmod(0o600), f.Close()); err != nil {
+		os.Remove(path)
+		return err
+	}
 	// The read pool is query_only, which refuses VACUUM INTO: a connection of its own.
 	conn, err := sql.Open("sqlite", dsn(db.path, readPragmas, nil))
 	if err != nil {
+		os.Remove(path)
 		return err
 	}
 	defer conn.Close()
 	conn.SetMaxOpenConns(1)
-	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
-	return err
+	if _, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
 
 // inTx runs fn in an IMMEDIATE transaction on the write connection and commits it. It

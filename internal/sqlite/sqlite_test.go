@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,6 +61,9 @@ func TestBackup(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := db.Backup(ctx, path); err != nil {
 		t.Fatalf("Backup = %v", err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the backup's mode: %v %v, want 0600 like the database", fi.Mode(), err)
 	}
 	if err := db.Backup(ctx, path); !tousu.IsKind(err, tousu.KindConflict) {
 		t.Errorf("Backup to an existing file = %v, want kind conflict", err)

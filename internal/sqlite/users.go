@@ -5,11 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"tousu"
 )
 
-const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at, failed_logins, locked_until`
+const userColumns = `login, name, roles, unit, staff, password_hash, disabled, created_at, failed_logins, locked_until, epoch`
 
 func scanUser(s rowScanner) (tousu.User, error) {
 	var (
@@ -18,7 +19,7 @@ func scanUser(s rowScanner) (tousu.User, error) {
 		created, locked int64
 	)
 	if err := s.Scan(&u.Login, &u.Name, &roles, &u.Unit, &u.Staff, &u.PasswordHash, &u.Disabled, &created,
-		&u.FailedLogins, &locked); err != nil {
+		&u.FailedLogins, &locked, &u.Epoch); err != nil {
 		return u, err
 	}
 	u.Roles = splitRoles(roles)
@@ -52,10 +53,10 @@ func splitRoles(s string) []tousu.Role {
 func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.CreateUser(%q)", u.Login)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := txExec(ctx, tx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		res, err := txExec(ctx, tx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (login) DO NOTHING`,
 			u.Login, u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled, millis(u.CreatedAt),
-			u.FailedLogins, zeroMillis(u.LockedUntil))
+			u.FailedLogins, zeroMillis(u.LockedUntil), u.Epoch)
 		if err != nil {
 			return err
 		}
@@ -66,7 +67,7 @@ func (db *DB) CreateUser(ctx context.Context, u *tousu.User) (err error) {
 		if n == 0 {
 			return &tousu.Error{Kind: tousu.KindConflict, Message: "登录名已存在", Fields: map[string]string{"login": "登录名已存在"}}
 		}
-		return nil
+		return linkStaff(ctx, tx, u.Login, u.Staff, u.CreatedAt)
 	})
 }
 
@@ -76,14 +77,51 @@ func (db *DB) UpdateUser(ctx context.Context, u *tousu.User) (err error) {
 	defer tousu.Wrap(&err, "sqlite.UpdateUser(%q)", u.Login)
 	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := txExec(ctx, tx, `UPDATE users SET name = ?, roles = ?, unit = ?, staff = ?, password_hash = ?, disabled = ?,
-			failed_logins = ?, locked_until = ? WHERE login = ?`,
+			failed_logins = ?, locked_until = ?, epoch = ? WHERE login = ?`,
 			u.Name, joinRoles(u.Roles), u.Unit, u.Staff, u.PasswordHash, u.Disabled,
-			u.FailedLogins, zeroMillis(u.LockedUntil), u.Login)
+			u.FailedLogins, zeroMillis(u.LockedUntil), u.Epoch, u.Login)
 		if err != nil {
 			return err
 		}
-		return affected(res, "未找到该账号")
+		if err := affected(res, "未找到该账号"); err != nil {
+			return err
+		}
+		return linkStaff(ctx, tx, u.Login, u.Staff, time.Now())
 	})
+}
+
+// linkStaff records that the account is linked to the badge; the history is never
+// shortened, so that recusal follows the person.
+func linkStaff(ctx context.Context, tx *sql.Tx, login, badge string, at time.Time) error {
+	if badge == "" {
+		return nil
+	}
+	_, err := txExec(ctx, tx, `INSERT INTO staff_links (login, badge, linked_at) VALUES (?, ?, ?)
+		ON CONFLICT (login, badge) DO NOTHING`, login, badge, millis(at))
+	return err
+}
+
+// staffHistory returns every badge each account (or the one login, when not "") was
+// ever linked to.
+func (db *DB) staffHistory(ctx context.Context, login string) (map[string][]string, error) {
+	q, args := `SELECT login, badge FROM staff_links ORDER BY login, linked_at, badge`, []any{}
+	if login != "" {
+		q, args = `SELECT login, badge FROM staff_links WHERE login = ? ORDER BY linked_at, badge`, []any{login}
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var l, b string
+		if err := rows.Scan(&l, &b); err != nil {
+			return nil, err
+		}
+		out[l] = append(out[l], b)
+	}
+	return out, rows.Err()
 }
 
 // FindUser returns the account with the login.
@@ -96,6 +134,11 @@ func (db *DB) FindUser(ctx context.Context, login string) (_ *tousu.User, err er
 	if err != nil {
 		return nil, err
 	}
+	hist, err := db.staffHistory(ctx, u.Login)
+	if err != nil {
+		return nil, err
+	}
+	u.StaffHistory = hist[u.Login]
 	return &u, nil
 }
 
@@ -115,7 +158,17 @@ func (db *DB) ListUsers(ctx context.Context) (_ []tousu.User, err error) {
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	hist, err := db.staffHistory(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].StaffHistory = hist[out[i].Login]
+	}
+	return out, nil
 }
 
 // CreateToken stores an API token's hash for an existing account.
@@ -130,8 +183,8 @@ func (db *DB) CreateToken(ctx context.Context, t tousu.Token) (err error) {
 		if err != nil {
 			return err
 		}
-		_, err = txExec(ctx, tx, `INSERT INTO tokens (hash, login, created_at) VALUES (?, ?, ?)`,
-			t.Hash, t.Login, millis(t.CreatedAt))
+		_, err = txExec(ctx, tx, `INSERT INTO tokens (hash, login, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			t.Hash, t.Login, millis(t.CreatedAt), zeroMillis(t.ExpiresAt))
 		if isUniqueViolation(err) {
 			return &tousu.Error{Kind: tousu.KindConflict, Message: "令牌已存在", Err: err}
 		}
@@ -143,18 +196,61 @@ func (db *DB) CreateToken(ctx context.Context, t tousu.Token) (err error) {
 func (db *DB) FindToken(ctx context.Context, hash string) (_ *tousu.Token, err error) {
 	// The hash identifies a credential: it stays out of the error text.
 	defer tousu.Wrap(&err, "sqlite.FindToken")
-	var (
-		t       tousu.Token
-		created int64
-	)
-	err = db.read.QueryRowContext(ctx, `SELECT hash, login, created_at FROM tokens WHERE hash = ?`, hash).
-		Scan(&t.Hash, &t.Login, &created)
+	t, err := scanToken(db.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("令牌无效")
 	}
 	if err != nil {
 		return nil, err
 	}
-	t.CreatedAt = fromMillis(created)
 	return &t, nil
+}
+
+const tokenColumns = `hash, login, created_at, expires_at`
+
+func scanToken(s rowScanner) (tousu.Token, error) {
+	var (
+		t                tousu.Token
+		created, expires int64
+	)
+	if err := s.Scan(&t.Hash, &t.Login, &created, &expires); err != nil {
+		return t, err
+	}
+	t.CreatedAt, t.ExpiresAt = fromMillis(created), fromZeroMillis(expires)
+	return t, nil
+}
+
+// ListTokens returns the tokens of an account ("" for every account), newest first.
+func (db *DB) ListTokens(ctx context.Context, login string) (_ []tousu.Token, err error) {
+	defer tousu.Wrap(&err, "sqlite.ListTokens(%q)", login)
+	q, args := `SELECT `+tokenColumns+` FROM tokens ORDER BY created_at DESC, hash`, []any{}
+	if login != "" {
+		q, args = `SELECT `+tokenColumns+` FROM tokens WHERE login = ? ORDER BY created_at DESC, hash`, []any{login}
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tousu.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteToken removes a token (revocation).
+func (db *DB) DeleteToken(ctx context.Context, hash string) (err error) {
+	defer tousu.Wrap(&err, "sqlite.DeleteToken")
+	return db.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := txExec(ctx, tx, `DELETE FROM tokens WHERE hash = ?`, hash)
+		if err != nil {
+			return err
+		}
+		return affected(res, "令牌不存在")
+	})
 }

@@ -151,6 +151,10 @@ func testAttachmentDedup(t *testing.T, s tousu.Store) {
 		t.Fatalf("CreateComplaint with one content twice = %v", err)
 	}
 	checkAttachments(t, s, "one content twice", c.ID, ch.Attachments)
+	// The storage budget counts each content once.
+	if n, err := s.EvidenceBytes(t.Context()); err != nil || n != int64(len(data)) {
+		t.Errorf("EvidenceBytes = %d, %v; want %d (one content, stored once)", n, err, len(data))
+	}
 }
 
 func testAttachmentRefused(t *testing.T, s tousu.Store) {

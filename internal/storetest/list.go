@@ -90,6 +90,8 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		{"scope of several units", tousu.ComplaintFilter{Scope: []string{"far", "dept-2", "nowhere"}}, "gfd"},
 		{"recusal", tousu.ComplaintFilter{ExcludeTargetStaff: "S1"}, "hgfdcb"},
 		{"recusal within scope", tousu.ComplaintFilter{Scope: []string{"win-2"}, ExcludeTargetStaff: "S1"}, "b"},
+		{"recusal of badges once linked", tousu.ComplaintFilter{ExcludeTargetStaffs: []string{"S1", "S2"}}, "hgfdc"},
+		{"recusal of the badge and one once linked", tousu.ComplaintFilter{ExcludeTargetStaff: "S1", ExcludeTargetStaffs: []string{"S2"}}, "hgfdc"},
 		{"units by target", tousu.ComplaintFilter{Units: []string{"win-1"}}, "hfca"},
 		{"units by assignment", tousu.ComplaintFilter{Units: []string{"dept-1"}}, "ec"},
 		{"units ignore the owner", tousu.ComplaintFilter{Units: []string{"centre"}}, ""},

@@ -206,6 +206,25 @@ func testUsers(t *testing.T, s tousu.Store) {
 	}
 	checkUser("after unlocking", &changed)
 
+	// The staff history keeps every badge ever linked, whatever Staff says now, so that
+	// recusal follows the person; the epoch is stored as written.
+	relinked := changed
+	relinked.Staff, relinked.Epoch = "B002", 3
+	if err := s.UpdateUser(ctx, &relinked); err != nil {
+		t.Fatalf("UpdateUser(relink) = %v", err)
+	}
+	relinked.Staff = ""
+	if err := s.UpdateUser(ctx, &relinked); err != nil {
+		t.Fatalf("UpdateUser(unlink) = %v", err)
+	}
+	got, err := s.FindUser(ctx, "sup1")
+	if err != nil {
+		t.Fatalf("FindUser = %v", err)
+	}
+	if hist := slices.Sorted(slices.Values(got.StaffHistory)); !slices.Equal(hist, []string{"A001", "B002"}) || got.Epoch != 3 || got.Staff != "" {
+		t.Errorf("after relinking: staff %q, history %v, epoch %d; want \"\", [A001 B002], 3", got.Staff, got.StaffHistory, got.Epoch)
+	}
+
 	list, err := s.ListUsers(ctx)
 	if err != nil {
 		t.Fatalf("ListUsers = %v", err)
@@ -219,6 +238,9 @@ func testUsers(t *testing.T, s tousu.Store) {
 	}
 	if len(list) == 2 && !slices.Equal(list[0].Roles, []tousu.Role{tousu.RoleAdmin}) {
 		t.Errorf("ListUsers[0].Roles = %v, want [admin]", list[0].Roles)
+	}
+	if len(list) == 2 && (len(list[0].StaffHistory) != 0 || len(list[1].StaffHistory) != 2) {
+		t.Errorf("ListUsers staff histories = %v, %v; want none and two", list[0].StaffHistory, list[1].StaffHistory)
 	}
 }
 
@@ -235,8 +257,34 @@ func testTokens(t *testing.T, s tousu.Store) {
 	if err != nil {
 		t.Fatalf("FindToken = %v", err)
 	}
-	if got.Hash != want.Hash || got.Login != want.Login || !got.CreatedAt.Equal(want.CreatedAt) {
+	if got.Hash != want.Hash || got.Login != want.Login || !got.CreatedAt.Equal(want.CreatedAt) || !got.ExpiresAt.IsZero() {
 		t.Errorf("FindToken = %+v, want %+v", *got, want)
+	}
+
+	// A second token with an expiry; both are listed, newest first, and revoked one by one.
+	second := tousu.Token{Hash: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", Login: "api",
+		CreatedAt: base.Add(time.Hour), ExpiresAt: base.Add(48*time.Hour + 3*time.Millisecond)}
+	if err := s.CreateToken(ctx, second); err != nil {
+		t.Fatalf("CreateToken(second) = %v", err)
+	}
+	for _, login := range []string{"api", ""} {
+		list, err := s.ListTokens(ctx, login)
+		if err != nil || len(list) != 2 || list[0].Hash != second.Hash || !list[0].ExpiresAt.Equal(second.ExpiresAt) ||
+			list[1].Hash != want.Hash || !list[1].ExpiresAt.IsZero() || list[0].Login != "api" {
+			t.Errorf("ListTokens(%q) = %+v, %v; want the second, then the first", login, list, err)
+		}
+	}
+	if list, err := s.ListTokens(ctx, "nobody"); err != nil || len(list) != 0 {
+		t.Errorf("ListTokens(nobody) = %+v, %v; want none", list, err)
+	}
+	if err := s.DeleteToken(ctx, want.Hash); err != nil {
+		t.Fatalf("DeleteToken = %v", err)
+	}
+	_, err = s.FindToken(ctx, want.Hash)
+	wantKind(t, "FindToken after DeleteToken", err, tousu.KindNotFound)
+	wantKind(t, "DeleteToken again", s.DeleteToken(ctx, want.Hash), tousu.KindNotFound)
+	if _, err := s.FindToken(ctx, second.Hash); err != nil {
+		t.Errorf("FindToken(second) after revoking the first = %v", err)
 	}
 }
 

@@ -88,7 +88,7 @@ func listQuery(r *http.Request) (app.ListQuery, error) {
 		if s := v.Get(f.name); s != "" {
 			d, err := tousu.ParseDate(s)
 			if err != nil {
-				p.Add(f.name, "日期格式应为 YYYY-MM-DD")
+				p.Add(f.name, tousu.DateProblem(err))
 			}
 			*f.dst = d
 		}

@@ -20,6 +20,7 @@ var adminSections = []struct{ Path, Label, Hint string }{
 	{"/desk/admin/units", "组织机构", "中心、进驻部门、窗口和督查机构的树形结构，窗口的服务事项、时间和电话"},
 	{"/desk/admin/staff", "工作人员", "各单位的工作人员及工号，被投诉对象从这里选择"},
 	{"/desk/admin/accounts", "账号与角色", "登录账号、角色和所属单位，停用账号，重置密码"},
+	{"/desk/admin/tokens", "访问令牌", "接口调用的访问令牌：签发时间、有效期，逐个吊销"},
 	{"/desk/admin/categories", "投诉类别", "受理范围的类别树"},
 	{"/desk/admin/calendar", "工作日历", "法定节假日以外的本地调整，工作日计算器"},
 	{"/desk/admin/policies", "办理时限", "按类型、类别、分类设定的办理期限"},
@@ -65,6 +66,12 @@ type adminHomePage struct {
 	adminBase
 	Sections []adminSection
 	Warning  string // e.g. next year's holidays are missing
+	// Scope is the unit whose subtree the admin manages; Root when that is everything.
+	Scope string
+	Root  bool
+	// CaseRoles are the case roles the account holds besides admin (labels); none means
+	// it sees no complaint content, as separation of duties wants.
+	CaseRoles []string
 }
 
 // adminSection is a card of the admin home page.
@@ -74,6 +81,14 @@ type adminSection struct {
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	vm := adminHomePage{adminBase: s.adminBase(r, actor, "系统管理", ""), Warning: s.app.CalendarWarning(r.Context())}
+	scope, err := s.app.AdminScopeOf(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	vm.Scope, vm.Root = scope.UnitName, scope.Root
+	for _, role := range scope.CaseRoles {
+		vm.CaseRoles = append(vm.CaseRoles, tousu.Roles.Label(role))
+	}
 	for _, sec := range adminSections {
 		vm.Sections = append(vm.Sections, adminSection{URL: sec.Path, Label: sec.Label, Hint: sec.Hint})
 	}

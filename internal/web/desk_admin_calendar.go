@@ -146,7 +146,7 @@ func (s *Server) renderCalendarWith(w http.ResponseWriter, r *http.Request, acto
 		add, aerr := strconv.Atoi(strings.TrimSpace(q.Get("add")))
 		switch {
 		case ferr != nil:
-			vm.Calc.Errors["from"] = "日期格式应为 年-月-日"
+			vm.Calc.Errors["from"] = tousu.DateProblem(ferr)
 		case aerr != nil:
 			vm.Calc.Errors["add"] = "请填写整数"
 		default:
@@ -171,7 +171,7 @@ func (s *Server) adminCalendarSave(w http.ResponseWriter, r *http.Request, actor
 	o := tousu.CalendarOverride{Workday: v.Get("type") == "workday", Name: v.Get("name")}
 	if ds := strings.TrimSpace(v.Get("date")); ds != "" {
 		if o.Date, err = tousu.ParseDate(ds); err != nil {
-			f.refuse(tousu.Problems{"date": "日期格式应为 年-月-日"}.Err())
+			f.refuse(tousu.Problems{"date": tousu.DateProblem(err)}.Err())
 			return s.renderCalendar(w, r, actor, http.StatusUnprocessableEntity, f)
 		}
 	}

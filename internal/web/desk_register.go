@@ -105,7 +105,10 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 	}
 	// The form is multipart, for the evidence files handed in at the counter; it is
 	// read as the portal's is (bounded fields, bounded files).
-	pf, err := readPortalForm(w, r)
+	pf, err := readPortalForm(w, r, s.evidence)
+	if pf != nil {
+		defer pf.release()
+	}
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type page struct {
 	code     int
 	location string
 	body     string
+	header   http.Header
 }
 
 func (e *env) signIn(login string) *deskClient {
@@ -57,7 +58,7 @@ func (d *deskClient) do(req *http.Request) page {
 			d.cookie = &http.Cookie{Name: ck.Name, Value: ck.Value}
 		}
 	}
-	return page{code: resp.StatusCode, location: resp.Header.Get("Location"), body: string(b)}
+	return page{code: resp.StatusCode, location: resp.Header.Get("Location"), body: string(b), header: resp.Header}
 }
 
 func (d *deskClient) get(path string) page {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,6 +162,41 @@ func TestForbiddenAccess(t *testing.T) {
 		}
 	}
 
+	// Hidden and absent look the same: every route, for everyone the case is hidden from,
+	// answers for it exactly as for a number that was never given — status, body (but for
+	// the number itself) and the set of headers.
+	absent := number[:len(number)-4] + "9999"
+	for _, who := range []string{"handler-b", "dept-b-super", "target", "handler-a"} {
+		d := sessions[who]
+		for key, rt := range routes {
+			ask := func(num string) (int, string, http.Header) {
+				path := strings.Replace(rt.path, number, num, 1)
+				if strings.HasPrefix(key, "api") {
+					r := e.do(rt.method, path, who, rt.json)
+					return r.code, r.raw, r.header
+				}
+				var p page
+				switch {
+				case rt.upload:
+					p = d.upload(num, map[string][]byte{"x.pdf": pdfFile})
+				case rt.form != nil:
+					p = d.post(path, rt.form)
+				default:
+					p = d.get(path)
+				}
+				return p.code, p.body, p.header
+			}
+			hc, hb, hh := ask(number)
+			ac, ab, ah := ask(absent)
+			if hc != ac || strings.ReplaceAll(hb, number, absent) != ab {
+				t.Errorf("%s as %s: hidden %d %q, absent %d %q: they differ", key, who, hc, clipBody(hb), ac, clipBody(ab))
+			}
+			if hk, ak := headerNames(hh), headerNames(ah); hk != ak {
+				t.Errorf("%s as %s: hidden headers %s, absent %s", key, who, hk, ak)
+			}
+		}
+	}
+
 	// The public: the tracking routes need the number and its own code.
 	for _, tc := range []struct {
 		name, method, path string
@@ -194,4 +230,148 @@ func orPublic(who string) string {
 		return "the public"
 	}
 	return who
+}
+
+// headerNames lists the names of the headers that say something about the answer (not
+// its date), sorted, for comparing two answers' header sets.
+func headerNames(h http.Header) string {
+	var names []string
+	for k := range h {
+		if k != "Date" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ",")
+}
+
+// TestForbiddenAdminActs is the forbidden-access table of the admin routes and of the
+// acts that name something besides the case at hand: an admin held at a department
+// manages its subtree only (units, staff, accounts; never a peer or superior admin, never
+// organisation-wide settings, never its own roles); a badge link is moved only by another
+// admin, never by its holder, and moving it lifts no recusal; a merge into a complaint the
+// caller may not see answers as a merge into one that does not exist.
+func TestForbiddenAdminActs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, u := range []app.NewUser{
+		{Login: "admin-a", Name: "人社管理员", Roles: []tousu.Role{tousu.RoleAdmin}, Unit: "dept-a"},
+		{Login: "admin-w", Name: "窗口管理员", Roles: []tousu.Role{tousu.RoleAdmin}, Unit: "win-a1"},
+		{Login: "target-admin", Name: "王窗口（管理员）", Roles: []tousu.Role{tousu.RoleAdmin}, Staff: "A001"},
+		{Login: "dept-a-super", Name: "人社督查", Roles: []tousu.Role{tousu.RoleSupervisor}, Unit: "dept-a"},
+	} {
+		u.Password = "correct horse battery"
+		if _, err := e.app.CreateUser(ctx, tousu.SystemActor, u); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := e.app.CreateToken(ctx, tousu.SystemActor, u.Login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[u.Login] = tok
+	}
+	// The case about A001 (the target), and two cases for the merge rows: one in dept-a,
+	// one about dept-b that dept-a's supervisor may not see.
+	aboutTarget := e.register(func(m map[string]any) { m["target"] = map[string]any{"unit": "win-a1", "staff": "A001"} })
+	mine := e.register(func(m map[string]any) { m["target"] = map[string]any{"unit": "win-a1"} })
+	hidden := e.register(func(m map[string]any) { m["target"] = map[string]any{"unit": "win-b1"} })
+	absent := hidden[:len(hidden)-4] + "9999"
+
+	unit := func(parent, kind string) map[string]any {
+		return map[string]any{"name": "新单位", "parent": parent, "kind": kind}
+	}
+	staff := func(unit string) map[string]any {
+		return map[string]any{"name": "新同事", "unit": unit, "active": true}
+	}
+	account := func(login, role, unit, staff string) url.Values {
+		return url.Values{"login": {login}, "name": {"某某"}, "role": {role}, "unit": {unit}, "staff": {staff}}
+	}
+	tests := []struct {
+		who, relation string
+		method, path  string
+		json          any        // an API body
+		form          url.Values // a desk form (nil: an API call)
+		want          int
+	}{
+		// Units and staff through the API: inside the subtree only.
+		{"admin-a", "a new window in its own department", "PUT", "/api/v1/units/win-a2", unit("dept-a", "window"), nil, 200},
+		{"admin-a", "renames its own department", "PUT", "/api/v1/units/dept-a", map[string]any{"name": "人社局（新）", "parent": "root", "kind": "department"}, nil, 200},
+		{"admin-a", "another department", "PUT", "/api/v1/units/dept-b", map[string]any{"name": "改名", "parent": "root", "kind": "department"}, nil, 403},
+		{"admin-a", "a window under another department", "PUT", "/api/v1/units/win-b2", unit("dept-b", "window"), nil, 403},
+		{"admin-a", "the root", "PUT", "/api/v1/units/root", map[string]any{"name": "改名", "kind": "centre"}, nil, 403},
+		{"admin-a", "a new colleague in its window", "PUT", "/api/v1/staff/A009", staff("win-a1"), nil, 200},
+		{"admin-a", "moves another department's staff in", "PUT", "/api/v1/staff/B001", staff("win-a1"), nil, 403},
+		{"admin-a", "moves its staff out", "PUT", "/api/v1/staff/A002", staff("win-b1"), nil, 403},
+		{"admin-a", "an organisation-wide category", "PUT", "/api/v1/categories/newcat", map[string]any{"name": "新类别"}, nil, 403},
+		{"admin-a", "the organisation's calendar", "PUT", "/api/v1/calendar/overrides/2026-02-02", map[string]any{"workday": false, "name": "本地假日"}, nil, 403},
+		// Accounts on the desk: strictly inside, never a peer or superior admin.
+		{"admin-w", "resets its superior admin's password", "POST", "/desk/admin/accounts/admin-a/password", nil, url.Values{}, 403},
+		{"admin-a", "resets the root admin's password", "POST", "/desk/admin/accounts/admin/password", nil, url.Values{}, 403},
+		{"admin-a", "disables the root admin", "POST", "/desk/admin/accounts/admin/disable", nil, url.Values{}, 403},
+		{"admin-a", "edits an account at the root", "POST", "/desk/admin/accounts/supervisor", nil, account("supervisor", "supervisor", "dept-a", ""), 403},
+		{"admin-a", "creates an account at the root", "POST", "/desk/admin/accounts", nil, account("rootclerk", "clerk", "root", ""), 403},
+		{"admin-a", "creates a peer admin", "POST", "/desk/admin/accounts", nil, account("peer", "admin", "dept-a", ""), 403},
+		{"admin-a", "gives itself a case role", "POST", "/desk/admin/accounts/admin-a", nil, url.Values{"name": {"人社管理员"}, "role": {"admin", "supervisor"}, "unit": {"dept-a"}}, 403},
+		{"admin-a", "creates a clerk in its window", "POST", "/desk/admin/accounts", nil, account("wclerk", "clerk", "win-a1", ""), 200},
+		{"admin-a", "creates an admin below it", "POST", "/desk/admin/accounts", nil, account("wadmin", "admin", "win-a1", ""), 200},
+		{"admin-a", "resets a handler's password in its department", "POST", "/desk/admin/accounts/handler-a/password", nil, url.Values{}, 200},
+		{"admin-a", "resets the password of the admin below it", "POST", "/desk/admin/accounts/admin-w/password", nil, url.Values{}, 200},
+		// Badge links: never moved by their holder, from any of its accounts.
+		{"target-admin", "unlinks the account of its own badge", "POST", "/desk/admin/accounts/target", nil,
+			url.Values{"name": {"王窗口"}, "role": {"handler", "supervisor"}, "unit": {"dept-a"}, "staff": {""}}, 403},
+		{"target-admin", "unlinks itself", "POST", "/desk/admin/accounts/target-admin", nil,
+			url.Values{"name": {"王窗口（管理员）"}, "role": {"admin"}, "unit": {"root"}, "staff": {""}}, 403},
+		{"admin", "another admin unlinks the target's account", "POST", "/desk/admin/accounts/target", nil,
+			url.Values{"name": {"王窗口"}, "role": {"handler", "supervisor"}, "unit": {"dept-a"}, "staff": {""}}, 303},
+		// The target, unlinked, stays recused.
+		{"target", "unlinked from the badge the case names", "GET", "/api/v1/complaints/" + aboutTarget, nil, nil, 404},
+		// Merge targets: a number the caller may not see is a number that does not exist.
+		{"dept-a-super", "merges into a case of another department", "POST", "/api/v1/complaints/" + mine + "/merge", map[string]any{"into": hidden}, nil, 422},
+	}
+	sessions := map[string]*deskClient{}
+	for _, tt := range tests {
+		var got int
+		var body string
+		if tt.form == nil {
+			r := e.do(tt.method, tt.path, tt.who, tt.json)
+			got, body = r.code, r.raw
+		} else {
+			d := sessions[tt.who]
+			if d == nil {
+				d = e.signIn(tt.who)
+				sessions[tt.who] = d
+			}
+			p := d.post(tt.path, tt.form)
+			got, body = p.code, p.body
+		}
+		if got != tt.want {
+			t.Errorf("%s %s as %s [%s]: %d, want %d: %s", tt.method, tt.path, tt.who, tt.relation, got, tt.want, clipBody(body))
+		}
+		if got == 403 && !strings.Contains(body, "管理") && !strings.Contains(body, "无权") && !strings.Contains(body, "不能") {
+			t.Errorf("%s %s as %s [%s]: the refusal does not say why in Chinese: %s", tt.method, tt.path, tt.who, tt.relation, clipBody(body))
+		}
+	}
+
+	// The merge into a hidden case answers exactly as a merge into an absent one.
+	h := e.do("POST", "/api/v1/complaints/"+mine+"/merge", "dept-a-super", map[string]any{"into": hidden})
+	a := e.do("POST", "/api/v1/complaints/"+mine+"/merge", "dept-a-super", map[string]any{"into": absent})
+	if h.code != a.code || h.raw != a.raw {
+		t.Errorf("merge into a hidden case: %d %s; into an absent one: %d %s", h.code, h.raw, a.code, a.raw)
+	}
+	// The unlinked target does not find the case in its list either.
+	if l := e.do("GET", "/api/v1/complaints?limit=100", "target", nil); strings.Contains(l.raw, aboutTarget) {
+		t.Errorf("the unlinked target lists the case about it")
+	}
+	// The badge change is audited with the old and the new badge.
+	recs, err := e.store.SearchAudit(ctx, tousu.AuditFilter{Action: "user.staff", Object: "target"})
+	if err != nil || len(recs) != 1 || recs[0].Detail != "old=A001 new=" || recs[0].Actor != "admin" {
+		t.Errorf("audit of the badge change: %+v %v", recs, err)
+	}
+	// The department admin lists the accounts of its subtree only.
+	p := e.signIn("admin-a").get("/desk/admin/accounts")
+	for _, outside := range []string{"/desk/admin/accounts/supervisor", "/desk/admin/accounts/admin/", "/desk/admin/accounts/dept-b-super"} {
+		if strings.Contains(p.body, outside) {
+			t.Errorf("the department admin's account list offers %s", outside)
+		}
+	}
 }

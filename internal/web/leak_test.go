@@ -75,7 +75,10 @@ func TestNothingLeaks(t *testing.T) {
 	// Every channel configured, so that the outbox holds what deployments' outboxes hold.
 	email, sms, hook := &recorder{}, &recorder{}, &recorder{}
 	a.SetNotifications(app.Notifications{Email: email, SMS: sms, Webhook: hook, PublicURL: "https://ts.example.gov.cn"})
-	srv := httptest.NewServer(web.New(web.Options{App: a, Logger: log, SubmitPerMinute: 1000, TrackPerMinute: 1000}))
+	ws := web.New(web.Options{App: a, Logger: log, SubmitPerMinute: 1000, TrackPerMinute: 1000})
+	srv := httptest.NewServer(ws)
+	metricsSrv := httptest.NewServer(ws.MetricsHandler())
+	defer metricsSrv.Close()
 	t.Cleanup(srv.Close)
 	e.srv, e.app = srv, a
 
@@ -220,7 +223,7 @@ func TestNothingLeaks(t *testing.T) {
 	keep("admin outbox", e.signIn("admin").get("/desk/admin/outbox").body)
 	keep("handler's notifications", e.signIn("handler-a").get("/desk/notifications").body)
 
-	resp, err := http.Get(srv.URL + "/metrics")
+	resp, err := http.Get(metricsSrv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !tousu.IsKind(err, tousu.KindUnauthorized) && !tousu.IsKind(err, tousu.KindRateLimited) {
 			return err
 		}
-		return s.render(w, r, http.StatusUnauthorized, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
+		code := http.StatusUnauthorized
+		if tousu.IsKind(err, tousu.KindRateLimited) {
+			code = http.StatusTooManyRequests
+			setRetryAfter(w, err)
+		}
+		return s.render(w, r, code, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
 			Login: login, Next: next, Error: tousu.PublicMessage(err), NeedHTTPS: s.needsHTTPS(r)})
 	}
 	// A new token on sign-in, so that a token planted before cannot ride the session.
@@ -77,6 +82,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionKey, u.Login)
+	s.sessions.Put(r.Context(), epochKey, u.Epoch)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -108,7 +114,7 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, actor to
 		return tousu.Errorf(tousu.KindMalformed, "表单无效")
 	}
 	f := r.PostForm
-	err := s.app.ChangePassword(r.Context(), actor, f.Get("old"), f.Get("new"), f.Get("confirm"))
+	epoch, err := s.app.ChangePassword(r.Context(), actor, f.Get("old"), f.Get("new"), f.Get("confirm"))
 	if fields := tousu.FieldsOf(err); fields != nil {
 		return s.render(w, r, http.StatusUnprocessableEntity, "desk/password",
 			passwordPage{Common: s.deskCommon(r, actor, "修改密码"), Errors: fields})
@@ -116,10 +122,12 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, actor to
 	if err != nil {
 		return err
 	}
-	// Other sessions of this account keep their tokens; this one gets a new one.
+	// Every other session of this account has ended (the account's epoch moved on); this
+	// one carries on under the new epoch, with a new token.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	s.sessions.Put(r.Context(), epochKey, epoch)
 	vm := passwordPage{Common: s.deskCommon(r, actor, "修改密码")}
 	vm.Flash = "密码已修改"
 	return s.render(w, r, http.StatusOK, "desk/password", vm)

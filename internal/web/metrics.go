@@ -1,11 +1,13 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are the server's Prometheus metrics, in a private registry so that nothing
@@ -38,4 +40,14 @@ func newMetrics() *metrics {
 func (m *metrics) observe(route string, code int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// MetricsHandler serves the Prometheus metrics (GET /metrics). It is not among the routes
+// of the server's own handler: request counts by route and status tell an outsider how
+// the office works, so the operator serves them on a listen address of their own
+// (tousu serve --metrics-addr, off by default), reachable by the monitoring only.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	return mux
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"tousu/internal/app"
 )
 
 // pageModels holds a view model for every page. TestPagesRender executes each page
@@ -25,9 +27,13 @@ var pageModels = map[string]any{
 	"desk/case": sampleCasePage(),
 	"desk/admin": adminHomePage{adminBase: sampleAdminBase("系统管理"), Warning: "尚未录入下一年度的法定节假日安排",
 		Sections: []adminSection{{URL: "/desk/admin/units", Label: "组织机构", Hint: "单位"}}},
-	"desk/admin_units":      sampleAdminUnits(),
-	"desk/admin_staff":      sampleAdminStaff(),
-	"desk/admin_accounts":   sampleAdminAccounts(),
+	"desk/admin_units":    sampleAdminUnits(),
+	"desk/admin_staff":    sampleAdminStaff(),
+	"desk/admin_accounts": sampleAdminAccounts(),
+	"desk/admin_tokens": adminTokensPage{adminBase: sampleAdminBase("访问令牌"), Tokens: []app.TokenInfo{
+		{ID: "9f86d081884c", Login: "clerk", CreatedAt: time.Date(2026, 1, 30, 10, 0, 0, 0, time.UTC)},
+		{ID: "60303ae22b99", Login: "leader", CreatedAt: time.Date(2026, 1, 30, 10, 0, 0, 0, time.UTC),
+			ExpiresAt: time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC), Expired: true}}},
 	"desk/admin_categories": sampleAdminCategories(),
 	"desk/admin_calendar":   sampleAdminCalendar(),
 	"desk/admin_policies":   sampleAdminPolicies(),

@@ -47,12 +47,15 @@ func (s *Server) portalError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	code := status(kind)
+	if w.Header().Get("Retry-After") == "" {
+		setRetryAfter(w, err)
+	}
 	b, berr := s.portalBase(r, errorTitle(code))
 	if berr != nil {
 		s.log.Error("portal settings", "err", berr)
 	}
 	vm := errorPage{Common: b.Common, Message: tousu.PublicMessage(err), Code: code}
-	if wait := w.Header().Get("Retry-After"); code == http.StatusTooManyRequests && wait != "" {
+	if wait := w.Header().Get("Retry-After"); code == http.StatusTooManyRequests && wait != "" && tousu.RetryAfterOf(err) == 0 {
 		vm.Message = "操作过于频繁，请" + wait + "秒后再试。刚才填写的内容，一般可点浏览器的“返回”找回。"
 	}
 	if rerr := s.render(w, r, code, "portal/error", vm); rerr != nil {

@@ -26,7 +26,7 @@ func FuzzPortalForm(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest("POST", "/submit", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "multipart/form-data; boundary=xyz")
-		pf, err := readPortalForm(httptest.NewRecorder(), r)
+		pf, err := readPortalForm(httptest.NewRecorder(), r, nil)
 		if err != nil {
 			return
 		}

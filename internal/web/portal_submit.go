@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"tousu"
@@ -134,7 +135,16 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err := s.limit(s.submit, w, r); err != nil {
 		return err
 	}
-	pf, err := readPortalForm(w, r)
+	// A large body from a client whose evidence budget is spent is refused unread.
+	if r.ContentLength > maxDeskForm {
+		if err := s.app.EvidenceAllowed(r.Context()); err != nil {
+			return err
+		}
+	}
+	pf, err := readPortalForm(w, r, s.evidence)
+	if pf != nil {
+		defer pf.release()
+	}
 	if err != nil {
 		return err
 	}
@@ -236,15 +246,25 @@ type portalForm struct {
 	uploads  []app.Upload
 	chosen   int  // how many files were sent
 	tooLarge bool // the body passed maxPortalBody; values holds the fields read before
+	// release gives back the admission to read evidence, once the files are stored or
+	// dropped; it does nothing when none was taken.
+	release func()
 }
+
+// evidenceWait is how long a submission waits for its turn to read evidence files.
+const evidenceWait = 10 * time.Second
 
 // readPortalForm reads the complaint form, a multipart body, part by part: text fields
 // of bounded size, files up to one byte past the limit (so that the use case can say a
 // file is too large), never more than one file past the allowed number. A body past
 // maxPortalBody stops the reading but keeps the text fields read before it: the form
 // puts its files last, so what was typed survives.
-func readPortalForm(w http.ResponseWriter, r *http.Request) (*portalForm, error) {
-	pf := &portalForm{values: url.Values{}}
+//
+// Evidence files are read into memory only with an admission from gate, which bounds how
+// many submissions hold files at once; a submission that waits longer than evidenceWait
+// is refused with 429 (its files unread). A nil gate admits everyone.
+func readPortalForm(w http.ResponseWriter, r *http.Request, gate chan struct{}) (*portalForm, error) {
+	pf := &portalForm{values: url.Values{}, release: func() {}}
 	r.Body = http.MaxBytesReader(w, r.Body, maxPortalBody)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "application/x-www-form-urlencoded" {
@@ -280,6 +300,20 @@ func readPortalForm(w http.ResponseWriter, r *http.Request) (*portalForm, error)
 			return nil, &tousu.Error{Kind: tousu.KindMalformed, Message: "表单字段过多"}
 		}
 		name := p.FormName()
+		if name == "evidence" && p.FileName() != "" && gate != nil && pf.chosen == 0 {
+			timer := time.NewTimer(evidenceWait)
+			select {
+			case gate <- struct{}{}:
+				timer.Stop()
+				pf.release = sync.OnceFunc(func() { <-gate })
+			case <-timer.C:
+				return pf, &tousu.Error{Kind: tousu.KindRateLimited, RetryAfter: evidenceWait,
+					Message: "提交的人较多，请稍后再试；也可以先不附材料提交"}
+			case <-r.Context().Done():
+				timer.Stop()
+				return pf, r.Context().Err()
+			}
+		}
 		if name == "evidence" {
 			data, err := io.ReadAll(io.LimitReader(p, app.MaxUploadSize+1))
 			if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -25,7 +26,9 @@ func (s *Server) workdays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := tousu.Problems{}
 	from, err := tousu.ParseDate(q.Get("from"))
-	if err != nil {
+	if errors.Is(err, tousu.ErrDateRange) {
+		p.Add("from", tousu.DateProblem(err))
+	} else if err != nil {
 		p.Add("from", "请提供起始日期，格式为 YYYY-MM-DD")
 	}
 	add, err := strconv.Atoi(q.Get("add"))
@@ -73,7 +76,7 @@ func (s *Server) listOverrides(w http.ResponseWriter, r *http.Request, actor tou
 func pathDate(r *http.Request) (tousu.Date, error) {
 	d, err := tousu.ParseDate(r.PathValue("date"))
 	if err != nil {
-		return d, tousu.Problems{"date": "日期格式应为 YYYY-MM-DD"}.Err()
+		return d, tousu.Problems{"date": tousu.DateProblem(err)}.Err()
 	}
 	return d, nil
 }

@@ -154,6 +154,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		area = "desk/error"
 	}
 	vm := errorPage{Common: s.common(r, errorTitle(code)), Message: tousu.PublicMessage(err), Code: code}
+	setRetryAfter(w, err)
 	if rerr := s.render(w, r, code, area, vm); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, vm.Message, code)

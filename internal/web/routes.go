@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // routes registers every route of tousu, method and path, on one screen. apiRoutes
@@ -13,7 +11,6 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, rt.Handler)
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.Handle("/api/", s.api(notFoundAPI))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
 
@@ -50,6 +47,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/admin/accounts/{login}/disable", s.admin(s.adminAccountDisable))
 	s.mux.Handle("POST /desk/admin/accounts/{login}/enable", s.admin(s.adminAccountEnable))
 	s.mux.Handle("POST /desk/admin/accounts/{login}/password", s.admin(s.adminAccountPassword))
+	s.mux.Handle("GET /desk/admin/tokens", s.admin(s.adminTokens))
+	s.mux.Handle("POST /desk/admin/tokens/{id}/revoke", s.admin(s.adminTokenRevoke))
 	s.mux.Handle("GET /desk/admin/categories", s.admin(s.adminCategories))
 	s.mux.Handle("POST /desk/admin/categories", s.admin(s.adminCategorySave))
 	s.mux.Handle("GET /desk/admin/calendar", s.admin(s.adminCalendar))

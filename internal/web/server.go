@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +41,11 @@ type Options struct {
 	// when the direct peer is in one of them are X-Forwarded-For and X-Real-IP believed
 	// for the client's address (rate limits, audit records); anyone else could forge them.
 	TrustedProxies []netip.Prefix
+	// EvidenceReaders is how many portal submissions may be reading evidence files into
+	// memory at once (default 1): each holds up to 50 MiB, so the bound keeps the
+	// server's memory flat under a burst of large submissions; the others wait briefly,
+	// then get 429 with Retry-After.
+	EvidenceReaders int
 }
 
 // Server serves tousu over HTTP.
@@ -54,6 +61,8 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
+	// evidence admits portal submissions to read their evidence files (EvidenceReaders).
+	evidence chan struct{}
 }
 
 // New returns a server with every route registered.
@@ -68,6 +77,10 @@ func New(opts Options) *Server {
 	if opts.TrackPerMinute == 0 {
 		opts.TrackPerMinute = 60
 	}
+	if opts.EvidenceReaders <= 0 {
+		opts.EvidenceReaders = 1
+	}
+	s.evidence = make(chan struct{}, opts.EvidenceReaders)
 	s.submit = newLimiter(opts.SubmitPerMinute)
 	s.track = newLimiter(opts.TrackPerMinute)
 	if opts.ForgotPerMinute == 0 {
@@ -170,8 +183,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// Logged with the route, never with the request body: it may hold identities.
 		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err)
 	}
+	setRetryAfter(w, err)
 	writeJSON(w, status(kind), errorBody{Error: errorDetail{Code: string(kind), Message: tousu.PublicMessage(err),
 		Fields: tousu.FieldsOf(err)}})
+}
+
+// setRetryAfter tells a rate-limited client when to come back, when the error says.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := tousu.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -79,8 +79,12 @@ func (s *Server) newSessions(store sessionBackend, secure bool) *scs.SessionMana
 	return sm
 }
 
-// sessionKey is the key of the signed-in login in the session.
-const sessionKey = "login"
+// sessionKey is the key of the signed-in login in the session; epochKey of the account's
+// epoch at sign-in (a password change or reset since ends the session).
+const (
+	sessionKey = "login"
+	epochKey   = "epoch"
+)
 
 // deskActor returns the signed-in staff account of a desk request, or an unauthorized
 // error. A disabled or deleted account is signed out.
@@ -89,7 +93,7 @@ func (s *Server) deskActor(r *http.Request) (tousu.Actor, error) {
 	if login == "" {
 		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "请先登录")
 	}
-	actor, err := s.app.SessionActor(r.Context(), login)
+	actor, err := s.app.SessionActor(r.Context(), login, s.sessions.GetInt(r.Context(), epochKey))
 	if err != nil {
 		if tousu.IsKind(err, tousu.KindUnauthorized) {
 			_ = s.sessions.Destroy(r.Context())

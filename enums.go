@@ -96,6 +96,7 @@ const (
 	StatusAssigned    Status = "assigned"
 	StatusInProgress  Status = "in_progress"
 	StatusSuspended   Status = "suspended"
+	StatusReported    Status = "reported"
 	StatusDecided     Status = "decided"
 	StatusReplied     Status = "replied"
 	StatusClosed      Status = "closed"
@@ -106,7 +107,8 @@ const (
 var Statuses = Vocabulary[Status]{
 	{StatusRegistered, "已登记"}, {StatusAccepted, "已受理"}, {StatusNotAccepted, "不予受理"},
 	{StatusWithdrawn, "已撤回"}, {StatusMerged, "已并案"}, {StatusAssigned, "已派单"},
-	{StatusInProgress, "办理中"}, {StatusSuspended, "已中止"}, {StatusDecided, "已处理"},
+	{StatusInProgress, "办理中"}, {StatusSuspended, "已中止"},
+	{StatusReported, "已报送待审"}, {StatusDecided, "已处理"},
 	{StatusReplied, "已答复"}, {StatusClosed, "已办结"}, {StatusArchived, "已归档"},
 }
 
@@ -114,7 +116,7 @@ var Statuses = Vocabulary[Status]{
 // deadline runs (a suspended case is open but its clock is stopped).
 func (s Status) Open() bool {
 	switch s {
-	case StatusRegistered, StatusAccepted, StatusAssigned, StatusInProgress, StatusSuspended, StatusDecided:
+	case StatusRegistered, StatusAccepted, StatusAssigned, StatusInProgress, StatusSuspended, StatusReported, StatusDecided:
 		return true
 	}
 	return false
@@ -271,3 +273,15 @@ var UnitKinds = Vocabulary[UnitKind]{
 	{UnitRegion, "地区"}, {UnitCentre, "中心/大厅"}, {UnitDepartment, "部门/科室"},
 	{UnitWindow, "窗口"}, {UnitOffice, "督查机构"},
 }
+
+// DisciplineOutcome is what discipline inspection (纪检) made of a referral.
+type DisciplineOutcome string
+
+// The discipline outcomes.
+const (
+	DisciplineSanction DisciplineOutcome = "sanction"
+	DisciplineNone     DisciplineOutcome = "none"
+)
+
+// DisciplineOutcomes is the vocabulary of discipline outcomes.
+var DisciplineOutcomes = Vocabulary[DisciplineOutcome]{{DisciplineSanction, "给予处分"}, {DisciplineNone, "不予处分"}}

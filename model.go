@@ -296,6 +296,85 @@ type Complaint struct {
 	Satisfaction  int    // latest feedback level, 0 when none
 	MergedInto    string // the surviving complaint's number
 	Alerts        int    // the Alert* bits of the deadline warnings already given
+
+	// Handling is the state of the assignment, the handler's report, the pending
+	// extension, dissatisfaction and discipline; Marks are its Mark* bits that lists
+	// filter on.
+	Handling Handling
+	Marks    int
+}
+
+// Mark bits say what lists filter on beyond the status (stored beside Handling).
+const (
+	MarkDissatisfied      = 1 << iota // rated 1–2, waiting for a supervisor to reopen or close
+	MarkDiscipline                    // referred to discipline inspection (纪检)
+	MarkDisciplinePending             // referred, no outcome recorded yet
+	MarkExtended                      // the deadline has been extended
+	MarkPendingExtension              // an extension waits for a leader's approval
+	MarkHalfwayUrgeDue                // a 督办 sub-deadline whose half-way urge is still to come
+)
+
+// Handling is what the handling half of the lifecycle keeps on a complaint (派单, 承办,
+// 延期审批, 不满意, 纪检).
+type Handling struct {
+	// The assignment's instructions (交办意见) and the unit's sub-deadline (承办期限).
+	Instructions    string `json:"instructions,omitempty"`
+	UnitWorkingDays int    `json:"unit_working_days,omitempty"`
+	AssignedOn      Date   `json:"assigned_on,omitzero"`
+	UnitDue         Date   `json:"unit_due,omitzero"`
+	// Assisting are the 协办 units of a joint assignment, each with its own signature
+	// and report.
+	Assisting []Assist `json:"assisting,omitempty"`
+	// Report is the lead unit's handling result (承办意见), kept after a send-back as the
+	// last one submitted.
+	Report *Report `json:"report,omitempty"`
+	// PendingExtension is an extension waiting for a leader's approval.
+	PendingExtension *ExtensionRequest `json:"pending_extension,omitempty"`
+	// RepliedOn is the day of the last reply, from which unrated cases close themselves.
+	RepliedOn Date `json:"replied_on,omitzero"`
+	// Dissatisfied is set by a rating of 1–2 until a supervisor reopens or closes.
+	Dissatisfied bool `json:"dissatisfied,omitempty"`
+	// Explanation is the supervisor's word to a dissatisfied complainant on closing.
+	Explanation string `json:"explanation,omitempty"`
+	// Discipline is set when the case went to discipline inspection; Outcome is theirs.
+	Discipline        bool                   `json:"discipline,omitempty"`
+	DisciplineOutcome *DisciplineOutcomeNote `json:"discipline_outcome,omitempty"`
+}
+
+// Assist is one assisting (协办) unit of a joint assignment.
+type Assist struct {
+	Unit     string     `json:"unit"`
+	SignedBy string     `json:"signed_by,omitempty"`
+	SignedAt *time.Time `json:"signed_at,omitempty"`
+	Report   *Report    `json:"report,omitempty"`
+}
+
+// Report is a unit's handling result (承办意见): what it did and what it proposes.
+type Report struct {
+	Process    string     `json:"process"`
+	Finding    Finding    `json:"finding,omitempty"`
+	Measures   []Measure  `json:"measures"`
+	Staff      []string   `json:"staff"`
+	ReplyDraft string     `json:"reply_draft,omitempty"`
+	Unit       string     `json:"unit,omitempty"`
+	By         string     `json:"by,omitempty"`
+	At         *time.Time `json:"at,omitempty"`
+}
+
+// ExtensionRequest is an extension asked for and not yet approved.
+type ExtensionRequest struct {
+	Days   int       `json:"days"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// DisciplineOutcomeNote is what discipline inspection decided.
+type DisciplineOutcomeNote struct {
+	Outcome DisciplineOutcome `json:"outcome"`
+	Text    string            `json:"text"`
+	By      string            `json:"by"`
+	At      time.Time         `json:"at"`
 }
 
 // EventType names what happened: a lifecycle action, "register", or a system event.
@@ -307,6 +386,13 @@ const (
 	EventWarnDueSoon EventType = "due_soon"
 	EventWarnOverdue EventType = "overdue"
 	EventEscalate    EventType = "escalate"
+	// EventExtensionRequested is an extend that waits for a leader's approval: internal
+	// until approved, so the complainant is told only of a moved deadline.
+	EventExtensionRequested EventType = "extension_requested"
+	// EventAutoClose closes a replied case never rated within the configured period.
+	EventAutoClose EventType = "auto_close"
+	// EventHalfwayUrge is the automatic 催办 at the half-way point of a 督办 sub-deadline.
+	EventHalfwayUrge EventType = "halfway_urge"
 	// EventDueAdjusted is a due date moved because the holiday calendar changed.
 	EventDueAdjusted EventType = "due_adjusted"
 )
@@ -331,7 +417,7 @@ var publicEvents = map[EventType]bool{
 	EventRegister: true, "accept": true, "reject": true, "withdraw": true, "merge": true,
 	"assign": true, "sign": true, "suspend": true, "resume": true, "extend": true,
 	"decide": true, "reply": true, "resolve": true, "feedback": true, "close": true,
-	"reopen": true, "archive": true, EventDueAdjusted: true,
+	"reopen": true, "archive": true, "approve_extension": true, EventAutoClose: true, EventDueAdjusted: true,
 }
 
 // Public reports whether the complainant may see the event.
@@ -345,6 +431,10 @@ var EventLabels = map[EventType]string{
 	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
 	"reopen": "重办", "archive": "归档", "amend": "补正登记", EventQueryCode: "重置查询码",
 	EventWarnDueSoon: "即将超期提醒", EventWarnOverdue: "超期预警", EventEscalate: "超期上报",
+	"recall": "撤回派单", "report": "报送办理结果", "send_back": "退回重办", "instruct": "领导批示",
+	"approve_extension": "批准延期", "deny_extension": "不批准延期", "discipline_outcome": "纪检处理结果",
+	EventExtensionRequested: "延期申请（待领导审批）", EventAutoClose: "逾期未评价自动办结",
+	EventHalfwayUrge: "督办过半自动催办", "assist_sign": "协办签收", "assist_report": "协办报送意见",
 	EventDueAdjusted: "期限因节假日安排调整",
 }
 

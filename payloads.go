@@ -225,8 +225,22 @@ func NewPayload(a Action) Payload {
 		return &AcceptPayload{}
 	case ActReject:
 		return &RejectPayload{}
-	case ActWithdraw, ActClose:
+	case ActWithdraw:
 		return &NotePayload{}
+	case ActClose:
+		return &ClosePayload{}
+	case ActReport, ActAssistReport:
+		return &ReportPayload{}
+	case ActAssistSign:
+		return &EmptyPayload{}
+	case ActRecall, ActSendBack:
+		return &ReasonPayload{}
+	case ActInstruct:
+		return &InstructPayload{}
+	case ActApproveExtension, ActDenyExtension:
+		return &ExtensionDecisionPayload{}
+	case ActDisciplineOutcome:
+		return &DisciplineOutcomePayload{}
 	case ActMerge:
 		return &MergePayload{}
 	case ActAssign:
@@ -265,7 +279,7 @@ type AcceptPayload struct {
 func (p *AcceptPayload) Validate() error {
 	pr := Problems{}
 	if !Classifications.Valid(p.Classification) {
-		pr.Add("classification", "请选择分类：onsite（现场协调类）、case（立案处理类）或 opinion（意见反映类）")
+		pr.Add("classification", "请选择分类：现场协调类、立案处理类或意见反映类")
 	}
 	for _, c := range p.Categories {
 		if !codePattern.MatchString(c) {
@@ -292,7 +306,7 @@ type RejectPayload struct {
 func (p *RejectPayload) Validate() error {
 	pr := Problems{}
 	if !RejectReasons.Valid(p.Reason) {
-		pr.Add("reason", "请选择不予受理的理由：legal_channel、secret、out_of_scope 或 invalid")
+		pr.Add("reason", "请选择不予受理的理由（法定途径、涉密隐私、非本机构职责或无效投诉）")
 	}
 	if strings.TrimSpace(p.Explanation) == "" {
 		pr.Add("explanation", "请填写向投诉人所作的解释说明")
@@ -354,11 +368,15 @@ func (p *MergePayload) Validate() error {
 	return nil
 }
 
-// AssignPayload sends a complaint to a unit.
+// AssignPayload sends a complaint to a unit: the lead unit (主办), optionally a handler
+// there, assisting units (协办), the instructions (交办意见) and the unit's sub-deadline.
 type AssignPayload struct {
-	Unit    string `json:"unit"`
-	Handler string `json:"handler"`
-	Mode    Mode   `json:"mode"`
+	Unit            string   `json:"unit"`
+	Handler         string   `json:"handler"`
+	Mode            Mode     `json:"mode"`
+	Instructions    string   `json:"instructions,omitempty"`
+	UnitWorkingDays int      `json:"unit_working_days,omitempty"`
+	AssistingUnits  []string `json:"assisting_units,omitempty"`
 }
 
 // Validate implements Payload.
@@ -370,17 +388,40 @@ func (p *AssignPayload) Validate() error {
 		pr.Add("unit", "承办单位代码不正确")
 	}
 	if !Modes.Valid(p.Mode) {
-		pr.Add("mode", "请选择办理方式：self（自办）、transfer（转办）或 supervise（督办）")
+		pr.Add("mode", "请选择办理方式：自办、转办或督办")
 	}
 	checkLen(pr, "handler", p.Handler, 64)
+	checkLen(pr, "instructions", p.Instructions, MaxText)
+	if p.UnitWorkingDays < 0 || p.UnitWorkingDays > 60 {
+		pr.Add("unit_working_days", "承办期限应为1至60个工作日")
+	}
+	if p.Mode == ModeSupervise && p.UnitWorkingDays == 0 {
+		pr.Add("unit_working_days", "督办件须规定承办单位的办理期限")
+	}
+	if len(p.AssistingUnits) > 10 {
+		pr.Add("assisting_units", "协办单位最多10个")
+	}
+	seen := map[string]bool{p.Unit: true}
+	for _, u := range p.AssistingUnits {
+		switch {
+		case !codePattern.MatchString(u):
+			pr.Add("assisting_units", "协办单位代码不正确："+clip(u, 40))
+		case seen[u]:
+			pr.Add("assisting_units", "协办单位重复或与主办单位相同："+u)
+		}
+		seen[u] = true
+	}
 	return pr.Err()
 }
 
 // InvestigationPayload is an investigation record (调查笔录) or an internal note.
+// Statement marks an interview with the staff member as their own statement (陈述申辩,
+// REQUIREMENTS D2).
 type InvestigationPayload struct {
 	Method       Method `json:"method"`
 	Content      string `json:"content"`
 	Participants string `json:"participants"`
+	Statement    bool   `json:"statement,omitempty"`
 }
 
 // Validate implements Payload.
@@ -388,6 +429,9 @@ func (p *InvestigationPayload) Validate() error {
 	pr := Problems{}
 	if !Methods.Valid(p.Method) {
 		pr.Add("method", "请选择调查方式")
+	}
+	if p.Statement && p.Method != MethodInterviewStaff {
+		pr.Add("statement", "只有与被投诉人员谈话的笔录可以标为陈述申辩")
 	}
 	if strings.TrimSpace(p.Content) == "" {
 		pr.Add("content", "请填写笔录内容")
@@ -543,6 +587,155 @@ func (p *FeedbackPayload) Validate() error {
 	return pr.Err()
 }
 
+// ClosePayload closes a replied case: a note, and for a dissatisfied complainant the
+// explanation they will read (required then).
+type ClosePayload struct {
+	Note        string `json:"note"`
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// Validate implements Payload.
+func (p *ClosePayload) Validate() error {
+	pr := Problems{}
+	checkLen(pr, "note", p.Note, MaxText)
+	checkLen(pr, "explanation", p.Explanation, MaxText)
+	return pr.Err()
+}
+
+// ReportPayload is the handling result a unit reports (承办意见): the process, the
+// proposed finding and measures, the staff concerned and a draft reply.
+type ReportPayload struct {
+	Process    string    `json:"process"`
+	Finding    Finding   `json:"finding"`
+	Measures   []Measure `json:"measures"`
+	Staff      []string  `json:"staff"`
+	ReplyDraft string    `json:"reply_draft"`
+}
+
+// Validate implements Payload.
+func (p *ReportPayload) Validate() error {
+	pr := Problems{}
+	if strings.TrimSpace(p.Process) == "" {
+		pr.Add("process", "请填写办理经过")
+	}
+	checkLen(pr, "process", p.Process, MaxText)
+	if p.Finding != "" && !Findings.Valid(p.Finding) {
+		pr.Add("finding", "核查结论不正确")
+	}
+	for _, m := range p.Measures {
+		if !Measures.Valid(m) {
+			pr.Add("measures", "处理措施不正确："+clip(string(m), 40))
+		}
+	}
+	if p.Measures == nil {
+		p.Measures = []Measure{}
+	}
+	if p.Staff == nil {
+		p.Staff = []string{}
+	}
+	if len(p.Staff) > 20 {
+		pr.Add("staff", "涉及人员过多")
+	}
+	checkLen(pr, "reply_draft", p.ReplyDraft, MaxText)
+	return pr.Err()
+}
+
+// InstructPayload is a leader's instruction (批示).
+type InstructPayload struct {
+	Text string `json:"text"`
+}
+
+// Validate implements Payload.
+func (p *InstructPayload) Validate() error {
+	pr := Problems{}
+	if strings.TrimSpace(p.Text) == "" {
+		pr.Add("text", "请填写批示内容")
+	}
+	checkLen(pr, "text", p.Text, MaxText)
+	return pr.Err()
+}
+
+// ExtensionDecisionPayload is a leader's approval or denial of an extension.
+type ExtensionDecisionPayload struct {
+	Note string `json:"note"`
+}
+
+// Validate implements Payload.
+func (p *ExtensionDecisionPayload) Validate() error {
+	pr := Problems{}
+	checkLen(pr, "note", p.Note, MaxText)
+	return pr.Err()
+}
+
+// DisciplineOutcomePayload is what discipline inspection decided on a referral.
+type DisciplineOutcomePayload struct {
+	Outcome DisciplineOutcome `json:"outcome"`
+	Text    string            `json:"text"`
+}
+
+// Validate implements Payload.
+func (p *DisciplineOutcomePayload) Validate() error {
+	pr := Problems{}
+	if !DisciplineOutcomes.Valid(p.Outcome) {
+		pr.Add("outcome", "请选择纪检处理结果：给予处分或不予处分")
+	}
+	if strings.TrimSpace(p.Text) == "" {
+		pr.Add("text", "请填写处理情况")
+	}
+	checkLen(pr, "text", p.Text, MaxText)
+	return pr.Err()
+}
+
+// Refuses says why action a cannot be taken on c now although the table allows it from
+// c's status: the rules that depend on more than the status.
+func (c *Complaint) Refuses(a Action) error {
+	h := &c.Handling
+	switch a {
+	case ActResolve:
+		if c.Classification != ClassOnsite {
+			return &Error{Kind: KindTransition, Message: "只有现场协调类投诉可以现场办结；请先派单办理"}
+		}
+	case ActDecide:
+		if c.Status == StatusInProgress && c.Mode != ModeSelf {
+			return &Error{Kind: KindTransition, Message: "该件由承办单位办理，须待其“报送办理结果”后再作处理决定（自办件除外）"}
+		}
+	case ActExtend:
+		if h.PendingExtension != nil {
+			return &Error{Kind: KindTransition, Message: "已有延期申请等待领导审批，不能再次申请"}
+		}
+	case ActApproveExtension, ActDenyExtension:
+		if h.PendingExtension == nil {
+			return &Error{Kind: KindTransition, Message: "该件没有待审批的延期申请"}
+		}
+	case ActDisciplineOutcome:
+		if !h.Discipline {
+			return &Error{Kind: KindTransition, Message: "该件未移送纪检，无需录入纪检处理结果"}
+		}
+	case ActFeedback:
+		if h.Dissatisfied {
+			return &Error{Kind: KindTransition, Message: "已收到不满意评价，正等待督查员重办或说明办结"}
+		}
+	}
+	return nil
+}
+
+// SyncMarks sets the Mark bits that follow from the handling state and the deadline.
+func (c *Complaint) SyncMarks() {
+	set := func(bit int, on bool) {
+		if on {
+			c.Marks |= bit
+		} else {
+			c.Marks &^= bit
+		}
+	}
+	h := c.Handling
+	set(MarkDissatisfied, h.Dissatisfied)
+	set(MarkDiscipline, h.Discipline)
+	set(MarkDisciplinePending, h.Discipline && h.DisciplineOutcome == nil)
+	set(MarkExtended, c.Deadline.ExtensionDays > 0)
+	set(MarkPendingExtension, h.PendingExtension != nil)
+}
+
 // Apply takes action a with payload p on c, as actor at now: it checks the table and the
 // payload, changes the projection and returns the event to append. Deadlines are the use
 // case's to recompute afterwards; scope and recusal are checked before.
@@ -555,6 +748,9 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		p = NewPayload(a)
 	}
 	if err := p.Validate(); err != nil {
+		return Event{}, err
+	}
+	if err := c.Refuses(a); err != nil {
 		return Event{}, err
 	}
 	from, to := c.Status, t.To
@@ -574,6 +770,25 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		c.MergedInto = p.Into
 	case *AssignPayload:
 		c.AssignedUnit, c.Handler, c.Mode = p.Unit, p.Handler, p.Mode
+		c.Handling.Instructions, c.Handling.UnitWorkingDays = p.Instructions, p.UnitWorkingDays
+		c.Handling.Report, c.Handling.Assisting = nil, nil
+		for _, u := range p.AssistingUnits {
+			c.Handling.Assisting = append(c.Handling.Assisting, Assist{Unit: u})
+		}
+	case *ReportPayload:
+		at := now
+		if a == ActAssistReport {
+			break // the use case knows which assisting unit reports (the tree is its)
+		}
+		c.Handling.Report = &Report{Process: p.Process, Finding: p.Finding, Measures: p.Measures, Staff: p.Staff,
+			ReplyDraft: p.ReplyDraft, Unit: c.AssignedUnit, By: actor.Login, At: &at}
+	case *ClosePayload:
+		if c.Handling.Dissatisfied && strings.TrimSpace(p.Explanation) == "" {
+			return Event{}, Problems{"explanation": "投诉人不满意，办结须向其作出说明"}.Err()
+		}
+		c.Handling.Explanation, c.Handling.Dissatisfied = strings.TrimSpace(p.Explanation), false
+	case *DisciplineOutcomePayload:
+		c.Handling.DisciplineOutcome = &DisciplineOutcomeNote{Outcome: p.Outcome, Text: p.Text, By: actor.Login, At: now}
 	case *Decision:
 		d := *p
 		c.Decision = &d
@@ -588,8 +803,11 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		c.Decision, c.Reply = &d, &r
 	case *FeedbackPayload:
 		c.Satisfaction = p.Level
-		if p.Reopen {
-			to = StatusInProgress
+		if p.Level <= 2 {
+			// Dissatisfaction never closes a case by itself: a supervisor reopens it or
+			// closes it with an explanation (the reopen flag is the complainant's wish).
+			to = StatusReplied
+			c.Handling.Dissatisfied = true
 		}
 	}
 	switch a {
@@ -597,8 +815,16 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		if c.Handler == "" {
 			c.Handler = actor.Login
 		}
-	case ActReturn:
+	case ActReturn, ActRecall:
 		c.AssignedUnit, c.Handler, c.Mode = "", "", ""
+		c.Handling.Instructions, c.Handling.UnitWorkingDays, c.Handling.Assisting = "", 0, nil
+		c.Handling.AssignedOn, c.Handling.UnitDue = Date{}, Date{}
+		c.Marks &^= MarkHalfwayUrgeDue
+	case ActReopen:
+		// The old rating belongs to the old answer: a fresh one is asked after the new.
+		c.Satisfaction, c.Handling.Dissatisfied, c.Handling.Explanation = 0, false, ""
+	case ActReport:
+		c.Marks &^= MarkHalfwayUrgeDue
 	}
 	switch {
 	case to == StatusClosed:
@@ -612,6 +838,7 @@ func Apply(c *Complaint, a Action, p Payload, actor Actor, now time.Time) (Event
 		return Event{}, err
 	}
 	c.Status, c.UpdatedAt = to, now
+	c.SyncMarks()
 	return Event{
 		ComplaintID: c.ID, Type: EventType(a), Actor: actor.Login, ActorName: actor.Name,
 		At: now, From: from, To: to, Payload: payload,

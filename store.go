@@ -105,6 +105,8 @@ type ComplaintFilter struct {
 	LateHandover bool
 	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.
 	AlertsLacking int
+	// Marks keeps complaints that have every one of these Mark* bits.
+	Marks int
 
 	DueFrom, DueTo Date      // open, unsuspended complaints due within [DueFrom, DueTo]
 	From, To       time.Time // received_at within [From, To)

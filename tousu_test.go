@@ -112,8 +112,9 @@ func TestApply(t *testing.T) {
 		t.Errorf("clerk accept: %v, want forbidden", err)
 	}
 	_, err := tousu.Apply(c, tousu.ActReply, nil, sup, now)
-	if !tousu.IsKind(err, tousu.KindTransition) || !strings.Contains(err.Error(), "accept") {
-		t.Errorf("reply from registered: %v, want invalid_transition listing accept", err)
+	if !tousu.IsKind(err, tousu.KindTransition) || !strings.Contains(err.Error(), "“受理”") ||
+		!strings.Contains(err.Error(), "已登记") || strings.Contains(err.Error(), "accept") {
+		t.Errorf("reply from registered: %v, want invalid_transition naming 已登记 and “受理” in Chinese words only", err)
 	}
 	ev, err := tousu.Apply(c, tousu.ActAccept, &tousu.AcceptPayload{Classification: tousu.ClassOnsite, Categories: []string{"fees"}}, sup, now)
 	if err != nil {
@@ -136,8 +137,22 @@ func TestApply(t *testing.T) {
 	if _, err := tousu.Apply(c, tousu.ActFeedback, &tousu.FeedbackPayload{Level: 1, Reopen: true}, tousu.PublicActor, now); err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != tousu.StatusInProgress || c.Satisfaction != 1 {
-		t.Errorf("dissatisfied with reopen: status %s satisfaction %d", c.Status, c.Satisfaction)
+	// A rating of 1–2 never closes nor reopens the case by itself: it waits, marked
+	// dissatisfied, for a supervisor.
+	if c.Status != tousu.StatusReplied || c.Satisfaction != 1 || !c.Handling.Dissatisfied || c.Marks&tousu.MarkDissatisfied == 0 {
+		t.Errorf("dissatisfied with reopen: status %s satisfaction %d handling %+v marks %b", c.Status, c.Satisfaction, c.Handling, c.Marks)
+	}
+	if _, err := tousu.Apply(c, tousu.ActFeedback, &tousu.FeedbackPayload{Level: 5}, tousu.PublicActor, now); !tousu.IsKind(err, tousu.KindTransition) {
+		t.Errorf("second rating after dissatisfaction: %v, want invalid_transition", err)
+	}
+	if _, err := tousu.Apply(c, tousu.ActClose, &tousu.ClosePayload{}, sup, now); tousu.FieldsOf(err)["explanation"] == "" {
+		t.Errorf("close of a dissatisfied case without explanation: %v, want a field error on explanation", err)
+	}
+	if _, err := tousu.Apply(c, tousu.ActReopen, &tousu.ReasonPayload{Reason: "投诉人不满意"}, sup, now); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != tousu.StatusInProgress || c.Satisfaction != 0 || c.Handling.Dissatisfied || c.Marks != 0 {
+		t.Errorf("after reopen: status %s satisfaction %d handling %+v marks %b", c.Status, c.Satisfaction, c.Handling, c.Marks)
 	}
 }
 

@@ -45,7 +45,7 @@ func (r *reference) visible(actor tousu.Actor, c *tousu.Complaint) bool {
 		return false
 	}
 	if onlyHandler(actor) {
-		return r.handles(actor, c)
+		return r.handles(actor, c) || r.assists(actor, c) >= 0
 	}
 	if r.isRoot(actor.Unit) {
 		return true
@@ -63,6 +63,20 @@ func (r *reference) handles(actor tousu.Actor, c *tousu.Complaint) bool {
 		return false
 	}
 	return r.isRoot(actor.Unit) || r.within(c.AssignedUnit, actor.Unit)
+}
+
+// assists is the index in c's assisting units (协办) of the one the actor, as a handler,
+// works for; -1 when none.
+func (r *reference) assists(actor tousu.Actor, c *tousu.Complaint) int {
+	if !actor.Has(tousu.RoleHandler) {
+		return -1
+	}
+	for i, as := range c.Handling.Assisting {
+		if r.within(as.Unit, actor.Unit) && !r.isRoot(actor.Unit) {
+			return i
+		}
+	}
+	return -1
 }
 
 // scopeFilter narrows a list filter to what the actor may see.
@@ -131,9 +145,23 @@ func (r *reference) mayAct(actor tousu.Actor, c *tousu.Complaint, act tousu.Acti
 			byOther = true
 		}
 	}
+	assist := act == tousu.ActAssistSign || act == tousu.ActAssistReport
 	switch {
+	case assist && byHandler && r.assists(actor, c) >= 0:
+		// An assisting unit signs and reports its own part.
+		as := c.Handling.Assisting[r.assists(actor, c)]
+		if act == tousu.ActAssistSign && as.SignedBy != "" {
+			return &tousu.Error{Kind: tousu.KindTransition, Message: "本单位已签收该协办件"}
+		}
+		if act == tousu.ActAssistReport && as.Report != nil {
+			return &tousu.Error{Kind: tousu.KindTransition, Message: "本单位已报送协办意见"}
+		}
+	case assist:
+		return tousu.Errorf(tousu.KindForbidden, "只有协办单位的承办人可以执行此操作")
 	case byOther:
 	case byHandler && r.handles(actor, c):
+	case byHandler && act == tousu.ActNote && r.assists(actor, c) >= 0:
+		// Assisting units record their own investigation.
 	case byHandler:
 		return tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
 	}
@@ -142,8 +170,5 @@ func (r *reference) mayAct(actor tousu.Actor, c *tousu.Complaint, act tousu.Acti
 			return err
 		}
 	}
-	if act == tousu.ActResolve && c.Classification != tousu.ClassOnsite {
-		return &tousu.Error{Kind: tousu.KindTransition, Message: "只有现场协调类投诉可以现场办结；请派单办理"}
-	}
-	return nil
+	return c.Refuses(act)
 }

@@ -149,6 +149,17 @@ func TestCalendarDayClock(t *testing.T) {
 		if _, err := a.Act(ctx, supervisor, n, tousu.ActAccept, &tousu.AcceptPayload{Classification: tousu.ClassCase}); err != nil {
 			t.Fatalf("accept: %v", err)
 		}
+		// A unit is assigned only where a handler works; extensions up to the 30-day cap
+		// without a leader's approval, so that the clock alone is tested here.
+		if _, err := a.CreateUser(ctx, tousu.SystemActor, app.NewUser{Login: "handler", Name: "承办人",
+			Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-a", Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+		pol := app.DefaultHandlingPolicy
+		pol.ApprovalAboveDays = 30
+		if err := a.SetHandlingPolicy(ctx, admin, pol); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := a.Act(ctx, supervisor, n, tousu.ActAssign, &tousu.AssignPayload{Unit: "dept-a", Mode: tousu.ModeTransfer}); err != nil {
 			t.Fatalf("assign: %v", err)
 		}

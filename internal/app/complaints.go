@@ -303,12 +303,20 @@ func (a *App) Events(ctx context.Context, actor tousu.Actor, number string) ([]E
 }
 
 // Reveal returns the complainant's identity in clear to a supervisor or inspector who
-// gives a reason; the reveal is audited (REQUIREMENTS D1).
+// gives a reason, and the phone number alone to the handler working the case (to call
+// the complainant); the reveal is audited (REQUIREMENTS D1).
 func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason string) (tousu.Complainant, error) {
-	if err := CanReveal(actor); err != nil {
-		return tousu.Complainant{}, err
+	// The handler working the case may call the complainant: the phone number only,
+	// never the ID number nor anything else. Anyone else without the role is refused
+	// alike whether the case exists or not.
+	phoneOnly := CanReveal(actor) != nil
+	if phoneOnly && !actor.Has(tousu.RoleHandler) {
+		return tousu.Complainant{}, CanReveal(actor)
 	}
-	_, c, err := a.load(ctx, actor, number)
+	ref, c, err := a.load(ctx, actor, number)
+	if phoneOnly && (err != nil || !ref.handles(actor, c)) {
+		return tousu.Complainant{}, CanReveal(actor)
+	}
 	if err != nil {
 		return tousu.Complainant{}, err
 	}
@@ -330,6 +338,12 @@ func (a *App) Reveal(ctx context.Context, actor tousu.Actor, number, reason stri
 	plain, err := a.keys.OpenIdentity(c.ID, c.Identity)
 	if err != nil {
 		return tousu.Complainant{}, err
+	}
+	if phoneOnly {
+		if err := a.audit(ctx, actor, "reveal", c.Number, "phone: "+reason); err != nil {
+			return tousu.Complainant{}, err
+		}
+		return tousu.Complainant{Phone: plain.Phone}, nil
 	}
 	if err := a.audit(ctx, actor, "reveal", c.Number, reason); err != nil {
 		return tousu.Complainant{}, err
@@ -375,6 +389,10 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 		return nil, err
 	}
 	a.clock(ref, c, act, ev.From, p)
+	referred := c.Handling.Discipline
+	if err := a.handlingEffects(ref, actor, c, act, p, &ev); err != nil {
+		return nil, err
+	}
 	if act == tousu.ActExtend || act == tousu.ActReopen || act == tousu.ActAccept || act == tousu.ActResume {
 		// Tell the reader of the timeline the date the clock now points at.
 		var m map[string]any
@@ -393,6 +411,9 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	// Notifications (notify.go): a moved deadline may warn again; the change's messages.
 	a.rearmAlerts(ref, c)
 	ch.Outbox = a.outboxFor(ctx, ref, c, &ev, p, nil, "")
+	if c.Handling.Discipline && !referred {
+		ch.Outbox = append(ch.Outbox, a.disciplineMessages(ctx, ref, c, &ev)...)
+	}
 	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
 		return nil, err
 	}
@@ -412,6 +433,16 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, actor tousu.Acto
 		if _, ok := ref.unitByCode[p.Unit]; !ok {
 			pr.Add("unit", "没有这个单位")
 			break
+		}
+		for _, u := range p.AssistingUnits {
+			if _, ok := ref.unitByCode[u]; !ok {
+				pr.Add("assisting_units", "没有这个单位："+u)
+			} else if err := a.checkAssignable(ctx, ref, pr, "assisting_units", u); err != nil {
+				return err
+			}
+		}
+		if err := a.checkAssignable(ctx, ref, pr, "unit", p.Unit); err != nil {
+			return err
 		}
 		if p.Handler != "" {
 			u, err := a.store.FindUser(ctx, p.Handler)
@@ -452,6 +483,8 @@ func (a *App) checkPayload(ctx context.Context, ref *reference, actor tousu.Acto
 		}
 	case *tousu.Decision:
 		return a.checkStaff(ctx, pr, p.Staff)
+	case *tousu.ReportPayload:
+		return a.checkStaff(ctx, pr, p.Staff)
 	case *tousu.ResolvePayload:
 		return a.checkStaff(ctx, pr, p.Staff)
 	}
@@ -484,10 +517,6 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 			dl.PausedDays += workday.Paused(ref.cal, dl.Unit, dl.SuspendedOn, today)
 		}
 		dl.SuspendedOn = tousu.Date{}
-	case tousu.ActExtend:
-		if ext, ok := p.(*tousu.ExtendPayload); ok {
-			dl.ExtensionDays += ext.Length()
-		}
 	case tousu.ActReopen:
 		a.restartClock(ref, c, today)
 		return
@@ -535,6 +564,14 @@ type ListQuery struct {
 	ComplainantPhone    string
 	ComplainantIDNumber string
 	ComplainantName     string
+	// Dissatisfied keeps cases rated 1–2 waiting for a supervisor (不满意); Referred
+	// "discipline" keeps cases referred to discipline inspection (纪检), and
+	// "discipline_pending" those still without an outcome; Extended keeps extended cases
+	// and PendingExtension those whose extension waits for a leader.
+	Dissatisfied     bool
+	Referred         string
+	Extended         bool
+	PendingExtension bool
 }
 
 // searchesComplainant reports whether the query looks for a complainant.
@@ -672,6 +709,24 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 	}
 	if q.AssignedToMe {
 		f.Handler = actor.Login
+	}
+	if q.Dissatisfied {
+		f.Marks |= tousu.MarkDissatisfied
+	}
+	if q.Extended {
+		f.Marks |= tousu.MarkExtended
+	}
+	if q.PendingExtension {
+		f.Marks |= tousu.MarkPendingExtension
+	}
+	switch q.Referred {
+	case "":
+	case "discipline":
+		f.Marks |= tousu.MarkDiscipline
+	case "discipline_pending":
+		f.Marks |= tousu.MarkDisciplinePending
+	default:
+		p.Add("referred", "应为 discipline（移送纪检）或 discipline_pending（待纪检处理）")
 	}
 	if q.Staff != "" {
 		if len(q.Staff) > 64 {

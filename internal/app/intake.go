@@ -576,7 +576,7 @@ func (a *App) Coverage(ctx context.Context, actor tousu.Actor) (*Coverage, error
 	}
 	f := tousu.ComplaintFilter{Scope: uncovered, Order: tousu.OrderNewest, Limit: 500,
 		Statuses: []tousu.Status{tousu.StatusRegistered, tousu.StatusAccepted, tousu.StatusAssigned,
-			tousu.StatusInProgress, tousu.StatusSuspended, tousu.StatusDecided, tousu.StatusReplied}}
+			tousu.StatusInProgress, tousu.StatusSuspended, tousu.StatusReported, tousu.StatusDecided, tousu.StatusReplied}}
 	cs, err := a.store.ListComplaints(ctx, f)
 	if err != nil {
 		return nil, err

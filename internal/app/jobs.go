@@ -214,13 +214,18 @@ func (a *App) Tick(ctx context.Context, holder string, interval time.Duration) (
 // ScanReport counts the deadline steps one scan took.
 type ScanReport struct {
 	DueSoon, Overdue, Urged, Escalated int
+	// HalfwayUrged counts the automatic urges at the half-way point of a 督办 unit's
+	// sub-deadline; AutoClosed the replied cases closed for want of a rating.
+	HalfwayUrged, AutoClosed int
 	// Conflicts counts cases changed meanwhile by someone else: their step is retried on
 	// the next tick.
 	Conflicts int
 }
 
 // Warnings is the number of steps taken.
-func (r ScanReport) Warnings() int { return r.DueSoon + r.Overdue + r.Urged + r.Escalated }
+func (r ScanReport) Warnings() int {
+	return r.DueSoon + r.Overdue + r.Urged + r.Escalated + r.HalfwayUrged + r.AutoClosed
+}
 
 // scanPage is how many cases one query of the scan reads; scanMax bounds one scan, so
 // that the first tick on a large backlog does not hold the lease for ever: the rest come
@@ -282,6 +287,9 @@ func (a *App) ScanDeadlines(ctx context.Context) (ScanReport, error) {
 		if err != nil {
 			return rep, err
 		}
+	}
+	if err := a.scanHandling(ctx, ref, dir, &rep, &seen); err != nil {
+		return rep, err
 	}
 	return rep, nil
 }

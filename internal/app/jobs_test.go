@@ -471,6 +471,7 @@ func TestLifecycleNotifications(t *testing.T) {
 		e.act(ntSupervisor, n, tousu.ActExtend, &tousu.ExtendPayload{WorkingDays: 5, Reason: "需要调取监控录像"})
 		e.act(ntHandlerA, n, tousu.ActSign, nil)
 		e.act(ntSupervisor, n, tousu.ActUrge, &tousu.UrgePayload{Message: "请两日内报告进展"})
+		e.act(ntHandlerA, n, tousu.ActReport, &tousu.ReportPayload{Process: "调取了监控录像", Finding: tousu.FindingFounded})
 		e.act(ntSupervisor, n, tousu.ActDecide, &tousu.Decision{Finding: tousu.FindingFounded, Measures: []tousu.Measure{tousu.MeasureCorrection}})
 		e.act(ntSupervisor, n, tousu.ActReply, &tousu.Reply{Process: "调取了监控录像", Result: "情况属实，已责令改正", Channel: tousu.ChannelPhone})
 		e.deliver(e.a)
@@ -504,13 +505,14 @@ func TestLifecycleNotifications(t *testing.T) {
 		}
 
 		// The desk: the assignment went to dept-a's handler (the window's own handler is
-		// the staff member complained about, and never hears of it); the urge too.
+		// the staff member complained about, and never hears of it); the urge too; the
+		// handler's report went to the supervisors, who decide.
 		desk := e.messages(tousu.MessageFilter{Channel: tousu.MessageDesk})
 		var got []string
 		for _, m := range desk {
 			got = append(got, m.ToLogin+":"+strings.Fields(m.Subject)[0])
 		}
-		if want := []string{"handler-a:新派单", "handler-a:催办"}; !slices.Equal(got, want) {
+		if want := []string{"handler-a:新派单", "handler-a:催办", "office-sup:待审核", "supervisor:待审核"}; !slices.Equal(got, want) {
 			t.Errorf("desk messages = %q, want %q", got, want)
 		}
 		if len(desk) > 0 && !strings.Contains(desk[0].Body, "督查员将投诉 "+n+" 派至社保1号窗口") {
@@ -534,6 +536,7 @@ func TestLifecycleNotifications(t *testing.T) {
 		e.act(ntSupervisor, r.Number, tousu.ActAssign, &tousu.AssignPayload{Unit: "dept-a", Handler: "handler-a", Mode: tousu.ModeSelf})
 		e.act(ntHandlerA, r.Number, tousu.ActReturn, &tousu.ReasonPayload{Reason: "不属于本局职责"})
 		ret := e.messages(tousu.MessageFilter{Channel: tousu.MessageDesk, ToLogin: "supervisor"})
+		ret = slices.DeleteFunc(ret, func(m tousu.Message) bool { return !strings.Contains(m.Subject, r.Number) })
 		if len(ret) != 1 || !strings.Contains(ret[0].Body, "不属于本局职责") || !strings.Contains(ret[0].Subject, r.Number) {
 			t.Errorf("return: the supervisor's desk = %+v, want one message with the reason", ret)
 		}
@@ -755,6 +758,12 @@ func TestDeadlineLadder(t *testing.T) {
 
 		// An extension that moves the due date beyond today rearms the warnings: the new
 		// deadline is watched afresh.
+		// (A policy that lets 30 working days through without a leader's approval.)
+		admin := tousu.Actor{Login: "setup", Roles: []tousu.Role{tousu.RoleAdmin}}
+		if err := e.a.SetHandlingPolicy(ctx, admin, app.HandlingPolicy{ExtensionCapWorkdays: 60, ExtensionCapDays: 60,
+			ApprovalAboveWorkdays: 60, ApprovalAboveDays: 60, AutoCloseAfter: 10}); err != nil {
+			t.Fatal(err)
+		}
 		e.act(ntSupervisor, n, tousu.ActExtend, &tousu.ExtendPayload{WorkingDays: 30, Reason: "案情复杂"})
 		c, err := e.db.FindComplaint(ctx, n)
 		if err != nil {

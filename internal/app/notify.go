@@ -132,7 +132,7 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 	if kinds := complainantKinds(ev); len(kinds) > 0 && !c.Identity.Anonymous && (n.Email != nil || n.SMS != nil) {
 		out = append(out, a.complainantMessages(ref, n, c, ev, kinds, a.templateData(ref, c, ev, p), plain, code)...)
 	}
-	if kind, ok := staffKind(ev); ok {
+	if kind, ok := staffKind(c, ev); ok {
 		d := a.templateData(ref, c, ev, p)
 		dir, err := a.staffDir(ctx, ref)
 		if err != nil {
@@ -142,13 +142,43 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 		d.Handler = dir.name(c.Handler)
 		var to []tousu.User
 		switch kind {
-		case notify.Assigned, notify.Urged:
+		case notify.Assigned:
+			to = dir.handlers(c)
+			// The assisting units (协办) hear of it too: each signs and reports its part.
+			var names []string
+			for _, as := range c.Handling.Assisting {
+				_, us := dir.nearest(c, as.Unit, tousu.RoleHandler)
+				to = append(to, us...)
+				names = append(names, ref.unitName(as.Unit))
+			}
+			if len(names) > 0 {
+				d.Message = "协办单位：" + strings.Join(names, "、")
+			}
+			if c.Handling.Instructions != "" {
+				if d.Message != "" {
+					d.Message += "。"
+				}
+				d.Message += "交办意见：" + c.Handling.Instructions
+			}
+		case notify.Urged:
 			to = dir.handlers(c)
 		case notify.Returned:
 			d.Unit = ref.unitName(dir.unitOfLogin(ev.Actor)) // the return cleared the assignment
 			to = dir.supervisors(c)
-		case notify.Reopened:
+		case notify.Reopened, notify.Instructed:
 			to = append(dir.handlers(c), dir.supervisors(c)...)
+		case notify.Reported, notify.Dissatisfied, notify.ExtensionDecided:
+			to = dir.supervisors(c)
+		case notify.SentBack:
+			to = dir.handlers(c)
+		case notify.ExtensionRequested:
+			to = dir.nearestOwner(c, tousu.RoleLeader)
+		}
+		if kind == notify.ExtensionDecided {
+			d.Message = "批准了"
+			if ev.Type == tousu.EventType(tousu.ActDenyExtension) {
+				d.Message = "未批准"
+			}
 		}
 		out = append(out, a.deskMessages(ref, c, kind, d, ev.At, without(to, ev.Actor))...)
 	}
@@ -161,6 +191,8 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 // complainantKinds are the notifications to the complainant that an event causes.
 func complainantKinds(ev *tousu.Event) []notify.Kind {
 	switch ev.Type {
+	case tousu.EventType(tousu.ActApproveExtension):
+		return []notify.Kind{notify.Extended}
 	case tousu.EventRegister:
 		return []notify.Kind{notify.Registered}
 	case tousu.EventType(tousu.ActReject):
@@ -175,8 +207,20 @@ func complainantKinds(ev *tousu.Event) []notify.Kind {
 
 // staffKind is the desk notification an event causes, if any. The deadline warnings are
 // the jobs' (jobs.go).
-func staffKind(ev *tousu.Event) (notify.Kind, bool) {
+func staffKind(c *tousu.Complaint, ev *tousu.Event) (notify.Kind, bool) {
+	switch ev.Type {
+	case tousu.EventExtensionRequested:
+		return notify.ExtensionRequested, true
+	}
 	switch tousu.Action(ev.Type) {
+	case tousu.ActReport:
+		return notify.Reported, true
+	case tousu.ActSendBack:
+		return notify.SentBack, true
+	case tousu.ActInstruct:
+		return notify.Instructed, true
+	case tousu.ActApproveExtension, tousu.ActDenyExtension:
+		return notify.ExtensionDecided, true
 	case tousu.ActAssign:
 		return notify.Assigned, true
 	case tousu.ActReturn:
@@ -186,9 +230,9 @@ func staffKind(ev *tousu.Event) (notify.Kind, bool) {
 	case tousu.ActReopen:
 		return notify.Reopened, true
 	case tousu.ActFeedback:
-		// A dissatisfied complainant who asks for the case again reopens it.
-		if ev.From == tousu.StatusReplied && ev.To == tousu.StatusInProgress {
-			return notify.Reopened, true
+		// A rating of 1–2 waits for a supervisor, who must reopen or explain.
+		if c.Handling.Dissatisfied {
+			return notify.Dissatisfied, true
 		}
 	}
 	return "", false
@@ -231,6 +275,19 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 		if c.Deadline.Unit == tousu.CalendarDays {
 			d.ExtensionUnit = "日"
 		}
+	case *tousu.InstructPayload:
+		d.Message = strings.TrimSpace(p.Text)
+	case *tousu.ExtensionDecisionPayload:
+		// The request is told in the event's payload: the complaint no longer holds it.
+		var req struct {
+			Days   int    `json:"days"`
+			Reason string `json:"reason"`
+		}
+		_ = json.Unmarshal(ev.Payload, &req)
+		d.Reason, d.ExtensionDays, d.ExtensionUnit = req.Reason, req.Days, "个工作日"
+		if c.Deadline.Unit == tousu.CalendarDays {
+			d.ExtensionUnit = "日"
+		}
 	case *tousu.ReasonPayload:
 		d.Reason = strings.TrimSpace(p.Reason)
 	case *tousu.UrgePayload:
@@ -241,7 +298,10 @@ func (a *App) templateData(ref *reference, c *tousu.Complaint, ev *tousu.Event, 
 		r := p.Reply()
 		d.Process, d.Result, d.Improvement = r.Process, r.Result, r.Improvement
 	case *tousu.FeedbackPayload:
-		d.Reason = "投诉人评价为“" + tousu.SatisfactionLabels[p.Level] + "”，申请重新办理"
+		d.Reason = "评价为“" + tousu.SatisfactionLabels[p.Level] + "”"
+		if p.Reopen {
+			d.Reason += "，申请重新办理"
+		}
 		if comment := strings.TrimSpace(p.Comment); comment != "" {
 			d.Reason += "：" + comment
 		}
@@ -385,7 +445,13 @@ func (a *App) deskMessages(ref *reference, c *tousu.Complaint, kind notify.Kind,
 		return nil
 	}
 	out := make([]tousu.Message, 0, len(to))
+	seen := map[string]bool{}
 	for _, u := range to {
+		// One message per person and step, even when they are both handler and supervisor.
+		if seen[u.Login] {
+			continue
+		}
+		seen[u.Login] = true
 		out = append(out, tousu.Message{ComplaintID: c.ID, Channel: tousu.MessageDesk, ToLogin: u.Login,
 			Subject: subject, Body: body, CreatedAt: at})
 	}
@@ -668,6 +734,31 @@ func without(to []tousu.User, actor string) []tousu.User {
 		}
 	}
 	return out
+}
+
+// nearestOwner are the accounts holding one of roles nearest the unit that received c.
+func (d *staffDir) nearestOwner(c *tousu.Complaint, roles ...tousu.Role) []tousu.User {
+	owner := c.OwnerUnit
+	if owner == "" {
+		owner = d.ref.rootCode()
+	}
+	_, us := d.nearest(c, owner, roles...)
+	return us
+}
+
+// disciplineMessages tell the inspectors nearest the case that it was referred to them.
+func (a *App) disciplineMessages(ctx context.Context, ref *reference, c *tousu.Complaint, ev *tousu.Event) []tousu.Message {
+	dir, err := a.staffDir(ctx, ref)
+	if err != nil {
+		a.log.Error("notify: list accounts", "number", c.Number, "err", err)
+		return nil
+	}
+	d := a.templateData(ref, c, ev, nil)
+	d.Message = "廉政类投诉"
+	if c.Decision != nil && slices.Contains(c.Decision.Measures, tousu.MeasureDisciplineReferral) {
+		d.Message = "处理决定：处分移送纪检"
+	}
+	return a.deskMessages(ref, c, notify.DisciplineReferred, d, ev.At, without(dir.nearestOwner(c, tousu.RoleInspector), ev.Actor))
 }
 
 // dueText is the due date for messages, marked 预计 when next year's holiday notice may

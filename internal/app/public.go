@@ -35,8 +35,11 @@ type PublicView struct {
 	Reply          *tousu.Reply  `json:"reply"`
 	// Satisfaction is the latest rating, 0 when none.
 	Satisfaction int `json:"satisfaction,omitempty"`
-	// CanFeedback says whether the satisfaction form is open.
+	// CanFeedback says whether the satisfaction form is open: replied, and not already
+	// rated dissatisfied (that rating waits for a supervisor).
 	CanFeedback bool `json:"can_feedback"`
+	// Explanation is what the supervisor told a dissatisfied complainant on closing.
+	Explanation string `json:"explanation,omitempty"`
 }
 
 // Track shows a complaint to the holder of its query code. A wrong code is the same
@@ -56,8 +59,9 @@ func (a *App) Track(ctx context.Context, number, code string) (*PublicView, erro
 	}
 	v := &PublicView{Number: c.Number, Kind: c.Kind, KindLabel: tousu.Kinds.Label(c.Kind), Status: c.Status,
 		StatusLabel: tousu.Statuses.Label(c.Status), ReceivedAt: c.ReceivedAt.In(a.loc), DueDate: c.Deadline.Due,
-		Matter: c.Matter, Satisfaction: c.Satisfaction, CanFeedback: c.Status == tousu.StatusReplied,
-		Timeline: []PublicEvent{}}
+		Matter: c.Matter, Satisfaction: c.Satisfaction, CanFeedback: c.Status == tousu.StatusReplied && !c.Handling.Dissatisfied,
+		Explanation: c.Handling.Explanation,
+		Timeline:    []PublicEvent{}}
 	if c.Status == tousu.StatusReplied || c.Status == tousu.StatusClosed || c.Status == tousu.StatusArchived {
 		v.Reply = c.Reply
 	}

@@ -77,6 +77,23 @@ type ComplaintView struct {
 	MergedInto     string          `json:"merged_into,omitempty"`
 	Version        int             `json:"version"`
 	AllowedActions []tousu.Action  `json:"allowed_actions"`
+
+	// The handling state (交办意见, 承办期限, 协办, 承办意见, 延期审批, 不满意, 纪检).
+	Instructions       string                       `json:"instructions,omitempty"`
+	UnitWorkingDays    int                          `json:"unit_working_days,omitempty"`
+	UnitDue            *tousu.Date                  `json:"unit_due,omitempty"`
+	AssistingUnits     []tousu.Assist               `json:"assisting_units,omitempty"`
+	Report             *tousu.Report                `json:"report,omitempty"`
+	PendingExtension   *tousu.ExtensionRequest      `json:"pending_extension,omitempty"`
+	Extended           bool                         `json:"extended"`
+	Dissatisfied       bool                         `json:"dissatisfied"`
+	Explanation        string                       `json:"explanation,omitempty"`
+	DisciplineReferred bool                         `json:"discipline_referred"`
+	DisciplineOutcome  *tousu.DisciplineOutcomeNote `json:"discipline_outcome,omitempty"`
+	// SuspendedOn and SuspendedDays say since when and for how many working days a
+	// suspended case has been waiting.
+	SuspendedOn   *tousu.Date `json:"suspended_on,omitempty"`
+	SuspendedDays int         `json:"suspended_days,omitempty"`
 }
 
 // FirstReceiverView is the 首诉责任人 of a complaint with the names resolved.
@@ -159,6 +176,19 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		v.HandedOverAt = &t
 	}
 	a.readClock(ref, c, v)
+	h := c.Handling
+	v.Instructions, v.UnitWorkingDays, v.AssistingUnits, v.Report = h.Instructions, h.UnitWorkingDays, h.Assisting, h.Report
+	if !h.UnitDue.IsZero() {
+		d := h.UnitDue
+		v.UnitDue = &d
+	}
+	v.PendingExtension, v.Extended, v.Dissatisfied, v.Explanation = h.PendingExtension, c.Deadline.ExtensionDays > 0, h.Dissatisfied, h.Explanation
+	v.DisciplineReferred, v.DisciplineOutcome = h.Discipline, h.DisciplineOutcome
+	if c.Status == tousu.StatusSuspended && !c.Deadline.SuspendedOn.IsZero() {
+		d := c.Deadline.SuspendedOn
+		v.SuspendedOn = &d
+		v.SuspendedDays = ref.cal.WorkdaysBetween(d, a.Today())
+	}
 	v.DueProvisional = !c.Deadline.Due.IsZero() && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)

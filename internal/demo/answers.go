@@ -190,3 +190,17 @@ func expand(s string, vars map[string]string) string {
 		s = s[i+j+1:]
 	}
 }
+
+// assignInstructions are the supervisor's instructions (交办意见) with an assignment.
+var assignInstructions = []string{
+	"请认真核实投诉事项，调阅相关记录，与当事人谈话，于期限内报送办理结果。",
+	"请核实窗口服务情况，属实的提出处理意见，并与投诉人沟通。",
+	"请调查核实，提出处理意见和答复草稿，报督查处审核。",
+}
+
+// leaderInstructions are the director's instructions (批示).
+var leaderInstructions = []string{
+	"请督查处跟踪督办，查清事实，依规处理，及时答复群众。",
+	"此事影响窗口形象，请认真核查，举一反三，抓好整改。",
+	"请纪检同志提前介入，一查到底。",
+}

@@ -12,7 +12,7 @@
 //	clerk        受理员, 首诉责任人 at the 综合受理窗口 (badge HX0001)
 //	supervisor   督查员 of the centre (HX0902)
 //	inspector    纪检 of the centre
-//	leader       中心主任, read-only (HX0900)
+//	leader       中心主任: instructions (批示) and extension approvals (HX0900)
 //	handler-rs   承办人 of the 人社局, its head (HX0101)
 //	handler-yb   承办人 of the 医保局, its head (HX0201)
 //	handler-bdc  承办人 of the 不动产登记中心, its head (HX0301)
@@ -241,9 +241,11 @@ type loader struct {
 	// received and every later act a little after the one before, never after now.
 	t, now time.Time
 
-	clerk, supervisor, inspector tousu.Actor
-	registered                   int // the clerk's registrations with a phone, for amend
-	handlers                     map[string]tousu.Actor
+	clerk, supervisor, inspector, leader tousu.Actor
+	handlers                             map[string]tousu.Actor
+	// deniedOnce: the leader has refused one extension already (the demo shows one).
+	deniedOnce bool
+	registered int // the clerk's registrations with a phone, for amend
 
 	// Overdue cases left as they are: at least minOverdue, at most maxOverdue.
 	overdue, minOverdue, maxOverdue int
@@ -266,6 +268,8 @@ func newLoader(ctx context.Context, a *app.App, seed int64) (*loader, error) {
 			l.supervisor = u.Actor()
 		case tousu.RoleInspector:
 			l.inspector = u.Actor()
+		case tousu.RoleLeader:
+			l.leader = u.Actor()
 		case tousu.RoleHandler:
 			l.handlers[ac.login] = u.Actor()
 		}
@@ -528,7 +532,33 @@ func (l *loader) driveCase(p *plan) error {
 			break
 		}
 	}
-	if err := l.act(p, sup, tousu.ActAssign, &tousu.AssignPayload{Unit: unit, Handler: handler, Mode: mode}); err != nil {
+	ap := &tousu.AssignPayload{Unit: unit, Handler: handler, Mode: mode, Instructions: pick(l.r, assignInstructions)}
+	if mode == tousu.ModeSupervise {
+		ap.UnitWorkingDays = 5 // 督办 sets the unit's sub-deadline
+	}
+	var assistant string // the assisting unit's handler (协办), if any
+	if mode != tousu.ModeSelf && chance(l.r, 0.12) {
+		// A matter touching two departments: another one assists (联合办理).
+		for _, d := range departments {
+			if d.handler == "" || d.handler == handler || d == p.dept || d.head == p.in.Target.Staff {
+				continue
+			}
+			ap.AssistingUnits, assistant = []string{d.code}, d.handler
+			break
+		}
+	}
+	if chance(l.r, 0.05) {
+		// Sent without instructions, recalled (撤回派单), and sent again with them.
+		first := *ap
+		first.Instructions = ""
+		if err := l.act(p, sup, tousu.ActAssign, &first); err != nil {
+			return err
+		}
+		if err := l.act(p, sup, tousu.ActRecall, &tousu.ReasonPayload{Reason: "漏写交办意见，撤回后重新派单。"}); err != nil {
+			return err
+		}
+	}
+	if err := l.act(p, sup, tousu.ActAssign, ap); err != nil {
 		return err
 	}
 	if p.stage == tousu.StatusAssigned {
@@ -538,8 +568,18 @@ func (l *loader) driveCase(p *plan) error {
 		return nil
 	}
 	h := l.handlers[handler]
+	p.worker = h
 	if err := l.act(p, h, tousu.ActSign, nil); err != nil {
 		return err
+	}
+	if assistant != "" {
+		as := l.handlers[assistant]
+		if err := l.act(p, as, tousu.ActAssistSign, nil); err != nil {
+			return err
+		}
+		if err := l.act(p, as, tousu.ActAssistReport, &tousu.ReportPayload{Process: "协办单位核对了本单位的业务记录，相关环节办理符合规定。"}); err != nil {
+			return err
+		}
 	}
 	first := p.finding
 	if p.reopen != 0 && p.kind != tousu.KindSuggestion {
@@ -547,6 +587,12 @@ func (l *loader) driveCase(p *plan) error {
 	}
 	if err := l.investigate(p, h, first); err != nil {
 		return err
+	}
+	if p.kind == tousu.KindReport || chance(l.r, 0.05) {
+		// The centre's director writes an instruction (批示) on reports and a few others.
+		if err := l.act(p, l.leader, tousu.ActInstruct, &tousu.InstructPayload{Text: pick(l.r, leaderInstructions)}); err != nil {
+			return err
+		}
 	}
 	if p.urge {
 		if err := l.act(p, sup, tousu.ActUrge, &tousu.UrgePayload{Message: pick(l.r, urgeMessages)}); err != nil {
@@ -576,6 +622,10 @@ func (l *loader) driveCase(p *plan) error {
 				Comment: pick(l.r, reopenComments), Reopen: true}); err != nil {
 				return err
 			}
+			// The rating waits in the 不满意 queue until a supervisor reopens the case.
+			if err := l.act(p, sup, tousu.ActReopen, &tousu.ReasonPayload{Reason: pick(l.r, reopenReasons)}); err != nil {
+				return err
+			}
 		} else {
 			if err := l.finish(p); err != nil {
 				return err
@@ -595,11 +645,20 @@ func (l *loader) driveCase(p *plan) error {
 	case tousu.StatusSuspended:
 		return l.act(p, sup, tousu.ActSuspend, &tousu.ReasonPayload{Reason: l.suspendReason(p)})
 	}
+	if err := l.report(p, p.finding); err != nil {
+		return err
+	}
+	if p.stage == tousu.StatusReported {
+		return nil
+	}
 	if err := l.act(p, sup, tousu.ActDecide, ptr(l.decision(p, p.finding))); err != nil {
 		return err
 	}
 	if p.stage == tousu.StatusDecided {
 		return nil
+	}
+	if err := l.disciplineOutcome(p); err != nil {
+		return err
 	}
 	if err := l.act(p, sup, tousu.ActReply, ptr(l.reply(p, p.finding))); err != nil {
 		return err
@@ -622,7 +681,46 @@ func (l *loader) suspendReason(p *plan) string {
 	return pick(l.r, suspendReasons)
 }
 
+// report is the handler's result, which a case handled by a unit waits for before the
+// supervisor decides.
+// A case handled by the office itself (自办) is decided without one, unless it is to stop
+// at reported. Now and then the supervisor sends the first report back (退回重办).
+func (l *loader) report(p *plan, f tousu.Finding) error {
+	if p.view != nil && p.view.Mode == tousu.ModeSelf && p.stage != tousu.StatusReported {
+		return nil
+	}
+	d := l.decision(p, f)
+	rep := &tousu.ReportPayload{Process: "已调阅记录并与当事人谈话，调查核实了投诉事项，提出处理意见。", Finding: d.Finding,
+		Measures: d.Measures, Staff: d.Staff, ReplyDraft: l.reply(p, f).Result}
+	if chance(l.r, 0.15) {
+		if err := l.act(p, p.worker, tousu.ActReport, rep); err != nil {
+			return err
+		}
+		if err := l.act(p, l.supervisor, tousu.ActSendBack, &tousu.ReasonPayload{
+			Reason: "未说明与投诉人沟通的情况，请补充核实后重新报送。"}); err != nil {
+			return err
+		}
+		rep.Process += "已电话联系投诉人说明情况。"
+	}
+	return l.act(p, p.worker, tousu.ActReport, rep)
+}
+
+// disciplineOutcome has the inspector record what became of a referral to 纪检.
+func (l *loader) disciplineOutcome(p *plan) error {
+	if p.view == nil || !p.view.DisciplineReferred || p.view.DisciplineOutcome != nil {
+		return nil
+	}
+	out := &tousu.DisciplineOutcomePayload{Outcome: tousu.DisciplineNone, Text: "经审查，情节轻微，予以诫勉谈话，不予处分。"}
+	if chance(l.r, 0.5) {
+		out = &tousu.DisciplineOutcomePayload{Outcome: tousu.DisciplineSanction, Text: "经审查属实，给予当事人警告处分。"}
+	}
+	return l.act(p, l.inspector, tousu.ActDisciplineOutcome, out)
+}
+
 func (l *loader) decideAndReply(p *plan, f tousu.Finding) error {
+	if err := l.report(p, f); err != nil {
+		return err
+	}
 	if err := l.act(p, l.supervisor, tousu.ActDecide, ptr(l.decision(p, f))); err != nil {
 		return err
 	}
@@ -637,7 +735,7 @@ func (l *loader) finish(p *plan) error {
 		if p.anonymous {
 			note = closeNotes[0]
 		}
-		return l.act(p, l.supervisor, tousu.ActClose, &tousu.NotePayload{Note: note})
+		return l.act(p, l.supervisor, tousu.ActClose, &tousu.ClosePayload{Note: note})
 	}
 	level := 5
 	switch x := l.r.Float64(); {
@@ -659,8 +757,16 @@ func (l *loader) finish(p *plan) error {
 			level = min(level, 3)
 		}
 	}
-	return l.act(p, l.supervisor, tousu.ActFeedback, &tousu.FeedbackPayload{Level: level,
-		Comment: pick(l.r, comments[level])})
+	if err := l.act(p, l.supervisor, tousu.ActFeedback, &tousu.FeedbackPayload{Level: level,
+		Comment: pick(l.r, comments[level])}); err != nil {
+		return err
+	}
+	if level <= 2 {
+		// A rating of 1–2 waits for a supervisor: here one who explains and closes.
+		return l.act(p, l.supervisor, tousu.ActClose, &tousu.ClosePayload{
+			Explanation: "经再次核实，处理结果符合规定；已向您当面说明理由，如仍有异议可向上级机关反映。"})
+	}
+	return nil
 }
 
 func (l *loader) extend(p *plan, days int) error {
@@ -668,8 +774,26 @@ func (l *loader) extend(p *plan, days int) error {
 	if p.kind == tousu.KindSuggestion || p.staff == "" && strings.Contains(reason, "当事工作人员") {
 		reason = extendReasons[1]
 	}
-	return l.act(p, l.supervisor, tousu.ActExtend, &tousu.ExtendPayload{WorkingDays: days,
-		Reason: strings.TrimSuffix(reason, "。") + fmt.Sprintf("%d个工作日。", days)})
+	if err := l.act(p, l.supervisor, tousu.ActExtend, &tousu.ExtendPayload{WorkingDays: days,
+		Reason: strings.TrimSuffix(reason, "。") + fmt.Sprintf("%d个工作日。", days)}); err != nil {
+		return err
+	}
+	if p.view.PendingExtension == nil {
+		return nil
+	}
+	// Above the threshold the leader decides: one request is refused (and a shorter one
+	// asked for), the others approved.
+	if !l.deniedOnce {
+		l.deniedOnce = true
+		if err := l.act(p, l.leader, tousu.ActDenyExtension, &tousu.ExtensionDecisionPayload{Note: "延期理由不充分，请抓紧办理。"}); err != nil {
+			return err
+		}
+		if err := l.act(p, l.supervisor, tousu.ActExtend, &tousu.ExtendPayload{WorkingDays: days,
+			Reason: "已补充说明：" + strings.TrimSuffix(reason, "。") + "。"}); err != nil {
+			return err
+		}
+	}
+	return l.act(p, l.leader, tousu.ActApproveExtension, &tousu.ExtensionDecisionPayload{Note: "同意延期。"})
 }
 
 // mindClock leaves a few open cases overdue (urged), and extends the others that would
@@ -697,8 +821,9 @@ func (l *loader) mindClock(p *plan) error {
 	if v.WorkingDaysLeft != nil {
 		left = *v.WorkingDaysLeft
 	}
-	for _, days := range []int{5, 10, 15, 20, 30, 40, 60} {
-		if left+days >= 2 {
+	for _, days := range []int{5, 10, 15} {
+		// Within the policy's cap (15 working days in all by default).
+		if left+days >= 2 && v.Deadline.ExtensionDays+days <= 15 {
 			return l.extend(p, days)
 		}
 	}

@@ -35,6 +35,7 @@ const (
 )
 
 type plan struct {
+	worker  tousu.Actor // the handler who signed for the case, who reports its result
 	at      time.Time
 	last    time.Time // when the last act on it happened (the loader's clock)
 	age     float64   // days before now
@@ -110,6 +111,7 @@ var stageWeights = []struct {
 	{tousu.StatusAssigned, [5]int{14, 14, 3, 0, 0}},
 	{tousu.StatusInProgress, [5]int{10, 28, 20, 4, 1}},
 	{tousu.StatusSuspended, [5]int{0, 2, 4, 3, 1}},
+	{tousu.StatusReported, [5]int{0, 4, 5, 1, 0}},
 	{tousu.StatusDecided, [5]int{0, 7, 8, 2, 0}},
 	{tousu.StatusReplied, [5]int{3, 10, 14, 4, 0}},
 	{tousu.StatusClosed, [5]int{5, 12, 32, 50, 28}},
@@ -122,7 +124,7 @@ var stageWeights = []struct {
 // status appears.
 var stageAges = map[tousu.Status][2]float64{
 	tousu.StatusRegistered: {0, 2}, tousu.StatusAccepted: {0, 3}, tousu.StatusAssigned: {0.5, 7},
-	tousu.StatusInProgress: {1, 20}, tousu.StatusSuspended: {5, 40}, tousu.StatusDecided: {2, 15},
+	tousu.StatusInProgress: {1, 20}, tousu.StatusSuspended: {5, 40}, tousu.StatusDecided: {2, 15}, tousu.StatusReported: {2, 15},
 	tousu.StatusReplied: {2, 20}, tousu.StatusClosed: {5, 60}, tousu.StatusArchived: {30, 91},
 	tousu.StatusNotAccepted: {0, 91}, tousu.StatusWithdrawn: {0, 91},
 }

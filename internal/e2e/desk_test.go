@@ -14,9 +14,12 @@ import (
 )
 
 // TestDeskJourney runs one complaint through the whole desk in the browser: the clerk
-// registers it at the counter and prints the receipt; the supervisor accepts and assigns
-// it; the handler signs and records an investigation; the supervisor decides, replies,
-// records the follow-up by phone (which closes it) and archives it. Every step leaves a
+// registers it at the counter and prints the receipt; the supervisor accepts it and
+// assigns it with instructions to a unit with two assisting units (协办); they sign and
+// report their parts; the lead handler signs, investigates and reports; the supervisor
+// sends the report back once, then decides and replies; the citizen rates it 1 on the
+// portal; the supervisor finds it under 不满意 and reopens it; it is reported, decided
+// and replied again, rated by phone (which closes it) and archived. Every step leaves a
 // full-page screenshot in out/.
 func TestDeskJourney(t *testing.T) {
 	srv := startServer(t, serverOptions{})
@@ -98,16 +101,47 @@ func TestDeskJourney(t *testing.T) {
 	run(t, sup, "accept", chromedp.Click(chromedp.CSS(`#act-accept input[name=classification][value=case]`)))
 	submit(t, sup, "accept", `#act-accept button[type=submit]`)
 	wantStatus(t, sup, "已受理")
+	// The supervisor assigns to 人社局 with instructions (交办意见), 医保局 and 市场监管局
+	// assisting (协办).
 	run(t, sup, "assign",
 		chromedp.SetValue(chromedp.ID("assign-unit"), "dept-a"),
 		chromedp.SetValue(chromedp.ID("assign-handler"), "handler-a"),
 		chromedp.Click(chromedp.CSS(`#act-assign input[name=mode][value=transfer]`)),
+		chromedp.SetValue(chromedp.ID("assign-instructions"), "请调阅1月29日录像并与当事人谈话，五个工作日内报送办理结果。"),
 	)
+	evaluate(t, sup, `document.getElementById("assign-unit").dispatchEvent(new Event("change"))`)
+	// Only the chosen unit's handlers are offered.
+	if hidden, _ := chromedp.Run(sup, chromedp.Evaluate[bool](`document.querySelector('#assign-handler optgroup[data-unit="dept-b"]').hidden`)); !hidden {
+		t.Errorf("the assignment form offers 医保局's handler for 人社局")
+	}
+	evaluate(t, sup, `for (const o of document.querySelectorAll("#assign-assisting option")) o.selected = ["dept-b", "dept-c"].includes(o.value)`)
 	submit(t, sup, "assign", `#act-assign button[type=submit]`)
 	wantStatus(t, sup, "已派单")
+	if got := textOf(t, sup, "#facts-title + dl"); !strings.Contains(got, "医保局（未签收）") || !strings.Contains(got, "市场监管局（未签收）") {
+		t.Errorf("the assisting units on the case page: %q", got)
+	}
 	shot(t, sup, "case-assigned")
 
-	// The handler signs and records an investigation; the identity stays masked.
+	// Each assisting unit hears of it, signs and reports its part.
+	for _, login := range []string{"handler-b", "handler-c"} {
+		tab := newTab(t, browser)
+		signIn(t, tab, srv, login)
+		run(t, tab, "notifications", chromedp.Navigate(srv.URL+"/desk/notifications"), chromedp.WaitVisible(chromedp.CSS("main")))
+		if got := textOf(t, tab, "main"); !strings.Contains(got, number) || !strings.Contains(got, "协办单位") {
+			t.Errorf("%s's notifications do not tell of the assistance: %q", login, got)
+		}
+		run(t, tab, "open the case", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-assist_sign")))
+		if got := textOf(t, tab, ".case-main"); !strings.Contains(got, "请调阅1月29日录像") {
+			t.Errorf("%s does not see the instructions", login)
+		}
+		submit(t, tab, login+" signs", `#act-assist_sign button[type=submit]`)
+		run(t, tab, login+" reports", chromedp.WaitVisible(chromedp.ID("assist_report-process")),
+			chromedp.SetValue(chromedp.ID("assist_report-process"), login+"：核对本单位业务记录，未发现相关问题。"))
+		submit(t, tab, login+" reports", `#act-assist_report button[type=submit]`)
+		shot(t, tab, login+"-assisted")
+	}
+
+	// The lead unit's handler signs, investigates and reports; the identity stays masked.
 	handler := newTab(t, browser)
 	signIn(t, handler, srv, "handler-a")
 	if got := textOf(t, handler, "table.inbox"); !strings.Contains(got, number) {
@@ -118,6 +152,7 @@ func TestDeskJourney(t *testing.T) {
 	submit(t, handler, "sign", `#act-sign button[type=submit]`)
 	wantStatus(t, handler, "办理中")
 	run(t, handler, "record an investigation",
+		chromedp.Click(chromedp.CSS(`#act-note summary`)),
 		chromedp.WaitVisible(chromedp.ID("note-content")),
 		chromedp.SetValue(chromedp.ID("note-method"), "interview_staff"),
 		chromedp.SetValue(chromedp.ID("note-content"), "与王窗口谈话：承认当时业务繁忙，未逐项告知所需材料，语气生硬。"),
@@ -131,6 +166,30 @@ func TestDeskJourney(t *testing.T) {
 		t.Errorf("the handler sees the complainant as %q, want masked and no reveal", got)
 	}
 	shot(t, handler, "handler-investigation")
+	report := func(process string) {
+		t.Helper()
+		run(t, handler, "report", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("report-process")),
+			chromedp.SetValue(chromedp.ID("report-process"), process),
+			chromedp.Click(chromedp.CSS(`#act-report input[name=finding][value=founded]`)),
+			chromedp.Click(chromedp.CSS(`#act-report input[name=measures][value=criticism]`)),
+			chromedp.SetValue(chromedp.ID("report-reply_draft"), "投诉属实。已对当事人批评教育，责令改正。"),
+		)
+		submit(t, handler, "report", `#act-report button[type=submit]`)
+		wantStatus(t, handler, "已报送待审")
+	}
+	report("调阅录像，与当事人谈话，情况属实。")
+
+	// The supervisor sends the report back once, then decides from the second.
+	run(t, sup, "send back", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-decide")),
+		chromedp.Click(chromedp.CSS(`#act-send_back summary`)),
+		chromedp.SetValue(chromedp.ID("send_back-reason"), "未说明与投诉人沟通的情况，请补充后重新报送。"))
+	if got := textOf(t, sup, ".case-main"); !strings.Contains(got, "承办单位办理结果") || !strings.Contains(got, "协办单位意见：医保局") {
+		t.Errorf("the report and the assisting opinions on the supervisor's page: %q", got)
+	}
+	shot(t, sup, "case-reported")
+	submit(t, sup, "send back", `#act-send_back button[type=submit]`)
+	wantStatus(t, sup, "办理中")
+	report("调阅录像，与当事人谈话，情况属实；已电话告知投诉人调查情况。")
 
 	// The supervisor reveals the identity to call back, decides and replies.
 	run(t, sup, "reveal", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-decide")),
@@ -144,25 +203,60 @@ func TestDeskJourney(t *testing.T) {
 		t.Errorf("the identity or the reason is in the URL %s", loc)
 	}
 	shot(t, sup, "case-revealed")
-	run(t, sup, "decide", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-decide")),
-		chromedp.Click(chromedp.CSS(`#act-decide input[name=finding][value=founded]`)),
-		chromedp.Click(chromedp.CSS(`#act-decide input[name=measures][value=criticism]`)),
-		chromedp.Click(chromedp.CSS(`#act-decide input[name=measures][value=correction]`)),
-		chromedp.SetValue(chromedp.ID("decide-improvement"), "窗口张贴一次性告知清单，组织服务规范培训。"),
-	)
-	submit(t, sup, "decide", `#act-decide button[type=submit]`)
-	wantStatus(t, sup, "已处理")
-	run(t, sup, "reply",
-		chromedp.WaitVisible(chromedp.ID("reply-process")),
-		chromedp.SetValue(chromedp.ID("reply-process"), "投诉督查处调阅窗口录像，并与当事工作人员谈话核实。"),
-		chromedp.SetValue(chromedp.ID("reply-result"), "投诉属实。已对当事人批评教育，责令改正。"),
-	)
-	if v, _ := chromedp.Run(sup, chromedp.Value(chromedp.ID("reply-improvement"))); !strings.Contains(v, "一次性告知清单") {
-		t.Errorf("the reply's improvements are not offered from the decision: %q", v)
+	decideAndReply := func() {
+		t.Helper()
+		run(t, sup, "decide", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-decide")))
+		if checked, _ := chromedp.Run(sup, chromedp.Evaluate[bool](`document.querySelector("#act-decide input[name=finding][value=founded]").checked`)); !checked {
+			t.Errorf("the decision form is not filled in from the report")
+		}
+		run(t, sup, "decide",
+			chromedp.Click(chromedp.CSS(`#act-decide input[name=measures][value=correction]`)),
+			chromedp.SetValue(chromedp.ID("decide-improvement"), "窗口张贴一次性告知清单，组织服务规范培训。"),
+		)
+		submit(t, sup, "decide", `#act-decide button[type=submit]`)
+		wantStatus(t, sup, "已处理")
+		run(t, sup, "reply", chromedp.WaitVisible(chromedp.ID("reply-process")))
+		if v, _ := chromedp.Run(sup, chromedp.Value(chromedp.ID("reply-result"))); !strings.Contains(v, "投诉属实") {
+			t.Errorf("the reply is not drafted from the unit's report: %q", v)
+		}
+		run(t, sup, "reply",
+			chromedp.SetValue(chromedp.ID("reply-process"), "投诉督查处调阅窗口录像，并与当事工作人员谈话核实。"),
+			chromedp.SetValue(chromedp.ID("reply-result"), "投诉属实。已对当事人批评教育，责令改正。"),
+		)
+		if v, _ := chromedp.Run(sup, chromedp.Value(chromedp.ID("reply-improvement"))); !strings.Contains(v, "一次性告知清单") {
+			t.Errorf("the reply's improvements are not offered from the decision: %q", v)
+		}
+		submit(t, sup, "reply", `#act-reply button[type=submit]`)
+		wantStatus(t, sup, "已答复")
 	}
-	submit(t, sup, "reply", `#act-reply button[type=submit]`)
-	wantStatus(t, sup, "已答复")
+	decideAndReply()
 	shot(t, sup, "case-replied")
+
+	// The citizen rates the reply 非常不满意 on the portal: the case waits, not closed.
+	citizen := newTab(t, browser)
+	run(t, citizen, "track", chromedp.Navigate(srv.URL+"/track?number="+number), chromedp.WaitVisible(chromedp.ID("code")))
+	lookUp(t, citizen, code)
+	run(t, citizen, "rate 1", chromedp.Click(chromedp.CSS(`input[name=level][value="1"]`)),
+		chromedp.SetValue(chromedp.ID("feedback-comment"), "窗口至今没有张贴告知清单。"))
+	submit(t, citizen, "send the rating", `form[data-feedback] button[type=submit]`)
+	if got := textOf(t, citizen, ".flash"); !strings.Contains(got, "转督查人员处理") {
+		t.Errorf("after the rating: %q", got)
+	}
+	shot(t, citizen, "citizen-dissatisfied")
+
+	// The supervisor finds it under 不满意 and reopens it.
+	run(t, sup, "不满意", chromedp.Navigate(srv.URL+"/desk/?tab=dissatisfied"), chromedp.WaitVisible(chromedp.CSS("table.inbox")))
+	if got := textOf(t, sup, "table.inbox"); !strings.Contains(got, number) || !strings.Contains(got, "不满意") {
+		t.Errorf("the 不满意 tab: %q", got)
+	}
+	shot(t, sup, "inbox-dissatisfied")
+	run(t, sup, "reopen", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("act-reopen")),
+		chromedp.Click(chromedp.CSS(`#act-reopen summary`)),
+		chromedp.SetValue(chromedp.ID("reopen-reason"), "投诉人反映告知清单仍未张贴，重新办理。"))
+	submit(t, sup, "reopen", `#act-reopen button[type=submit]`)
+	wantStatus(t, sup, "办理中")
+	report("已督促窗口张贴一次性告知清单，并拍照留存。")
+	decideAndReply()
 
 	// The follow-up by phone closes the case; then it is archived.
 	run(t, sup, "feedback", chromedp.WaitVisible(chromedp.ID("act-feedback")),
@@ -265,4 +359,13 @@ func TestDeskAdminPages(t *testing.T) {
 	shot(t, tab, "admin-account-created")
 	viewport(t, tab, phoneWidth)
 	shot(t, tab, "admin-accounts-phone")
+}
+
+// evaluate runs a script in the tab, for what the browser's own controls do (selecting
+// several options of a multiple select).
+func evaluate(t *testing.T, tab context.Context, js string) {
+	t.Helper()
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[bool]("(() => { "+js+"; return true })()")); err != nil {
+		t.Fatalf("evaluate %q: %v", js, err)
+	}
 }

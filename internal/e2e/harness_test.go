@@ -127,6 +127,7 @@ func buildOrganisation(t *testing.T, a *app.App) {
 		{Code: "win-a1", Name: "社保1号窗口", Parent: "dept-a", Kind: tousu.UnitWindow},
 		{Code: "dept-b", Name: "医保局", Parent: "root", Kind: tousu.UnitDepartment},
 		{Code: "win-b1", Name: "医保1号窗口", Parent: "dept-b", Kind: tousu.UnitWindow},
+		{Code: "dept-c", Name: "市场监管局", Parent: "root", Kind: tousu.UnitDepartment},
 	} {
 		if err := a.PutUnit(ctx, admin, u); err != nil {
 			t.Fatal(err)
@@ -146,6 +147,7 @@ func buildOrganisation(t *testing.T, a *app.App) {
 		{Login: "supervisor", Name: "周督查", Roles: []tousu.Role{tousu.RoleSupervisor}},
 		{Login: "handler-a", Name: "李科长", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-a", Staff: "A002"},
 		{Login: "handler-b", Name: "医保承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-b"},
+		{Login: "handler-c", Name: "市场监管承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-c"},
 		{Login: "inspector", Name: "吴纪检", Roles: []tousu.Role{tousu.RoleInspector}},
 		{Login: "leader", Name: "郑主任", Roles: []tousu.Role{tousu.RoleLeader}},
 		{Login: "admin", Name: "系统管理员", Roles: []tousu.Role{tousu.RoleAdmin}},

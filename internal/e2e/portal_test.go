@@ -217,6 +217,7 @@ func TestPortalJourney(t *testing.T) {
 		{sup, tousu.ActAccept, &tousu.AcceptPayload{Classification: tousu.ClassCase}},
 		{sup, tousu.ActAssign, &tousu.AssignPayload{Unit: "dept-a", Handler: "handler-a", Mode: tousu.ModeTransfer}},
 		{handler, tousu.ActSign, nil},
+		{handler, tousu.ActReport, &tousu.ReportPayload{Process: "调阅窗口录像，与当事工作人员谈话", Finding: tousu.FindingFounded}},
 		{sup, tousu.ActDecide, &tousu.Decision{Finding: tousu.FindingFounded, Measures: []tousu.Measure{tousu.MeasureCriticism},
 			Improvement: "窗口张贴一次性告知清单"}},
 		{sup, tousu.ActReply, &tousu.Reply{Process: "投诉督查处调阅了窗口录像，并与当事工作人员谈话核实。",
@@ -247,18 +248,19 @@ func TestPortalJourney(t *testing.T) {
 	)
 	shot(t, tab, "rating")
 	submit(t, tab, "send the rating", `form[data-feedback] button[type=submit]`)
-	if got := textOf(t, tab, ".flash"); !strings.Contains(got, "已为您申请重新办理") {
+	// A low rating waits for the supervisors, who reopen the case or explain.
+	if got := textOf(t, tab, ".flash"); !strings.Contains(got, "转督查人员处理") {
 		t.Errorf("after the rating: %q", got)
 	}
-	if got := textOf(t, tab, ".case-status"); !strings.Contains(got, "办理中") {
-		t.Errorf("after reopening: %q", got)
+	if got := textOf(t, tab, ".case-status"); !strings.Contains(got, "已答复") {
+		t.Errorf("after the low rating: %q", got)
 	}
 	if loc, _ := chromedp.Run(tab, chromedp.Location()); strings.Contains(loc, code) {
 		t.Errorf("the code is in the address %s", loc)
 	}
 	shot(t, tab, "reopened")
-	if c, _ := srv.Store.FindComplaint(ctx, number); c == nil || c.Status != tousu.StatusInProgress || c.Satisfaction != 2 {
-		t.Errorf("stored after reopening: %+v", c)
+	if c, _ := srv.Store.FindComplaint(ctx, number); c == nil || c.Status != tousu.StatusReplied || c.Satisfaction != 2 || !c.Handling.Dissatisfied {
+		t.Errorf("stored after the low rating: %+v", c)
 	}
 }
 

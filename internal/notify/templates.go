@@ -37,6 +37,15 @@ const (
 	Received  Kind = "received"  // a complaint about no known unit reached the intake office
 	HandedIn  Kind = "handed_in" // a complaint first received in a unit was registered: its head is told
 	Withdrawn Kind = "withdrawn" // a complaint was withdrawn after explanation: the window is told
+
+	// The handling notifications.
+	Reported           Kind = "reported"            // the handler reported the result: the supervisors decide
+	SentBack           Kind = "sent_back"           // the supervisor sent the report back
+	Instructed         Kind = "instructed"          // a leader's instruction (批示)
+	ExtensionRequested Kind = "extension_requested" // an extension waits for a leader's approval
+	ExtensionDecided   Kind = "extension_decided"   // a leader approved or denied an extension
+	Dissatisfied       Kind = "dissatisfied"        // the complainant rated 1–2
+	DisciplineReferred Kind = "discipline_referred" // the case went to discipline inspection (纪检)
 )
 
 // Audience says who reads a notification.
@@ -156,7 +165,7 @@ var baseSpecs = []Spec{
 
 	{Assigned, "派单通知", "派单后，通知承办人（未指定承办人时通知承办单位的全部承办人）", Staff, Template{
 		Subject: "新派单 {{.Number}}",
-		Body:    "{{.Actor}}将{{.Kind}} {{.Number}} 派至{{.Unit}}{{if .Handler}}（承办人：{{.Handler}}）{{end}}，办理方式：{{.Mode}}，办理期限至{{.DueDate}}。请及时签收办理。",
+		Body:    "{{.Actor}}将{{.Kind}} {{.Number}} 派至{{.Unit}}{{if .Handler}}（承办人：{{.Handler}}）{{end}}，办理方式：{{.Mode}}，办理期限至{{.DueDate}}。{{with .Message}}{{.}}。{{end}}请及时签收办理。",
 	}},
 	{Returned, "退单通知", "承办人退单后，通知督查员", Staff, Template{
 		Subject: "退单 {{.Number}}",
@@ -181,6 +190,34 @@ var baseSpecs = []Spec{
 	{Reopened, "重办通知", "重新办理时，通知承办人和督查员", Staff, Template{
 		Subject: "重办 {{.Number}}",
 		Body:    "{{.Kind}} {{.Number}}需要重新办理，理由：{{.Reason}}。新的办理期限至{{.DueDate}}。",
+	}},
+	{Reported, "办理结果报送通知", "承办单位报送办理结果后，通知督查员审核", Staff, Template{
+		Subject: "待审核 {{.Number}}",
+		Body:    "{{.Actor}}报送了{{.Kind}} {{.Number}}的办理结果（承办单位：{{.Unit}}），请审核后作出处理决定或退回重办。",
+	}},
+	{SentBack, "退回重办通知", "督查员退回办理结果时，通知承办人", Staff, Template{
+		Subject: "退回重办 {{.Number}}",
+		Body:    "{{.Actor}}退回了{{.Kind}} {{.Number}}的办理结果，理由：{{.Reason}}。请补充办理后重新报送（办理期限至{{.DueDate}}）。",
+	}},
+	{Instructed, "领导批示通知", "领导批示后，通知承办人和督查员", Staff, Template{
+		Subject: "领导批示 {{.Number}}",
+		Body:    "{{.Actor}}对{{.Kind}} {{.Number}}作出批示：{{.Message}}",
+	}},
+	{ExtensionRequested, "延期审批通知", "延期超过需审批的天数时，通知领导审批", Staff, Template{
+		Subject: "延期待审批 {{.Number}}",
+		Body:    "{{.Actor}}申请将{{.Kind}} {{.Number}}延期{{.ExtensionDays}}天，理由：{{.Reason}}。请审批。",
+	}},
+	{ExtensionDecided, "延期审批结果通知", "领导批准或不批准延期后，通知督查员", Staff, Template{
+		Subject: "延期审批结果 {{.Number}}",
+		Body:    "{{.Actor}}{{.Message}}{{.Kind}} {{.Number}}的延期申请。办理期限至{{.DueDate}}。",
+	}},
+	{Dissatisfied, "不满意评价通知", "投诉人评价为不满意或非常不满意时，通知督查员", Staff, Template{
+		Subject: "不满意 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}的投诉人{{.Reason}}。请决定重办，或向投诉人说明后办结。",
+	}},
+	{DisciplineReferred, "移送纪检通知", "处理决定移送纪检或属廉政类投诉时，通知纪检", Staff, Template{
+		Subject: "移送纪检 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}已移送纪检（{{.Message}}），请审查并录入处理结果。",
 	}},
 }
 

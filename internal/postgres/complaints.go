@@ -21,14 +21,16 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	handling, marks,
 	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)`
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41,
+		$42, $43, $44)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
-// if the version is still the one read ($36, $37). Under read committed a concurrent
+// if the version is still the one read ($38, $39). Under read committed a concurrent
 // update of the same row makes this one wait, then re-check the version against the
 // committed row: the loser changes nothing.
 const updateComplaint = `UPDATE complaints SET
@@ -39,16 +41,16 @@ const updateComplaint = `UPDATE complaints SET
 	first_receiver = $19, owner_unit = $20, assigned_unit = $21, handler = $22, mode = $23,
 	received_at = $24, updated_at = $25, closed_at = $26,
 	query_code_hash = $27, deadline = $28, due_date = $29, clock_running = $30, decision = $31, reply = $32,
-	satisfaction = $33, merged_into = $34, alerts = $35,
-	name_index = $38, intake = $39, late_handover = $40
-	WHERE id = $36 AND version = $37`
+	satisfaction = $33, merged_into = $34, alerts = $35, handling = $36, marks = $37,
+	name_index = $40, intake = $41, late_handover = $42
+	WHERE id = $38 AND version = $39`
 
 // complaintRow is a complaint's JSON columns, encoded. pgx passes a string to a jsonb
 // parameter as the JSON text it is.
 type complaintRow struct {
-	categories, identity, deadline string
-	decision, reply                *string // nil for NULL
-	intake                         string
+	categories, identity, deadline, handling string
+	decision, reply                          *string // nil for NULL
+	intake                                   string
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -71,6 +73,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Handling); err != nil {
+		return r, err
+	}
+	r.handling = string(b)
 	if b, err = json.Marshal(c.Intake); err != nil {
 		return r, err
 	}
@@ -94,6 +100,7 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
 		categories, identity, deadline   []byte
+		handling                         []byte
 		decision, reply                  []byte // nil for NULL
 		incidentAt, closedAt             *int64
 		receivedAt, createdAt, updatedAt int64
@@ -109,6 +116,7 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&handling, &c.Marks,
 		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
@@ -125,6 +133,9 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 	}
 	if err := json.Unmarshal(deadline, &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(handling, &c.Handling); err != nil {
+		return nil, fmt.Errorf("complaint %s: handling: %w", c.ID, err)
 	}
 	if decision != nil {
 		c.Decision = new(tousu.Decision)
@@ -210,6 +221,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			row.handling, c.Marks,
 			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if pgCode(err) == codeUniqueViolation {
@@ -310,7 +322,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply,
-			c.Satisfaction, c.MergedInto, c.Alerts,
+			c.Satisfaction, c.MergedInto, c.Alerts, row.handling, c.Marks,
 			c.ID, c.Version, c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			return err

@@ -168,6 +168,12 @@ func complaintWhere(f tousu.ComplaintFilter) *where {
 		bits := w.arg(f.AlertsLacking)
 		w.add("(alerts & " + bits + ") <> " + bits)
 	}
+	if f.Marks != 0 {
+		// "marks <> 0" lets the planner use the partial index of marked cases.
+		bits := w.arg(f.Marks)
+		w.add("(marks & " + bits + ") = " + bits)
+		w.add("marks <> 0")
+	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.
 		w.add("clock_running")

@@ -23,10 +23,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
+	handling, marks,
 	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -38,14 +39,15 @@ const updateComplaint = `UPDATE complaints SET
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
 	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?,
+	handling = ?, marks = ?,
 	name_index = ?, intake = ?, late_handover = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded.
 type complaintRow struct {
-	categories, identity, deadline string
-	decision, reply                any // string, or nil for NULL
-	intake                         string
+	categories, identity, deadline, handling string
+	decision, reply                          any // string, or nil for NULL
+	intake                                   string
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -68,6 +70,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.deadline = string(b)
+	if b, err = json.Marshal(c.Handling); err != nil {
+		return r, err
+	}
+	r.handling = string(b)
 	if b, err = json.Marshal(c.Intake); err != nil {
 		return r, err
 	}
@@ -94,6 +100,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
 		categories, identity, deadline   string
+		handling                         string
 		decision, reply                  sql.NullString
 		incidentAt, closedAt             sql.NullInt64
 		receivedAt, createdAt, updatedAt int64
@@ -107,6 +114,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
+		&handling, &c.Marks,
 		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
@@ -123,6 +131,9 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 	}
 	if err := json.Unmarshal([]byte(deadline), &c.Deadline); err != nil {
 		return nil, fmt.Errorf("complaint %s: deadline: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(handling), &c.Handling); err != nil {
+		return nil, fmt.Errorf("complaint %s: handling: %w", c.ID, err)
 	}
 	if decision.Valid {
 		c.Decision = new(tousu.Decision)
@@ -199,6 +210,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			row.handling, c.Marks,
 			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if isUniqueViolation(err) {
@@ -289,6 +301,7 @@ func (db *DB) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
+			row.handling, c.Marks,
 			c.Identity.NameIndex, row.intake, c.LateHandover,
 			c.ID, c.Version)
 		if err != nil {

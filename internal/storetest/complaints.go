@@ -63,6 +63,22 @@ func fullComplaint(t *testing.T) *tousu.Complaint {
 	c.Satisfaction = 4
 	c.MergedInto = "TS20261126-0007"
 	c.Alerts = tousu.AlertDueSoon | tousu.AlertEscalated2
+	at := base.Add(36 * time.Hour).UTC()
+	c.Handling = tousu.Handling{
+		Instructions: "请调阅录像，与当事人谈话", UnitWorkingDays: 5,
+		AssignedOn: tousu.MustDate("2026-11-28"), UnitDue: tousu.MustDate("2026-12-05"),
+		Assisting: []tousu.Assist{{Unit: "dept-health", SignedBy: "handler4", SignedAt: &at,
+			Report: &tousu.Report{Process: "核对记录", Measures: []tousu.Measure{}, Staff: []string{}, Unit: "dept-health", By: "handler4", At: &at}}},
+		Report: &tousu.Report{Process: "调看录像", Finding: tousu.FindingPartly, Measures: []tousu.Measure{tousu.MeasureCriticism},
+			Staff: []string{"A0042"}, ReplyDraft: "经核实部分属实", Unit: "dept-social", By: "handler3", At: &at},
+		PendingExtension:  &tousu.ExtensionRequest{Days: 10, Reason: "需外单位协查", By: "sup", At: at},
+		RepliedOn:         tousu.MustDate("2026-12-01"),
+		Dissatisfied:      true,
+		Explanation:       "已说明",
+		Discipline:        true,
+		DisciplineOutcome: &tousu.DisciplineOutcomeNote{Outcome: tousu.DisciplineSanction, Text: "警告", By: "insp", At: at},
+	}
+	c.Marks = tousu.MarkDissatisfied | tousu.MarkDiscipline | tousu.MarkPendingExtension
 	return c
 }
 
@@ -122,6 +138,11 @@ func complaintDiff(got, want *tousu.Complaint) []string {
 	check("Satisfaction", got.Satisfaction, want.Satisfaction)
 	check("MergedInto", got.MergedInto, want.MergedInto)
 	check("Alerts", got.Alerts, want.Alerts)
+	check("Marks", got.Marks, want.Marks)
+	// The handling state's instants come back in UTC: compare its JSON.
+	gh, _ := json.Marshal(got.Handling)
+	wh, _ := json.Marshal(want.Handling)
+	check("Handling", string(gh), string(wh))
 	return diffs
 }
 

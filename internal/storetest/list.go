@@ -374,3 +374,62 @@ func testListIdentityAndAlerts(t *testing.T, s tousu.Store) {
 	}
 	check("after warning a")
 }
+
+// testListMarks: lists keep the complaints that have every Mark bit asked for (the
+// 不满意, 纪检 and 延期 queues), and the bits follow updates.
+func testListMarks(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	marks := []int{0, tousu.MarkDissatisfied, tousu.MarkDiscipline | tousu.MarkDisciplinePending,
+		tousu.MarkDiscipline, tousu.MarkExtended | tousu.MarkPendingExtension}
+	var cs []*tousu.Complaint
+	for i, m := range marks {
+		c := newComplaint(t)
+		c.Status, c.Marks, c.ReceivedAt = tousu.StatusReplied, m, day(i)
+		create(t, s, c)
+		cs = append(cs, c)
+	}
+	names := func(f tousu.ComplaintFilter) string {
+		t.Helper()
+		got, err := s.ListComplaints(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := ""
+		for _, g := range got {
+			for i, c := range cs {
+				if c.ID == g.ID {
+					out += string(rune('a' + i))
+				}
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name  string
+		marks int
+		want  string // newest first
+	}{
+		{"dissatisfied", tousu.MarkDissatisfied, "b"},
+		{"referred", tousu.MarkDiscipline, "dc"},
+		{"referred, pending", tousu.MarkDiscipline | tousu.MarkDisciplinePending, "c"},
+		{"pending extension", tousu.MarkPendingExtension, "e"},
+		{"none asked", 0, "edcba"},
+	} {
+		if got := names(tousu.ComplaintFilter{Marks: tt.marks}); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{Marks: tousu.MarkDiscipline}); err != nil || n != 2 {
+		t.Errorf("CountComplaints(referred) = %d, %v; want 2", n, err)
+	}
+	c := cs[1]
+	c.Marks = 0
+	c.Handling.Dissatisfied = false
+	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Event: &tousu.Event{ComplaintID: c.ID, Type: "reopen",
+		Actor: "sup", At: base, From: tousu.StatusReplied, To: tousu.StatusInProgress}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(tousu.ComplaintFilter{Marks: tousu.MarkDissatisfied}); got != "" {
+		t.Errorf("dissatisfied after the update: %q, want none", got)
+	}
+}

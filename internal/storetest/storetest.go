@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"SearchAudit", testSearchAudit},
 		{"ConcurrentCreate", testConcurrentCreate},
 		{"ListIdentityAndAlerts", testListIdentityAndAlerts},
+		{"ListMarks", testListMarks},
 		{"Attachments", testAttachments},
 		{"AttachmentDedup", testAttachmentDedup},
 		{"AttachmentRefused", testAttachmentRefused},

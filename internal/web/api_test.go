@@ -41,16 +41,25 @@ func TestComplaintJourney(t *testing.T) {
 
 	e.act(n, "accept", "supervisor", map[string]any{"classification": "case", "categories": []string{"attitude"}}, 200)
 	e.act(n, "assign", "supervisor", map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "transfer"}, 200)
-	// The handler sees the complainant masked and may not reveal.
+	// The handler sees the complainant masked and may reveal the phone number only.
 	got := e.do("GET", "/api/v1/complaints/"+n, "handler-a", nil)
 	if got.code != 200 || got.str("complainant.name") != "张*" {
 		t.Errorf("handler view: %d %s", got.code, got.raw)
 	}
-	if r := e.do("POST", "/api/v1/complaints/"+n+"/reveal", "handler-a", map[string]any{"reason": "核实"}); r.code != http.StatusForbidden {
-		t.Errorf("handler reveal: %d, want 403", r.code)
+	if r := e.do("POST", "/api/v1/complaints/"+n+"/reveal", "handler-a", map[string]any{"reason": "电话联系核实"}); r.code != http.StatusOK ||
+		r.str("complainant.phone") != "13812345678" || strings.Contains(r.raw, "张三") {
+		t.Errorf("handler reveal: %d %s, want the phone only", r.code, r.raw)
+	}
+	if r := e.do("POST", "/api/v1/complaints/"+n+"/reveal", "handler-b", map[string]any{"reason": "核实"}); r.code != http.StatusForbidden {
+		t.Errorf("reveal by a handler of another unit: %d, want 403", r.code)
 	}
 	e.act(n, "sign", "handler-a", nil, 200)
 	e.act(n, "note", "handler-a", validPayload(tousu.ActNote, e), 200)
+	// 转办: the supervisor decides once the handler has reported.
+	if r := e.do("POST", "/api/v1/complaints/"+n+"/decide", "supervisor", validPayload(tousu.ActDecide, e)); r.code != http.StatusConflict {
+		t.Errorf("decide before the report: %d, want 409", r.code)
+	}
+	e.act(n, "report", "handler-a", validPayload(tousu.ActReport, e), 200)
 	e.act(n, "decide", "supervisor", validPayload(tousu.ActDecide, e), 200)
 	e.act(n, "reply", "supervisor", validPayload(tousu.ActReply, e), 200)
 
@@ -78,7 +87,7 @@ func TestComplaintJourney(t *testing.T) {
 	for _, it := range items {
 		types = append(types, it.(map[string]any)["type"].(string))
 	}
-	want := "register accept assign sign note decide reply feedback archive"
+	want := "register accept assign sign note report decide reply feedback archive"
 	if strings.Join(types, " ") != want {
 		t.Errorf("timeline = %v, want %s", types, want)
 	}

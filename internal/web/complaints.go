@@ -45,7 +45,8 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, actor to
 // listParams are the query parameters of GET /api/v1/complaints: any other is refused,
 // so that a misspelt filter is not silently ignored and everything answered.
 var listParams = []string{"status", "kind", "channel", "category", "unit", "due", "q", "from", "to", "order",
-	"cursor", "limit", "staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name"}
+	"cursor", "limit", "staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name",
+	"referred", "dissatisfied", "extended", "pending_extension"}
 
 // unknownParams refuses a query parameter that the route does not take, naming it.
 func unknownParams(r *http.Request, known []string) error {
@@ -91,6 +92,19 @@ func listQuery(r *http.Request) (app.ListQuery, error) {
 				p.Add(f.name, tousu.DateProblem(err))
 			}
 			*f.dst = d
+		}
+	}
+	q.Referred = v.Get("referred")
+	for _, f := range []struct {
+		name string
+		dst  *bool
+	}{{"dissatisfied", &q.Dissatisfied}, {"extended", &q.Extended}, {"pending_extension", &q.PendingExtension}} {
+		switch v.Get(f.name) {
+		case "", "false":
+		case "true", "1":
+			*f.dst = true
+		default:
+			p.Add(f.name, "应为 true 或 false")
 		}
 	}
 	switch v.Get("late_handover") {

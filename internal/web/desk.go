@@ -145,6 +145,7 @@ func unitOptions(units []tousu.Unit) []deskOption {
 type deskOptGroup struct {
 	Label   string
 	Choices []deskOption
+	Unit    string // the unit code the choices belong to, where the form filters by unit
 }
 
 // staffOptGroups are the active staff by unit, in tree order, for a staff <select>. keep

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,7 +98,10 @@ type adminTemplatesPage struct {
 	Editing *app.TemplateView
 	F       *deskForm
 	Ladder  *deskForm
-	SMSMax  int
+	// Handling is the form of the handling policy: extension caps and approval, the
+	// closing of unrated replies.
+	Handling *deskForm
+	SMSMax   int
 }
 
 func (s *Server) adminTemplates(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
@@ -139,6 +143,17 @@ func (s *Server) renderTemplates(w http.ResponseWriter, r *http.Request, actor t
 		vm.Ladder = newForm(url.Values{"due_soon_days": {strconv.Itoa(l.DueSoonDays)}, "urge_after": {strconv.Itoa(l.UrgeAfter)},
 			"head_after": {strconv.Itoa(l.HeadAfter)}, "office_after": {strconv.Itoa(l.OfficeAfter)},
 			"inspection_after": {strconv.Itoa(l.InspectionAfter)}})
+	}
+	if f, ok := r.Context().Value(handlingFormKey{}).(*deskForm); ok {
+		vm.Handling = f
+	} else {
+		p, err := s.app.HandlingPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		vm.Handling = newForm(url.Values{"extension_cap_workdays": {strconv.Itoa(p.ExtensionCapWorkdays)},
+			"extension_cap_days": {strconv.Itoa(p.ExtensionCapDays)}, "approval_above_workdays": {strconv.Itoa(p.ApprovalAboveWorkdays)},
+			"approval_above_days": {strconv.Itoa(p.ApprovalAboveDays)}, "auto_close_after": {strconv.Itoa(p.AutoCloseAfter)}})
 	}
 	return s.render(w, r, code, "desk/admin_templates", vm)
 }
@@ -198,4 +213,41 @@ func (s *Server) adminLadderSave(w http.ResponseWriter, r *http.Request, actor t
 		return s.renderTemplates(w, r, actor, refusal(err), "", nil, f)
 	}
 	return s.redirectFlash(w, r, "/desk/admin/templates", "已保存预警与督办规则，下一轮检查起生效")
+}
+
+// handlingFormKey carries a refused handling-policy form to renderTemplates.
+type handlingFormKey struct{}
+
+func (s *Server) adminHandlingSave(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	v, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	f := newForm(v)
+	num := func(name string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(v.Get(name)))
+		if err != nil {
+			f.Errors[name] = "请填写整数"
+		}
+		return n
+	}
+	p := app.HandlingPolicy{ExtensionCapWorkdays: num("extension_cap_workdays"), ExtensionCapDays: num("extension_cap_days"),
+		ApprovalAboveWorkdays: num("approval_above_workdays"), ApprovalAboveDays: num("approval_above_days"),
+		AutoCloseAfter: num("auto_close_after")}
+	refused := func(code int) error {
+		r = r.WithContext(context.WithValue(r.Context(), handlingFormKey{}, f))
+		return s.renderTemplates(w, r, actor, code, "", nil, nil)
+	}
+	if len(f.Errors) > 0 {
+		f.Message = "提交的内容有误，请按提示修改"
+		return refused(http.StatusUnprocessableEntity)
+	}
+	if err := s.app.SetHandlingPolicy(r.Context(), actor, p); err != nil {
+		if !refusable(err) {
+			return err
+		}
+		f.refuse(err)
+		return refused(refusal(err))
+	}
+	return s.redirectFlash(w, r, "/desk/admin/templates", "已保存延期与回访规则")
 }

@@ -28,16 +28,24 @@ type casePage struct {
 	Notice   string             // why the last action was refused, when no form can say it
 	Revealed *tousu.Complainant // the identity in clear, in the answer to a reveal only
 	Reveal   *deskForm          // the reveal form; nil when the viewer may not reveal
-	Forms    map[tousu.Action]*deskForm
-	Open     tousu.Action // the action whose form is unfolded
+	// PhoneOnly: the viewer is the handler working the case, who may see the phone
+	// number to call the complainant, and nothing else of the identity.
+	PhoneOnly bool
+	Forms     map[tousu.Action]*deskForm
+	Open      tousu.Action // the action whose form is unfolded
 
 	// The choices of the forms.
 	Units, Categories, Classifications, RejectReasons, Modes []deskOption
 	Methods, Findings, Measures, Channels, Levels            []deskOption
 
 	Handlers, Staff []deskOptGroup
+	// AssignUnits are the units of the assignment form: those no active handler works for
+	// are offered disabled, and each names its ancestors so that the page's script can
+	// offer only the handlers of the chosen unit.
+	AssignUnits []assignUnit
 
 	StaffNames map[string]string // badge → name, for the decision's staff
+	UnitNames  map[string]string // code → name, for the assisting units
 
 	// Evidence files and, for those who work the case, the upload form (nil otherwise).
 	Evidence []evidenceItem
@@ -51,6 +59,41 @@ type casePage struct {
 	// AmendFields are the amend form's inputs (desk_intake.go); the reissue form of the
 	// query code is Forms["query-code"].
 	AmendFields []amendField
+}
+
+// assignUnit is a unit of the assignment form.
+type assignUnit struct {
+	deskOption
+	Disabled  bool
+	Ancestors string // the unit's code and its ancestors', space-separated
+}
+
+// assignUnits are units as the assignment form offers them: a unit is assignable when an
+// active handler works at it or above it (who may sign for its cases).
+func assignUnits(units []tousu.Unit, handlers []app.HandlerAccount) []assignUnit {
+	parent := map[string]string{}
+	for _, u := range units {
+		parent[u.Code] = u.Parent
+	}
+	hasHandler := map[string]bool{}
+	for _, h := range handlers {
+		hasHandler[h.Unit] = true
+	}
+	opts := unitOptions(units)
+	out := make([]assignUnit, len(units))
+	for i, u := range units {
+		var chain []string
+		covered := false
+		for c, n := u.Code, 0; c != "" && n < 64; c, n = parent[c], n+1 {
+			chain = append(chain, c)
+			covered = covered || hasHandler[c]
+		}
+		out[i] = assignUnit{deskOption: opts[i], Disabled: !covered, Ancestors: strings.Join(chain, " ")}
+		if !covered {
+			out[i].Label += "（无承办人）"
+		}
+	}
+	return out
 }
 
 // relatedRow is another complaint of the same complainant.
@@ -120,7 +163,8 @@ type eventDetail struct {
 // primaryActions are the next steps of the lifecycle, in the order a case takes them:
 // the first one allowed is unfolded on the case page.
 // (A case in progress may be assigned again, but deciding is what it waits for.)
-var primaryActions = []tousu.Action{tousu.ActAccept, tousu.ActResolve, tousu.ActSign, tousu.ActDecide, tousu.ActReply,
+var primaryActions = []tousu.Action{tousu.ActAccept, tousu.ActResolve, tousu.ActSign, tousu.ActAssistSign, tousu.ActReport,
+	tousu.ActAssistReport, tousu.ActDecide, tousu.ActApproveExtension, tousu.ActDisciplineOutcome, tousu.ActReply,
 	tousu.ActFeedback, tousu.ActAssign, tousu.ActResume, tousu.ActArchive, tousu.ActNote}
 
 // caseState is what a POST leaves for the re-rendered case page.
@@ -179,12 +223,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	}
 
 	vm := casePage{Common: s.deskView(r, actor, "投诉件 "+v.Number), C: v, Clock: clockOf(v), Notice: st.notice,
-		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff,
+		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff, UnitNames: names.units,
 		Units: unitOptions(units), Categories: categoryOptions(cats, v.Categories...),
 		Classifications: deskOptions(tousu.Classifications), RejectReasons: deskOptions(tousu.RejectReasons),
 		Modes: deskOptions(tousu.Modes), Methods: deskOptions(tousu.Methods), Findings: deskOptions(tousu.Findings),
 		Measures: deskOptions(tousu.Measures), Channels: deskOptions(tousu.Channels),
-		Staff: staffOptGroups(units, staff, v.Target.Staff)}
+		Staff: staffOptGroups(units, staff, v.Target.Staff), AssignUnits: assignUnits(units, handlers)}
 	if v.Handler != "" {
 		vm.Handler = names.handler(v.Handler)
 	}
@@ -200,12 +244,13 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	var group *deskOptGroup
 	for _, h := range handlers {
 		if group == nil || group.Label != h.UnitPath {
-			vm.Handlers = append(vm.Handlers, deskOptGroup{Label: h.UnitPath})
+			vm.Handlers = append(vm.Handlers, deskOptGroup{Label: h.UnitPath, Unit: h.Unit})
 			group = &vm.Handlers[len(vm.Handlers)-1]
 		}
 		group.Choices = append(group.Choices, deskOption{Value: h.Login, Label: h.Name + "（" + h.Login + "）"})
 	}
-	if app.CanReveal(actor) == nil && !v.Complainant.Anonymous && st.revealed == nil {
+	vm.PhoneOnly = s.app.CanRevealPhone(ctx, actor, number)
+	if (app.CanReveal(actor) == nil || vm.PhoneOnly) && !v.Complainant.Anonymous && st.revealed == nil {
 		vm.Reveal = st.reveal
 		if vm.Reveal == nil {
 			vm.Reveal = newForm(nil)
@@ -252,6 +297,21 @@ func defaultForm(v *app.ComplaintView, a tousu.Action) *deskForm {
 		if v.Target.Staff != "" {
 			f.Values.Set("staff", v.Target.Staff)
 		}
+		if r := v.Report; r != nil {
+			// The supervisor decides with the handler's proposal before them.
+			f.Values.Set("finding", string(r.Finding))
+			f.Values["measures"] = nil
+			for _, m := range r.Measures {
+				f.Values.Add("measures", string(m))
+			}
+			if len(r.Staff) > 0 {
+				f.Values["staff"] = r.Staff
+			}
+		}
+	case tousu.ActReport:
+		if v.Target.Staff != "" {
+			f.Values.Set("staff", v.Target.Staff)
+		}
 	case tousu.ActResolve:
 		f.Values.Set("channel", string(tousu.ChannelVisit))
 		if v.Target.Staff != "" {
@@ -261,6 +321,11 @@ func defaultForm(v *app.ComplaintView, a tousu.Action) *deskForm {
 		f.Values.Set("channel", string(tousu.ChannelPhone))
 		if v.Decision != nil {
 			f.Values.Set("improvement", v.Decision.Improvement)
+		}
+		if v.Report != nil && v.Report.ReplyDraft != "" {
+			// 转办: the unit drafted the reply.
+			f.Values.Set("result", v.Report.ReplyDraft)
+			f.Values.Set("process", v.Report.Process)
 		}
 	}
 	return f
@@ -316,10 +381,29 @@ func payloadFrom(act tousu.Action, v url.Values, loc *time.Location) tousu.Paylo
 		p.Into = strings.ToUpper(strings.TrimSpace(v.Get("into")))
 	case *tousu.AssignPayload:
 		p.Unit, p.Handler, p.Mode = v.Get("unit"), v.Get("handler"), tousu.Mode(v.Get("mode"))
+		p.Instructions = v.Get("instructions")
+		p.UnitWorkingDays, _ = strconv.Atoi(strings.TrimSpace(v.Get("unit_working_days")))
+		for _, u := range v["assisting_units"] {
+			if u = strings.TrimSpace(u); u != "" {
+				p.AssistingUnits = append(p.AssistingUnits, u)
+			}
+		}
+	case *tousu.ClosePayload:
+		p.Note, p.Explanation = v.Get("note"), v.Get("explanation")
+	case *tousu.ReportPayload:
+		d := decisionFrom(v)
+		p.Process, p.Finding, p.Measures, p.Staff, p.ReplyDraft = v.Get("process"), d.Finding, d.Measures, d.Staff, v.Get("reply_draft")
+	case *tousu.InstructPayload:
+		p.Text = v.Get("text")
+	case *tousu.ExtensionDecisionPayload:
+		p.Note = v.Get("note")
+	case *tousu.DisciplineOutcomePayload:
+		p.Outcome, p.Text = tousu.DisciplineOutcome(v.Get("outcome")), v.Get("text")
 	case *tousu.ReasonPayload:
 		p.Reason = v.Get("reason")
 	case *tousu.InvestigationPayload:
 		p.Method, p.Content, p.Participants = tousu.Method(v.Get("method")), v.Get("content"), v.Get("participants")
+		p.Statement = v.Get("statement") != ""
 	case *tousu.ExtendPayload:
 		// days, in the unit of the case's policy (the form says which).
 		p.Days, _ = strconv.Atoi(strings.TrimSpace(v.Get("days")))
@@ -442,6 +526,34 @@ func (l lookups) event(e app.EventView) eventItem {
 			}
 		case *tousu.NotePayload:
 			add("备注", p.Note)
+		case *tousu.ClosePayload:
+			add("备注", p.Note)
+			add("向投诉人的说明", p.Explanation)
+		case *tousu.ReportPayload:
+			add("办理经过", p.Process)
+			add("拟核查结论", tousu.Findings.Label(p.Finding))
+			ms := make([]string, len(p.Measures))
+			for i, m := range p.Measures {
+				ms[i] = tousu.Measures.Label(m)
+			}
+			add("拟处理措施", strings.Join(ms, "、"))
+			add("涉及人员", l.staffList(p.Staff))
+			add("答复草稿", p.ReplyDraft)
+		case *tousu.InstructPayload:
+			add("批示", p.Text)
+		case *tousu.ExtensionDecisionPayload:
+			var req struct {
+				Days   int    `json:"days"`
+				Reason string `json:"reason"`
+			}
+			_ = json.Unmarshal(e.Payload, &req)
+			if req.Days > 0 {
+				add("申请延期", strconv.Itoa(req.Days)+"天："+req.Reason)
+			}
+			add("意见", p.Note)
+		case *tousu.DisciplineOutcomePayload:
+			add("结果", tousu.DisciplineOutcomes.Label(p.Outcome))
+			add("处理情况", p.Text)
 		case *tousu.MergePayload:
 			it.Details = append(it.Details, eventDetail{Name: "并入", Value: p.Into, Link: "/desk/complaints/" + url.PathEscape(p.Into)})
 		case *tousu.AssignPayload:
@@ -450,6 +562,18 @@ func (l lookups) event(e app.EventView) eventItem {
 				unit = p.Unit
 			}
 			add("承办单位", unit)
+			var assisting []string
+			for _, u := range p.AssistingUnits {
+				if n := l.units[u]; n != "" {
+					u = n
+				}
+				assisting = append(assisting, u)
+			}
+			add("协办单位", strings.Join(assisting, "、"))
+			add("交办意见", p.Instructions)
+			if p.UnitWorkingDays > 0 {
+				add("承办期限", strconv.Itoa(p.UnitWorkingDays)+"个工作日")
+			}
 			if p.Handler != "" {
 				add("承办人", l.handler(p.Handler))
 			}
@@ -460,6 +584,9 @@ func (l lookups) event(e app.EventView) eventItem {
 			add("方式", tousu.Methods.Label(p.Method))
 			add("内容", p.Content)
 			add("参加人", p.Participants)
+			if p.Statement {
+				add("性质", "被投诉人陈述申辩")
+			}
 		case *tousu.ExtendPayload:
 			add("延长", strconv.Itoa(p.WorkingDays)+"个工作日")
 			add("理由", p.Reason)
@@ -527,7 +654,8 @@ func (l lookups) reply(add func(name, value string), r tousu.Reply) {
 
 // systemFieldLabels name the fields of system events' payloads.
 var systemFieldLabels = map[string]string{"message": "内容", "note": "备注", "reason": "理由", "unit": "单位",
-	"level": "级别", "working_days_left": "剩余工作日", "to": "报送", "previous_due_date": "原到期日"}
+	"level": "级别", "working_days_left": "剩余工作日", "to": "报送", "previous_due_date": "原到期日",
+	"days": "延期天数", "working_days": "延期工作日"}
 
 // caseEvidence fills the case page's evidence files, upload form and related complaints.
 func (s *Server) caseEvidence(r *http.Request, actor tousu.Actor, vm *casePage, st caseState) error {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"tousu"
 	"tousu/internal/app"
@@ -20,6 +21,8 @@ type inboxTab struct {
 	statuses []tousu.Status
 	due      string
 	order    tousu.Order
+	// set narrows the tab's list further (the handling queues: 不满意, 纪检, 延期待批).
+	set func(*app.ListQuery)
 }
 
 // Who sees which tabs: the clerk registers, handlers work assigned cases, supervisors,
@@ -40,9 +43,25 @@ var inboxTabs = []inboxTab{
 		statuses: []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}, order: tousu.OrderDue},
 	{Key: "soon", Label: "即将超期", roles: inboxWorkers, due: "soon", order: tousu.OrderDue},
 	{Key: "overdue", Label: "已超期", roles: inboxWorkers, due: "overdue", order: tousu.OrderDue},
+	{Key: "reported", Label: "待审核", roles: []tousu.Role{tousu.RoleSupervisor, tousu.RoleLeader},
+		statuses: []tousu.Status{tousu.StatusReported}, order: tousu.OrderDue},
 	{Key: "decided", Label: "待答复", roles: inboxOverseer, statuses: []tousu.Status{tousu.StatusDecided}, order: tousu.OrderDue},
 	{Key: "replied", Label: "待回访", roles: inboxOverseer, statuses: []tousu.Status{tousu.StatusReplied}, order: tousu.OrderNewest},
+	{Key: "dissatisfied", Label: "不满意", roles: []tousu.Role{tousu.RoleSupervisor, tousu.RoleLeader}, order: tousu.OrderNewest,
+		set: func(q *app.ListQuery) { q.Dissatisfied = true }},
+	{Key: "extension", Label: "延期待批", roles: []tousu.Role{tousu.RoleLeader, tousu.RoleSupervisor}, order: tousu.OrderDue,
+		set: func(q *app.ListQuery) { q.PendingExtension = true }},
+	{Key: "discipline", Label: "纪检", roles: []tousu.Role{tousu.RoleInspector}, order: tousu.OrderNewest,
+		set: func(q *app.ListQuery) { q.Referred = "discipline_pending" }},
+	{Key: "archive", Label: "待归档", roles: []tousu.Role{tousu.RoleSupervisor}, order: tousu.OrderNewest,
+		statuses: []tousu.Status{tousu.StatusClosed, tousu.StatusNotAccepted, tousu.StatusWithdrawn, tousu.StatusMerged}},
 	{Key: "all", Label: "全部", roles: inboxReaders, order: tousu.OrderNewest},
+}
+
+// overviewRow is one status of the leader's overview, with its count and list link.
+type overviewRow struct {
+	Label, URL string
+	Count      int
 }
 
 // inboxPageSize is the number of rows per page.
@@ -59,6 +78,15 @@ type inboxPage struct {
 	Notice   string    // what is wrong with the filters
 	NextURL  string
 	FirstURL string // set on pages after the first
+	// CanRegister shows the 登记投诉 button to the roles that may register.
+	CanRegister bool
+	// Overview is the leader's view of its scope: the cases by status (until the
+	// statistics pages give the figures).
+	Overview []overviewRow
+	// Sort is the column the list is sorted by: "due" or "newest" (the tab's own
+	// order unless the viewer chose); SortDueURL and SortNewestURL re-sort.
+	Sort                      tousu.Order
+	SortDueURL, SortNewestURL string
 
 	Statuses, Kinds, Channels, Categories, Units []deskOption
 	// CanSearchComplainant offers the search by the complainant's exact phone, ID number
@@ -105,7 +133,7 @@ func clockOf(v *app.ComplaintView) clockView {
 }
 
 // filterKeys are the inbox's filters, kept in every tab link and page link.
-var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status",
+var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status", "order",
 	"staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name"}
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
@@ -131,7 +159,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 			cur = t
 		}
 	}
-	vm := inboxPage{Common: s.deskView(r, actor, "待办"), Tab: cur.Key, F: newForm(url.Values{})}
+	vm := inboxPage{Common: s.deskView(r, actor, "待办"), Tab: cur.Key, F: newForm(url.Values{}),
+		CanRegister: app.CanRegister(actor) == nil}
 	for _, k := range filterKeys {
 		if x := v.Get(k); x != "" && (k != "status" || cur.Key == "all") {
 			vm.F.Values.Set(k, x)
@@ -167,6 +196,15 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 
 	lq := base
 	lq.Statuses, lq.Due, lq.Order, lq.Limit, lq.Cursor = cur.statuses, cur.due, cur.order, inboxPageSize, q.Cursor
+	if o := tousu.Order(v.Get("order")); o == tousu.OrderDue || o == tousu.OrderNewest {
+		// The list's columns sort: by due date, or by the time received.
+		lq.Order = o
+		vm.F.Values.Set("order", string(o))
+	}
+	vm.Sort = lq.Order
+	if cur.set != nil {
+		cur.set(&lq)
+	}
 	if cur.Key == "all" {
 		lq.Statuses = q.Statuses
 	}
@@ -186,10 +224,29 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	if page.NextCursor != "" {
 		vm.NextURL = inboxURL(cur.Key, vm.F.Values, page.NextCursor)
 	}
+	sorted := func(o tousu.Order) string {
+		f := url.Values{}
+		for k, x := range vm.F.Values {
+			f[k] = x
+		}
+		f.Set("order", string(o))
+		return inboxURL(cur.Key, f, "")
+	}
+	vm.SortDueURL, vm.SortNewestURL = sorted(tousu.OrderDue), sorted(tousu.OrderNewest)
 	if lq.Cursor != "" {
 		vm.FirstURL = inboxURL(cur.Key, vm.F.Values, "")
 	}
 
+	if actor.Has(tousu.RoleLeader) {
+		for _, st := range tousu.Statuses {
+			n, err := s.app.Count(ctx, actor, app.ListQuery{Statuses: []tousu.Status{st.Value}})
+			if err != nil {
+				return err
+			}
+			vm.Overview = append(vm.Overview, overviewRow{Label: st.Label, Count: n,
+				URL: "/desk/?" + url.Values{"tab": {"all"}, "status": {string(st.Value)}}.Encode()})
+		}
+	}
 	units, err := s.app.Units(ctx)
 	if err != nil {
 		return err
@@ -210,6 +267,9 @@ func (s *Server) countTabs(r *http.Request, actor tousu.Actor, tabs []inboxTab, 
 	for i, t := range tabs {
 		q := base
 		q.Statuses, q.Due = t.statuses, t.due
+		if t.set != nil {
+			t.set(&q)
+		}
 		n, err := s.app.Count(r.Context(), actor, q)
 		if err != nil {
 			return nil, err
@@ -262,7 +322,7 @@ func describeFields(err error) string {
 }
 
 var filterLabels = map[string]string{"q": "关键词", "kind": "类型", "channel": "渠道", "category": "类别",
-	"unit": "单位", "from": "开始日期", "to": "结束日期", "status": "状态"}
+	"unit": "单位", "from": "开始日期", "to": "结束日期", "status": "状态", "order": "排序"}
 
 func holdsAnyRole(a tousu.Actor, roles []tousu.Role) bool {
 	for _, r := range roles {
@@ -271,4 +331,38 @@ func holdsAnyRole(a tousu.Actor, roles []tousu.Role) bool {
 		}
 	}
 	return false
+}
+
+// archiveBatch archives the cases ticked in the 待归档 tab (批量归档), each through the
+// same use case as one at a time; the flash says how many, and which could not be.
+func (s *Server) archiveBatch(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	v, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	numbers := v["numbers"]
+	if len(numbers) == 0 {
+		return s.redirectFlash(w, r, "/desk/?tab=archive", "请勾选要归档的投诉件")
+	}
+	if len(numbers) > inboxPageSize {
+		return tousu.Problems{"numbers": "一次最多归档" + strconv.Itoa(inboxPageSize) + "件"}.Err()
+	}
+	done := 0
+	var failed []string
+	for _, n := range numbers {
+		if _, err := s.app.Act(r.Context(), actor, n, tousu.ActArchive, nil); err != nil {
+			if !refusable(err) && !tousu.IsKind(err, tousu.KindNotFound) {
+				return err
+			}
+			failed = append(failed, clip(n, 40)+"（"+tousu.PublicMessage(err)+"）")
+			continue
+		}
+		s.metrics.actions.WithLabelValues(string(tousu.ActArchive)).Inc()
+		done++
+	}
+	msg := "已归档" + strconv.Itoa(done) + "件"
+	if len(failed) > 0 {
+		msg += "；未能归档：" + strings.Join(failed, "、")
+	}
+	return s.redirectFlash(w, r, "/desk/?tab=archive", msg)
 }

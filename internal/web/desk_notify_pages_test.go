@@ -51,5 +51,6 @@ func sampleAdminTemplates() adminTemplatesPage {
 	ladder := newForm(url.Values{"due_soon_days": {"3"}})
 	ladder.refuse(tousu.Problems{"head_after": "不能早于前一步"}.Err())
 	return adminTemplatesPage{adminBase: sampleAdminBase("消息模板"), Templates: views, Fields: notify.Fields,
-		Editing: &views[0], F: f, Ladder: ladder, SMSMax: notify.SMSLength}
+		Editing: &views[0], F: f, Ladder: ladder, SMSMax: notify.SMSLength,
+		Handling: newForm(url.Values{"extension_cap_workdays": {"15"}})}
 }

@@ -60,6 +60,8 @@ type env struct {
 	tokens map[string]string
 	keys   *pii.KeyRing // the identity keys, which further nodes on the same database share
 	dsn    string       // the database: a file path (SQLite) or a postgres:// URL
+	// assisted makes drive assign with dept-b as the assisting unit (协办).
+	assisted bool
 }
 
 var cst = time.FixedZone("CST", 8*3600)

@@ -23,7 +23,9 @@ func validPayload(act tousu.Action, e *env) any {
 	case tousu.ActMerge:
 		return map[string]any{"into": e.register(nil)}
 	case tousu.ActAssign:
-		return map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "transfer"}
+		// 自办, so that decide is possible from in_progress as the table says (the
+		// other modes wait for the report: TestModes).
+		return map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "self", "instructions": "请核实窗口服务态度问题"}
 	case tousu.ActReturn:
 		return map[string]any{"reason": "不属于本部门职责"}
 	case tousu.ActNote:
@@ -35,7 +37,7 @@ func validPayload(act tousu.Action, e *env) any {
 	case tousu.ActUrge:
 		return map[string]any{"message": "请于3个工作日内反馈调查结果"}
 	case tousu.ActDecide:
-		return map[string]any{"finding": "founded", "measures": []string{"criticism", "correction"}, "staff": []string{"A001"},
+		return map[string]any{"finding": "founded", "measures": []string{"criticism", "correction", "discipline_referral"}, "staff": []string{"A001"},
 			"improvement": "窗口设置材料清单"}
 	case tousu.ActReply:
 		return map[string]any{"process": "调看录像并与窗口人员谈话", "result": "投诉属实，已对当事人批评教育", "improvement": "设置一次性告知清单", "channel": "phone"}
@@ -49,6 +51,21 @@ func validPayload(act tousu.Action, e *env) any {
 		return map[string]any{"reason": "投诉人反映问题未解决"}
 	case tousu.ActAmend:
 		return map[string]any{"reason": "登记时事项记录不全", "matter": "补正后的投诉事项：窗口工作人员态度生硬，未一次性告知材料。"}
+	case tousu.ActRecall:
+		return map[string]any{"reason": "派错单位"}
+	case tousu.ActReport:
+		return map[string]any{"process": "调看录像，与窗口人员谈话", "finding": "founded", "measures": []string{"criticism"},
+			"staff": []string{"A001"}, "reply_draft": "经核实，投诉属实，已对当事人批评教育。"}
+	case tousu.ActSendBack:
+		return map[string]any{"reason": "未与投诉人联系核实"}
+	case tousu.ActInstruct:
+		return map[string]any{"text": "请督查处跟踪办理，务必于期限内答复群众。"}
+	case tousu.ActApproveExtension, tousu.ActDenyExtension:
+		return map[string]any{"note": "同意"}
+	case tousu.ActDisciplineOutcome:
+		return map[string]any{"outcome": "sanction", "text": "给予警告处分"}
+	case tousu.ActAssistReport:
+		return map[string]any{"process": "医保局核对了参保缴费记录，无异常。"}
 	}
 	return map[string]any{}
 }
@@ -57,15 +74,34 @@ func validPayload(act tousu.Action, e *env) any {
 func actorFor(act tousu.Action) string {
 	t, _ := tousu.TransitionFor(act)
 	switch {
+	case act == tousu.ActAssistSign || act == tousu.ActAssistReport:
+		return "handler-b" // the assisting unit's (see drive)
 	case slices.Contains(t.Roles, tousu.RoleSupervisor):
 		return "supervisor"
 	case slices.Contains(t.Roles, tousu.RoleHandler):
 		return "handler-a"
+	case slices.Contains(t.Roles, tousu.RoleLeader):
+		return "leader"
+	case slices.Contains(t.Roles, tousu.RoleInspector):
+		return "inspector"
 	}
 	return "clerk"
 }
 
-// drive registers a complaint and takes it to status s the ordinary way.
+// prepare sets up what act needs beyond the status, where the status allows it: a
+// pending extension for the leader to decide on.
+func (e *env) prepare(n string, s tousu.Status, act tousu.Action) {
+	e.t.Helper()
+	if (act == tousu.ActApproveExtension || act == tousu.ActDenyExtension) && slices.Contains(tousu.ActionsFrom(s), tousu.ActExtend) {
+		r := e.act(n, "extend", "supervisor", map[string]any{"working_days": 10, "reason": "需调取其他部门记录"}, http.StatusOK)
+		if r.field("pending_extension") == nil {
+			e.t.Fatalf("extend by 10 working days: no pending_extension: %s", r.raw)
+		}
+	}
+}
+
+// drive registers a complaint and takes it to status s the ordinary way, assigned to
+// dept-a with dept-b assisting when e.assisted.
 func (e *env) drive(s tousu.Status) string {
 	e.t.Helper()
 	n := e.register(nil)
@@ -91,7 +127,11 @@ func (e *env) drive(s tousu.Status) string {
 		return n
 	}
 	step(tousu.ActAccept, validPayload(tousu.ActAccept, e))
-	step(tousu.ActAssign, validPayload(tousu.ActAssign, e))
+	assign := validPayload(tousu.ActAssign, e).(map[string]any)
+	if e.assisted {
+		assign["assisting_units"] = []string{"dept-b"}
+	}
+	step(tousu.ActAssign, assign)
 	if s == tousu.StatusAssigned {
 		return n
 	}
@@ -101,6 +141,10 @@ func (e *env) drive(s tousu.Status) string {
 		return n
 	case tousu.StatusSuspended:
 		step(tousu.ActSuspend, validPayload(tousu.ActSuspend, e))
+		return n
+	}
+	step(tousu.ActReport, validPayload(tousu.ActReport, e))
+	if s == tousu.StatusReported {
 		return n
 	}
 	step(tousu.ActDecide, validPayload(tousu.ActDecide, e))
@@ -134,7 +178,9 @@ func TestEveryActionFromEveryState(t *testing.T) {
 			act := tr.Action
 			t.Run(fmt.Sprintf("%s/%s", s, act), func(t *testing.T) {
 				e.t = t
+				e.assisted = act == tousu.ActAssistSign || act == tousu.ActAssistReport
 				n := e.drive(s)
+				e.prepare(n, s, act)
 				// Refusals are tried by an account holding every role, so that
 				// only the state can be the reason.
 				who := "omni"
@@ -158,14 +204,18 @@ func TestEveryActionFromEveryState(t *testing.T) {
 				if r.code != http.StatusConflict || r.str("error.code") != "invalid_transition" {
 					t.Fatalf("%s from %s: got %d %s, want 409 invalid_transition", act, s, r.code, r.raw)
 				}
+				// The message speaks Chinese words only: the state's and the actions' labels.
 				msg := r.str("error.message")
-				if !strings.Contains(msg, string(s)) {
-					t.Errorf("%s from %s: message %q does not name the state", act, s, msg)
+				if !strings.Contains(msg, "“"+tousu.Statuses.Label(s)+"”") || strings.Contains(msg, string(s)) {
+					t.Errorf("%s from %s: message %q does not name the state in words", act, s, msg)
 				}
 				for _, a := range allowed {
-					if !strings.Contains(msg, string(a)) {
+					if !strings.Contains(msg, "“"+tousu.ActionLabel(a)+"”") {
 						t.Errorf("%s from %s: message %q does not name allowed action %s", act, s, msg, a)
 					}
+				}
+				if strings.ContainsAny(msg, "abcdefghijklmnopqrstuvwxyz") {
+					t.Errorf("%s from %s: message %q leaks English codes", act, s, msg)
 				}
 				// Nothing changed.
 				got := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil)
@@ -184,10 +234,15 @@ func stateFor(act tousu.Action) tousu.Status {
 		return tousu.StatusRegistered
 	case tousu.ActResolve:
 		return tousu.StatusAccepted
-	case tousu.ActSign, tousu.ActReturn, tousu.ActUrge:
+	case tousu.ActSign, tousu.ActReturn, tousu.ActUrge, tousu.ActRecall, tousu.ActAssistSign, tousu.ActAssistReport:
 		return tousu.StatusAssigned
-	case tousu.ActAssign, tousu.ActNote, tousu.ActSuspend, tousu.ActExtend, tousu.ActDecide:
+	case tousu.ActAssign, tousu.ActNote, tousu.ActSuspend, tousu.ActExtend, tousu.ActDecide, tousu.ActReport,
+		tousu.ActInstruct, tousu.ActApproveExtension, tousu.ActDenyExtension:
 		return tousu.StatusInProgress
+	case tousu.ActSendBack:
+		return tousu.StatusReported
+	case tousu.ActDisciplineOutcome:
+		return tousu.StatusDecided
 	case tousu.ActResume:
 		return tousu.StatusSuspended
 	case tousu.ActReply:
@@ -214,13 +269,20 @@ func TestEveryRoleForEveryAction(t *testing.T) {
 		for login, role := range accounts {
 			t.Run(fmt.Sprintf("%s/%s", tr.Action, login), func(t *testing.T) {
 				e.t = t
+				assist := tr.Action == tousu.ActAssistSign || tr.Action == tousu.ActAssistReport
+				e.assisted = assist
 				n := e.drive(s)
+				e.prepare(n, s, tr.Action)
 				r := e.do("POST", "/api/v1/complaints/"+n+"/"+string(tr.Action), login, validPayload(tr.Action, e))
 				assignedToA := s != tousu.StatusRegistered && s != tousu.StatusAccepted
 				var want int
 				switch {
 				case role == tousu.RoleAdmin:
 					want = http.StatusForbidden // admins see no case content
+				case assist && login == "handler-b":
+					want = http.StatusOK // the assisting unit's handler
+				case assist && login == "handler-a":
+					want = http.StatusForbidden // the lead unit's handler sees the case but does not assist
 				case login == "handler-b", login == "handler-a" && !assignedToA:
 					want = http.StatusNotFound // not theirs to see
 				case slices.Contains(tr.Roles, role):

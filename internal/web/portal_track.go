@@ -50,6 +50,7 @@ var statusExplained = map[tousu.Status]string{
 	tousu.StatusAssigned:    "已交承办单位调查处理。",
 	tousu.StatusInProgress:  "正在调查核实。",
 	tousu.StatusSuspended:   "原因见下方的办理记录；恢复办理后继续计算期限。",
+	tousu.StatusReported:    "承办单位已报送办理结果，正在审核。",
 	tousu.StatusDecided:     "已作出处理决定，即将答复您。",
 	tousu.StatusReplied:     "请查看下方的处理结果，并作出评价。",
 	tousu.StatusClosed:      "感谢您的监督。",
@@ -141,6 +142,10 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, status int,
 	vm := trackPage{portalBase: b, Action: kioskURL(b.Kiosk, "/track", nil), Number: v.Number, V: v,
 		Explain: statusExplained[v.Status], Code: code, F: f, Levels: satisfactionLevels(),
 		FeedbackAction: kioskURL(b.Kiosk, "/track/feedback", nil), Rated: tousu.SatisfactionLabels[v.Satisfaction]}
+	if v.Status == tousu.StatusReplied && !v.CanFeedback {
+		// Rated dissatisfied: the supervisors are on it.
+		vm.Explain = "已收到您的评价，督查人员将重新办理或向您作出说明。"
+	}
 	return s.render(w, r, status, "portal/track", vm)
 }
 
@@ -173,8 +178,9 @@ func (s *Server) trackFeedback(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case err2 == nil:
 		flash := "感谢您的评价！"
-		if v.Status == tousu.StatusInProgress {
-			flash += "已为您申请重新办理，办理期限至 " + dateCN(v.DueDate) + "。"
+		if level, _ := strconv.Atoi(vals.Get("level")); level >= 1 && level <= 2 {
+			// Dissatisfaction goes to a supervisor, who reopens the case or explains.
+			flash += "您的不满意意见已转督查人员处理，将重新办理或向您作出说明。"
 		}
 		return s.renderTrack(w, r, http.StatusOK, number, code, v, nil, flash)
 	case len(tousu.FieldsOf(err2)) > 0:

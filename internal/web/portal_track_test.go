@@ -122,13 +122,17 @@ func TestPortalFeedbackAndReopen(t *testing.T) {
 	if p.code != http.StatusOK {
 		t.Fatalf("reopen: %d %s", p.code, clipBody(p.body))
 	}
-	portalContains(t, "reopened", p, "感谢您的评价", "已为您申请重新办理", "办理中", "非常不满意", "回访评价", "评价：非常不满意")
+	portalContains(t, "dissatisfied", p, "感谢您的评价", "转督查人员处理", "已答复", "非常不满意", "回访评价", "评价：非常不满意")
 	if strings.Contains(p.body, "评价处理结果") {
 		t.Errorf("the rating form is still offered after rating")
 	}
 	got := e.do("GET", "/api/v1/complaints/"+number, "supervisor", nil)
-	if got.str("status") != "in_progress" || got.field("satisfaction") != float64(1) {
-		t.Errorf("after reopen: status %q, satisfaction %v", got.str("status"), got.field("satisfaction"))
+	// A rating of 1–2 never closes nor reopens by itself: the case waits, dissatisfied.
+	if got.str("status") != "replied" || got.field("satisfaction") != float64(1) || got.field("dissatisfied") != true {
+		t.Errorf("after a dissatisfied rating: status %q, satisfaction %v, dissatisfied %v", got.str("status"), got.field("satisfaction"), got.field("dissatisfied"))
+	}
+	if l := e.do("GET", "/api/v1/complaints?dissatisfied=true", "supervisor", nil); !strings.Contains(l.raw, number) {
+		t.Errorf("dissatisfied=true does not list %s: %s", number, l.raw)
 	}
 	// Rating again is refused politely.
 	p = e.portalPost("/track/feedback", url.Values{"number": {number}, "code": {code}, "level": {"5"}})

@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/password", s.desk(s.passwordForm))
 	s.mux.Handle("POST /desk/password", s.desk(s.passwordSubmit))
 	s.mux.Handle("GET /desk/{$}", s.desk(s.inbox))
+	s.mux.Handle("POST /desk/archive", s.desk(s.archiveBatch))
 	s.mux.Handle("GET /desk/complaints/new", s.desk(s.registerForm))
 	s.mux.Handle("POST /desk/complaints/new", s.desk(s.registerSubmit))
 	s.mux.Handle("GET /desk/complaints/{number}", s.desk(s.casePage))
@@ -70,6 +71,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/admin/templates/{kind}", s.admin(s.adminTemplateSave))
 	s.mux.Handle("POST /desk/admin/templates/{kind}/reset", s.admin(s.adminTemplateReset))
 	s.mux.Handle("POST /desk/admin/ladder", s.admin(s.adminLadderSave))
+	s.mux.Handle("POST /desk/admin/handling", s.admin(s.adminHandlingSave))
 
 	// The public portal (issue 4): start page, complaint form and receipt, tracking and
 	// rating; and the admin's page for the portal's texts. "/" answers every path no

@@ -127,3 +127,27 @@
   });
 })();
 // ── end of the public portal ──
+
+// ── Assignment: only the chosen unit's handlers (issue 12) ───────────────────────────
+(function () {
+  "use strict";
+  // A handler may sign for the cases of its unit and of the units below it: once a unit
+  // is chosen, only the handlers working at it or above it are offered.
+  document.querySelectorAll("[data-assign-unit]").forEach(function (unit) {
+    var handler = unit.form && unit.form.querySelector("select[name=handler]");
+    if (!handler) { return; }
+    var filter = function () {
+      var opt = unit.options[unit.selectedIndex];
+      var chain = ((opt && opt.getAttribute("data-ancestors")) || "").split(" ");
+      handler.querySelectorAll("optgroup[data-unit]").forEach(function (g) {
+        var ok = !opt || !opt.value || chain.indexOf(g.getAttribute("data-unit")) >= 0;
+        g.hidden = !ok;
+        g.disabled = !ok;
+      });
+      var chosen = handler.options[handler.selectedIndex];
+      if (chosen && chosen.parentNode.disabled) { handler.value = ""; }
+    };
+    unit.addEventListener("change", filter);
+    filter();
+  });
+})();

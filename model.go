@@ -296,6 +296,10 @@ type Complaint struct {
 	Satisfaction  int    // latest feedback level, 0 when none
 	MergedInto    string // the surviving complaint's number
 	Alerts        int    // the Alert* bits of the deadline warnings already given
+	// ExternalRef is the reference of the system that sent the complaint, e.g. the 12345
+	// hotline's order number (工单号); "" for complaints of our own. Unique, and set only
+	// at registration.
+	ExternalRef string
 
 	// Handling is the state of the assignment, the handler's report, the pending
 	// extension, dissatisfaction and discipline; Marks are its Mark* bits that lists
@@ -508,6 +512,8 @@ const (
 	MessageSMS     MessageChannel = "sms"
 	MessageWebhook MessageChannel = "webhook"
 	MessageDesk    MessageChannel = "desk" // shown in-app on the staff desk
+	// MessageHotline is a status event for the 12345 hotline platform (TOUSU_HOTLINE_URL).
+	MessageHotline MessageChannel = "hotline"
 )
 
 // MessageStatus is where a message stands.

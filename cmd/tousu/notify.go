@@ -54,6 +54,17 @@ func (m *Main) notifications(publicURL string) (app.Notifications, error) {
 		}
 		n.Webhook = w
 	}
+	if v := m.Getenv("TOUSU_HOTLINE_URL"); v != "" {
+		// The platform must be able to trust what it hears: no secret, no status events.
+		if m.Getenv("TOUSU_HOTLINE_SECRET") == "" {
+			return n, usageError{"TOUSU_HOTLINE_URL needs TOUSU_HOTLINE_SECRET: status events to the 12345 platform are always signed"}
+		}
+		h, err := notify.NewHotline(v, m.Getenv("TOUSU_HOTLINE_SECRET"))
+		if err != nil {
+			return n, usageError{err.Error()}
+		}
+		n.Hotline = h
+	}
 	return n, nil
 }
 
@@ -75,7 +86,7 @@ func (m *Main) configureNotifications(ctx context.Context, e *env, n app.Notific
 		e.log.Warn("TOUSU_WEBHOOK_URL without TOUSU_WEBHOOK_SECRET: events are sent unsigned")
 	}
 	var on []string
-	for name, s := range map[string]notify.Sender{"email": n.Email, "sms": n.SMS, "webhook": n.Webhook} {
+	for name, s := range map[string]notify.Sender{"email": n.Email, "sms": n.SMS, "webhook": n.Webhook, "hotline": n.Hotline} {
 		if s != nil {
 			on = append(on, name)
 		}

@@ -125,6 +125,8 @@ func TestServeRefusesBadNotificationSettings(t *testing.T) {
 		{map[string]string{"TOUSU_SMTP_URL": "smtp://mail.example.com:25"}, nil}, // no TOUSU_MAIL_FROM
 		{map[string]string{"TOUSU_SMS_WEBHOOK_URL": "ftp://gateway"}, nil},
 		{nil, []string{"--public-url", "ts.example.gov.cn"}},
+		{map[string]string{"TOUSU_HOTLINE_URL": "https://12345.example.gov.cn/tousu"}, nil}, // no TOUSU_HOTLINE_SECRET
+		{map[string]string{"TOUSU_HOTLINE_URL": "mailto:12345", "TOUSU_HOTLINE_SECRET": "s"}, nil},
 	} {
 		c := newCLI(t)
 		for k, v := range tc.env {

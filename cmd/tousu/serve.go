@@ -36,6 +36,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS, e-mail and printed receipts (TOUSU_PUBLIC_URL)")
 	insecure := fs.Bool("insecure-cookie", m.env("TOUSU_INSECURE_COOKIE", "") == "true",
 		"let the desk sign in over plain HTTP on a network name: the session cookie loses its Secure flag (TOUSU_INSECURE_COOKIE=true); use HTTPS instead wherever you can")
+	jurisdiction := fs.String("open311-jurisdiction", m.env("TOUSU_OPEN311_JURISDICTION", ""),
+		"the jurisdiction_id Open311 callers must send; empty accepts any (TOUSU_OPEN311_JURISDICTION)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -108,7 +110,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *withDemo {
 		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: %s — password %s\n", strings.Join(demo.Logins(), ", "), demo.Password)
 	}
-	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies, InsecureCookie: *insecure})
+	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies, InsecureCookie: *insecure,
+		Open311Jurisdiction: *jurisdiction, HotlineSecret: m.Getenv("TOUSU_HOTLINE_SECRET")})
 	srv := &http.Server{
 		Handler:           ws,
 		ReadHeaderTimeout: 10 * time.Second,

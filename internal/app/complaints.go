@@ -25,6 +25,10 @@ const NumberPrefix = "TS"
 type RegisterOptions struct {
 	IdempotencyKey string   // the client's Idempotency-Key, if any
 	Evidence       []Upload // evidence files handed in with the complaint
+	// ExternalRef is the sending system's reference (the 12345 order number); Policy, when
+	// set, is the deadline that system imposes instead of the one the policies pick.
+	ExternalRef string
+	Policy      *tousu.Policy
 }
 
 // Register records a complaint received by staff at the counter, on the phone, by
@@ -143,7 +147,11 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		t := in.IncidentAt.UTC().Truncate(time.Millisecond)
 		c.IncidentAt = &t
 	}
+	c.ExternalRef = opts.ExternalRef
 	pol := workday.PickPolicyFor(ref.policies, ref.subject(c, ""))
+	if opts.Policy != nil {
+		pol = *opts.Policy
+	}
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: tousu.DateOf(received.In(a.loc))}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
 
@@ -508,6 +516,9 @@ func (a *App) clock(ref *reference, c *tousu.Complaint, act tousu.Action, from t
 	dl := &c.Deadline
 	switch act {
 	case tousu.ActAccept:
+		if hotlineOrder(c) {
+			break // the 12345 platform set the period of its order (hotline.go)
+		}
 		pol := workday.PickPolicyFor(ref.policies, ref.subject(c, c.Classification))
 		dl.Days, dl.Unit = pol.Days, pol.Unit
 	case tousu.ActSuspend:

@@ -547,7 +547,7 @@ func (n *Notifications) backoff(attempts int) time.Duration {
 // outgoing opens a message for its sender: the sealed recipient and query code.
 func (a *App) outgoing(m *tousu.Message) (notify.Outgoing, error) {
 	out := notify.Outgoing{ID: m.ID, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt}
-	if m.Channel == tousu.MessageWebhook {
+	if m.Channel == tousu.MessageWebhook || m.Channel == tousu.MessageHotline {
 		out.Event = m.Subject
 		return out, nil
 	}

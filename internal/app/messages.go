@@ -187,6 +187,8 @@ func (a *App) recipient(m *tousu.Message) string {
 		return m.ToLogin
 	case tousu.MessageWebhook:
 		return "TOUSU_WEBHOOK_URL"
+	case tousu.MessageHotline:
+		return "TOUSU_HOTLINE_URL"
 	}
 	plain, err := a.keys.Open(m.To, envelopeAAD(m.ComplaintID))
 	if err != nil {

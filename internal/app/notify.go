@@ -35,6 +35,9 @@ type Notifications struct {
 	Email   notify.Sender // e-mail to complainants (TOUSU_SMTP_URL); nil: none
 	SMS     notify.Sender // text messages to complainants (TOUSU_SMS_WEBHOOK_URL); nil: none
 	Webhook notify.Sender // every event to another system (TOUSU_WEBHOOK_URL); nil: none
+	// Hotline is the 12345 platform, told when its orders are signed, returned, extended
+	// and replied (TOUSU_HOTLINE_URL, hotline.go); nil: none.
+	Hotline notify.Sender
 	// PublicURL is the portal as complainants reach it, e.g. https://ts.example.gov.cn,
 	// for the tracking link in their messages; without it the messages name no link.
 	PublicURL string
@@ -99,6 +102,8 @@ func (n *Notifications) sender(ch tousu.MessageChannel) notify.Sender {
 		return n.SMS
 	case tousu.MessageWebhook:
 		return n.Webhook
+	case tousu.MessageHotline:
+		return n.Hotline
 	}
 	return nil
 }
@@ -128,6 +133,9 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 	var out []tousu.Message
 	if n.Webhook != nil {
 		out = append(out, a.eventMessage(c, ev))
+	}
+	if m, ok := a.hotlineMessage(c, ev, p); ok && n.Hotline != nil {
+		out = append(out, m)
 	}
 	if kinds := complainantKinds(ev); len(kinds) > 0 && !c.Identity.Anonymous && (n.Email != nil || n.SMS != nil) {
 		out = append(out, a.complainantMessages(ref, n, c, ev, kinds, a.templateData(ref, c, ev, p), plain, code)...)

@@ -23,12 +23,14 @@ type TargetView struct {
 // ComplaintView is a complaint as staff see it: the complainant masked, names resolved,
 // the clock read, and the actions the viewer may take now.
 type ComplaintView struct {
-	Number              string               `json:"number"`
-	QueryCode           string               `json:"query_code,omitempty"` // only in the answer to registration
-	Kind                tousu.Kind           `json:"kind"`
-	KindLabel           string               `json:"kind_label"`
-	Channel             tousu.Channel        `json:"channel"`
-	ChannelLabel        string               `json:"channel_label"`
+	Number       string        `json:"number"`
+	QueryCode    string        `json:"query_code,omitempty"` // only in the answer to registration
+	Kind         tousu.Kind    `json:"kind"`
+	KindLabel    string        `json:"kind_label"`
+	Channel      tousu.Channel `json:"channel"`
+	ChannelLabel string        `json:"channel_label"`
+	// ExternalRef is the sending system's reference, e.g. the 12345 order number (工单号).
+	ExternalRef         string               `json:"external_ref,omitempty"`
 	Status              tousu.Status         `json:"status"`
 	StatusLabel         string               `json:"status_label"`
 	Classification      tousu.Classification `json:"classification,omitempty"`
@@ -120,7 +122,7 @@ const DueSoonDays = 3
 func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint) *ComplaintView {
 	v := &ComplaintView{
 		Number: c.Number, Kind: c.Kind, KindLabel: tousu.Kinds.Label(c.Kind),
-		Channel: c.Channel, ChannelLabel: tousu.Channels.Label(c.Channel),
+		Channel: c.Channel, ChannelLabel: tousu.Channels.Label(c.Channel), ExternalRef: c.ExternalRef,
 		Status: c.Status, StatusLabel: tousu.Statuses.Label(c.Status),
 		Classification: c.Classification, Categories: c.Categories,
 		Target: TargetView{Unit: c.Target.Unit, UnitName: ref.unitName(c.Target.Unit), UnitPath: ref.unitPath(c.Target.Unit),

@@ -145,6 +145,16 @@ func NewWebhook(rawURL, secret string) (*Webhook, error) {
 	return &Webhook{p: p, secret: []byte(secret)}, nil
 }
 
+// NewHotline configures the 12345 hotline platform's endpoint (TOUSU_HOTLINE_URL): the
+// same signed JSON posts as the generic webhook, under the hotline's shared secret.
+func NewHotline(rawURL, secret string) (*Webhook, error) {
+	p, err := newPoster("TOUSU_HOTLINE_URL", rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Webhook{p: p, secret: []byte(secret)}, nil
+}
+
 // Signed reports whether requests carry a signature.
 func (w *Webhook) Signed() bool { return len(w.secret) > 0 }
 

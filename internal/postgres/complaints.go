@@ -21,13 +21,13 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
-	handling, marks,
+	handling, marks, external_ref,
 	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41,
-		$42, $43, $44)`
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42,
+		$43, $44, $45)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read ($38, $39). Under read committed a concurrent
@@ -116,7 +116,7 @@ func scanComplaint(s pgx.Row) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
-		&handling, &c.Marks,
+		&handling, &c.Marks, &c.ExternalRef,
 		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
@@ -221,7 +221,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
-			row.handling, c.Marks,
+			row.handling, c.Marks, c.ExternalRef,
 			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if pgCode(err) == codeUniqueViolation {

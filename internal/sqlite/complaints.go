@@ -23,11 +23,11 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
-	handling, marks,
+	handling, marks, external_ref,
 	name_index, intake, late_handover`
 
 const insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // updateComplaint writes every column but id, number and created_at, which never change,
 // if the version is still the one read.
@@ -114,7 +114,7 @@ func scanComplaint(s rowScanner) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, new(string), new(bool), &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
-		&handling, &c.Marks,
+		&handling, &c.Marks, &c.ExternalRef,
 		&c.Identity.NameIndex, &intake, &c.LateHandover)
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (db *DB) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error)
 			c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 			millis(c.ReceivedAt), millis(c.CreatedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 			c.QueryCodeHash, row.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), row.decision, row.reply, c.Satisfaction, c.MergedInto, c.Alerts,
-			row.handling, c.Marks,
+			row.handling, c.Marks, c.ExternalRef,
 			c.Identity.NameIndex, row.intake, c.LateHandover)
 		if err != nil {
 			if isUniqueViolation(err) {

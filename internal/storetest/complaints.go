@@ -62,6 +62,7 @@ func fullComplaint(t *testing.T) *tousu.Complaint {
 	c.Reply = &tousu.Reply{Process: "调看录像，约谈当事人", Result: "情况部分属实", Improvement: "加强管理", Channel: tousu.ChannelPhone}
 	c.Satisfaction = 4
 	c.MergedInto = "TS20261126-0007"
+	c.ExternalRef = "12345-GD-0001"
 	c.Alerts = tousu.AlertDueSoon | tousu.AlertEscalated2
 	at := base.Add(36 * time.Hour).UTC()
 	c.Handling = tousu.Handling{
@@ -137,6 +138,7 @@ func complaintDiff(got, want *tousu.Complaint) []string {
 	check("Reply", got.Reply, want.Reply)
 	check("Satisfaction", got.Satisfaction, want.Satisfaction)
 	check("MergedInto", got.MergedInto, want.MergedInto)
+	check("ExternalRef", got.ExternalRef, want.ExternalRef)
 	check("Alerts", got.Alerts, want.Alerts)
 	check("Marks", got.Marks, want.Marks)
 	// The handling state's instants come back in UTC: compare its JSON.

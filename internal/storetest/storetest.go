@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"ComplaintMinimal", testComplaintMinimal},
 		{"Numbers", testNumbers},
 		{"Idempotency", testIdempotency},
+		{"ExternalRef", testExternalRef},
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},

@@ -40,7 +40,7 @@ var (
 	}
 	messageChannels = tousu.Vocabulary[tousu.MessageChannel]{
 		{Value: tousu.MessageSMS, Label: "短信"}, {Value: tousu.MessageEmail, Label: "电子邮件"},
-		{Value: tousu.MessageWebhook, Label: "Webhook"}, {Value: tousu.MessageDesk, Label: "工作台"},
+		{Value: tousu.MessageWebhook, Label: "Webhook"}, {Value: tousu.MessageHotline, Label: "12345热线"}, {Value: tousu.MessageDesk, Label: "工作台"},
 	}
 )
 

@@ -349,6 +349,9 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"CategoryInput", jsonFields(reflect.TypeFor[tousu.Category]()), true},
 		{"StaffInput", jsonFields(reflect.TypeFor[tousu.Staff]()), true},
 		{"PolicyInput", jsonFields(reflect.TypeFor[tousu.Policy]()), true},
+		{"HotlineOrder", jsonFields(reflect.TypeFor[app.HotlineOrder]()), true},
+		{"HotlineCaller", jsonFields(reflect.TypeFor[app.HotlineCaller]()), true},
+		{"HotlineEvent", jsonFields(reflect.TypeFor[app.HotlineEvent]()), true},
 
 		{"ComplaintView", jsonFields(reflect.TypeFor[app.ComplaintView]()), false},
 		{"TargetView", jsonFields(reflect.TypeFor[app.TargetView]()), false},

@@ -12,6 +12,8 @@ func (s *Server) routes() {
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("/api/", s.api(notFoundAPI))
+	// Open311 GeoReport v2 (open311.go): one handler, for the format is in the last segment.
+	s.mux.HandleFunc("/open311/", s.open311)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
 
 	// The staff desk.
@@ -117,6 +119,10 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/public/complaints", s.api(s.submitPublic)},
 		{"GET", "/api/v1/public/complaints/{number}", s.api(s.trackPublic)},
 		{"POST", "/api/v1/public/complaints/{number}/feedback", s.api(s.feedbackPublic)},
+
+		// The 12345 hotline platform, signed with TOUSU_HOTLINE_SECRET (hotline.go).
+		{"POST", "/api/v1/hotline/orders", s.api(s.hotlineOrder)},
+		{"POST", "/api/v1/hotline/orders/{no}/events", s.api(s.hotlineEvent)},
 
 		{"GET", "/api/v1/calendar/workdays", s.api(s.workdays)},
 		{"GET", "/api/v1/calendar/overrides", s.authed(s.listOverrides)},

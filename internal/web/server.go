@@ -41,6 +41,12 @@ type Options struct {
 	// when the direct peer is in one of them are X-Forwarded-For and X-Real-IP believed
 	// for the client's address (rate limits, audit records); anyone else could forge them.
 	TrustedProxies []netip.Prefix
+	// Open311Jurisdiction is the jurisdiction_id Open311 callers must send; "" accepts
+	// any (or none), for a deployment that serves a single jurisdiction.
+	Open311Jurisdiction string
+	// HotlineSecret is the key the 12345 platform signs its requests with
+	// (TOUSU_HOTLINE_SECRET); empty: the hotline's routes answer 404.
+	HotlineSecret string
 	// EvidenceReaders is how many portal submissions may be reading evidence files into
 	// memory at once (default 1): each holds up to 50 MiB, so the bound keeps the
 	// server's memory flat under a burst of large submissions; the others wait briefly,
@@ -61,13 +67,18 @@ type Server struct {
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
+	// jurisdiction is Options.Open311Jurisdiction.
+	jurisdiction string
+	// hotlineSecret is Options.HotlineSecret.
+	hotlineSecret []byte
 	// evidence admits portal submissions to read their evidence files (EvidenceReaders).
 	evidence chan struct{}
 }
 
 // New returns a server with every route registered.
 func New(opts Options) *Server {
-	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies}
+	s := &Server{app: opts.App, log: opts.Logger, mux: http.NewServeMux(), proxies: opts.TrustedProxies,
+		jurisdiction: strings.TrimSpace(opts.Open311Jurisdiction), hotlineSecret: []byte(opts.HotlineSecret)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -66,6 +66,9 @@ Usage:
   tousu keys rotate [--batch N] [--no-reseal] [--new]
                             add a new current key and re-seal every identity under it, while serving
   tousu audit verify        check the audit log's hash chain
+  tousu archive export --from DATE --to DATE DIR
+                            write the transfer package of the archived cases received in a period
+  tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -118,6 +121,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return m.auditVerify(ctx, rest[1:])
 		}
 		return usageError{"usage: tousu audit verify"}
+	case "archive":
+		return m.archiveCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

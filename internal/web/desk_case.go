@@ -55,6 +55,10 @@ type casePage struct {
 	CanRelated   bool
 	RelatedShown bool
 	Related      []relatedRow
+	// The documents the case has now, as PDFs; and, for a role that may reveal, the form
+	// that prints one with the complainant's identity in clear (nil otherwise).
+	Documents []documentLink
+	Print     *deskForm
 
 	// AmendFields are the amend form's inputs (desk_intake.go); the reissue form of the
 	// query code is Forms["query-code"].
@@ -175,6 +179,7 @@ type caseState struct {
 	reveal   *deskForm
 	revealed *tousu.Complainant
 	upload   *deskForm // the evidence upload refused
+	print    *deskForm // the print with the identity in clear, refused
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
@@ -258,6 +263,13 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	}
 	if err := s.caseEvidence(r, actor, &vm, st); err != nil {
 		return err
+	}
+	vm.Documents = caseDocuments(v, evs)
+	if app.CanReveal(actor) == nil && !v.Complainant.Anonymous {
+		vm.Print = st.print
+		if vm.Print == nil {
+			vm.Print = newForm(nil)
+		}
 	}
 	for i := len(evs) - 1; i >= 0; i-- { // newest first
 		vm.Events = append(vm.Events, names.event(evs[i]))

@@ -78,6 +78,8 @@ func TestForbiddenAccess(t *testing.T) {
 		"desk case":     {method: "GET", path: desk},
 		"desk related":  {method: "GET", path: desk + "?related=1"},
 		"desk form":     {method: "GET", path: desk + "/form"},
+		"desk document": {method: "GET", path: desk + "/documents/dossier.pdf"},
+		"desk print":    {method: "POST", path: desk + "/documents/registration.pdf", form: url.Values{"reason": {"投诉人核对签字"}}},
 		"desk download": {method: "GET", path: desk + "/attachments/" + fileID},
 		"desk action":   {method: "POST", path: desk + "/urge", form: url.Values{"message": {"请尽快办理"}}},
 		"desk reveal":   {method: "POST", path: desk + "/reveal", form: url.Values{"reason": {"核实身份"}}},
@@ -110,12 +112,13 @@ func TestForbiddenAccess(t *testing.T) {
 		{"admin", "admin without case roles", all(403)},
 		// Roles that read the case but may not do these things with it.
 		{"leader", "own unit, reads only", map[string]int{"api action": 403, "api reveal": 403, "api related": 403,
-			"desk action": 403, "desk reveal": 403, "desk upload": 403}},
+			"desk action": 403, "desk reveal": 403, "desk print": 403, "desk upload": 403}},
 		{"clerk", "own unit, registers only", map[string]int{"api action": 403, "api reveal": 403, "api related": 403,
-			"desk action": 403, "desk reveal": 403}},
-		// The case's own handler may see the phone number (200), nothing more.
+			"desk action": 403, "desk reveal": 403, "desk print": 403}},
+		// The case's own handler may see the phone number (200), nothing more: no form
+		// printed with the identity (403); the documents, masked, it may print.
 		{"handler-a2", "the case's own handler", map[string]int{"api action": 403, "api reveal": 200, "api related": 403,
-			"desk action": 403, "desk reveal": 200}},
+			"desk action": 403, "desk reveal": 200, "desk print": 403, "desk document": 200}},
 		{"", "the public, without a token or a session", all(401)},
 	}
 	sessions := map[string]*deskClient{}

@@ -31,6 +31,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/complaints/{number}/receipt", s.desk(s.receiptReprint))
 	s.mux.Handle("POST /desk/complaints/{number}/query-code", s.desk(s.reissueCode))
 	s.mux.Handle("POST /desk/complaints/{number}/reveal", s.desk(s.revealIdentity))
+	// Forms, notices and the dossier as PDFs (desk_documents.go); POST prints one with the
+	// complainant's identity in clear, after an audited reveal.
+	s.mux.Handle("GET /desk/complaints/{number}/documents/{file}", s.desk(s.caseDocument))
+	s.mux.Handle("POST /desk/complaints/{number}/documents/{file}", s.desk(s.caseDocumentRevealed))
 	s.mux.Handle("POST /desk/complaints/{number}/attachments", s.desk(s.deskAttach))
 	s.mux.Handle("GET /desk/complaints/{number}/attachments/{id}", s.desk(s.deskDownload))
 	s.mux.Handle("POST /desk/complaints/{number}/{action}", s.desk(s.caseAction))

@@ -30,6 +30,8 @@ const (
 	ActClose    Action = "close"
 	ActReopen   Action = "reopen"
 	ActArchive  Action = "archive"
+	// ActAmend corrects a registration (补正); see intake.go.
+	ActAmend Action = "amend"
 
 	// The handling actions (assignment, report, leaders, discipline).
 	ActRecall            Action = "recall"
@@ -82,6 +84,7 @@ var Lifecycle = []Transition{
 	{ActWithdraw, "撤回", []Status{StatusRegistered, StatusAccepted}, StatusWithdrawn, []Role{RoleClerk, RoleSupervisor}},
 	{ActMerge, "并案", []Status{StatusRegistered, StatusAccepted}, StatusMerged, []Role{RoleSupervisor}},
 	{ActArchive, "归档", []Status{StatusClosed, StatusNotAccepted, StatusWithdrawn, StatusMerged}, StatusArchived, []Role{RoleSupervisor}},
+	{ActAmend, "补正登记", []Status{StatusRegistered, StatusAccepted}, "", []Role{RoleClerk, RoleSupervisor}},
 	// The handling rows: decide runs from reported (and from in_progress only when the
 	// office handles the case itself, which the use case checks).
 	{ActRecall, "撤回派单", []Status{StatusAssigned}, StatusAccepted, []Role{RoleSupervisor}},

@@ -214,6 +214,7 @@ type SealedIdentity struct {
 	Fields        map[string][]byte `json:"fields,omitempty"` // field name → ciphertext
 	PhoneIndex    string            `json:"-"`
 	IDNumberIndex string            `json:"-"`
+	NameIndex     string            `json:"-"`
 }
 
 // Target is who or what the complaint is about. Any part may be empty.
@@ -273,11 +274,15 @@ type Complaint struct {
 	BusinessReceiptNo string
 	Written           bool
 
-	FirstReceiver string // login of the 首诉责任人; "public" for the portal
+	FirstReceiver string // login of the account that registered it; "public" for the portal
 	OwnerUnit     string // the unit that received it
-	AssignedUnit  string
-	Handler       string
-	Mode          Mode
+	// Intake is who first received it (首诉责任人), where, and when it was handed over;
+	// LateHandover is set when it was registered later than the working day after receipt.
+	Intake       Intake
+	LateHandover bool
+	AssignedUnit string
+	Handler      string
+	Mode         Mode
 
 	ReceivedAt time.Time
 	CreatedAt  time.Time
@@ -428,7 +433,7 @@ var EventLabels = map[EventType]string{
 	"merge": "并案", "assign": "派单", "sign": "签收", "return": "退单", "note": "调查记录",
 	"suspend": "中止", "resume": "恢复办理", "extend": "延期", "urge": "催办", "decide": "处理决定",
 	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
-	"reopen": "重办", "archive": "归档",
+	"reopen": "重办", "archive": "归档", "amend": "补正登记", EventQueryCode: "重置查询码",
 	EventWarnDueSoon: "即将超期提醒", EventWarnOverdue: "超期预警", EventEscalate: "超期上报",
 	"recall": "撤回派单", "report": "报送办理结果", "send_back": "退回重办", "instruct": "领导批示",
 	"approve_extension": "批准延期", "deny_extension": "不批准延期", "discipline_outcome": "纪检处理结果",

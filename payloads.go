@@ -30,10 +30,13 @@ type Register struct {
 	IncidentPlace     string      `json:"incident_place"`
 	BusinessReceiptNo string      `json:"business_receipt_no"`
 	Written           bool        `json:"written"`
+	// FirstReceiver is who first received the complaint (首诉责任人) and where, when it is
+	// not the registering clerk; HandedOverAt is when it reached the office (intake.go).
+	FirstReceiver *FirstReceiver `json:"first_receiver,omitempty"`
+	HandedOverAt  *time.Time     `json:"handed_over_at,omitempty"`
 }
 
 var (
-	phonePattern  = regexp.MustCompile(`^\+?[0-9][0-9\- ]{4,19}$`)
 	codePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_\-.]{0,63}$`)
 	idNumberShape = regexp.MustCompile(`^[0-9]{17}[0-9X]$`)
 )
@@ -46,6 +49,13 @@ func (r *Register) Normalize() {
 		c.SetField(f, strings.TrimSpace(c.Field(f)))
 	}
 	c.IDNumber = strings.ToUpper(c.IDNumber)
+	if n, ok := NormalizePhone(c.Phone); ok {
+		c.Phone = n
+	}
+	if r.FirstReceiver != nil {
+		r.FirstReceiver.Staff = strings.TrimSpace(r.FirstReceiver.Staff)
+		r.FirstReceiver.Unit = strings.TrimSpace(r.FirstReceiver.Unit)
+	}
 	r.Target.Unit = strings.TrimSpace(r.Target.Unit)
 	r.Target.Staff = strings.TrimSpace(r.Target.Staff)
 	r.Target.Description = strings.TrimSpace(r.Target.Description)
@@ -92,8 +102,13 @@ func (r *Register) Validate(now time.Time) error {
 	checkLen(p, "complainant.name", c.Name, 50)
 	checkLen(p, "complainant.organization", c.Organization, MaxShortText)
 	checkLen(p, "complainant.address", c.Address, MaxShortText)
-	if c.Phone != "" && !phonePattern.MatchString(c.Phone) {
-		p.Add("complainant.phone", "电话号码格式不正确")
+	if c.Phone != "" {
+		if _, ok := NormalizePhone(c.Phone); !ok {
+			p.Add("complainant.phone", PhoneProblem)
+		}
+	}
+	if c.Name != "" && !ValidName(c.Name) {
+		p.Add("complainant.name", "姓名不能含有表情符号或控制字符")
 	}
 	if c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
@@ -131,6 +146,7 @@ func (r *Register) Validate(now time.Time) error {
 	}
 	checkLen(p, "incident_place", r.IncidentPlace, MaxShortText)
 	checkLen(p, "business_receipt_no", r.BusinessReceiptNo, 64)
+	r.validateIntake(p, now)
 	return p.Err()
 }
 
@@ -247,6 +263,8 @@ func NewPayload(a Action) Payload {
 		return &FeedbackPayload{}
 	case ActSign, ActResume, ActArchive:
 		return &EmptyPayload{}
+	case ActAmend:
+		return &AmendPayload{}
 	}
 	return nil
 }

@@ -98,6 +98,11 @@ type ComplaintFilter struct {
 	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
 	PhoneIndex    string
 	IDNumberIndex string
+	NameIndex     string
+	// TargetStaff keeps complaints about the staff member with this badge.
+	TargetStaff string
+	// LateHandover keeps complaints flagged 逾期移交 (when true).
+	LateHandover bool
 	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.
 	AlertsLacking int
 	// Marks keeps complaints that have every one of these Mark* bits.
@@ -202,8 +207,10 @@ type Store interface {
 	// ListSealed returns up to limit complaints' sealed identities with ID > after, by
 	// ID, for re-encryption under a new key.
 	ListSealed(ctx context.Context, after string, limit int) ([]SealedRow, error)
-	// UpdateIdentity replaces a complaint's sealed identity (same plaintext, new key),
-	// leaving everything else, its version included, as it is.
+	// UpdateIdentity replaces a complaint's sealed identity (same plaintext, new key) and
+	// its blind indexes (phone, ID number, name: so a rotation fills the name's index of
+	// complaints registered before it existed), leaving everything else, its version
+	// included, as it is.
 	UpdateIdentity(ctx context.Context, id string, s SealedIdentity) error
 
 	// FindSession returns the data and expiry of the session whose token hashes to hash,

@@ -105,6 +105,47 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 	return nil
 }
 
+// userPasswd sets or generates a new password for any account (`tousu user passwd`),
+// for a lost admin password above all; it is audited.
+func (m *Main) userPasswd(ctx context.Context, args []string) error {
+	var cfg config
+	fs := m.flags("user passwd", &cfg)
+	login := fs.String("login", "", "login name (required)")
+	pwStdin := fs.Bool("password-stdin", false, "read the new password from standard input instead of generating one")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *login == "" {
+		fs.Usage()
+		return usageError{"--login is required"}
+	}
+	password := ""
+	if *pwStdin {
+		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError{"--password-stdin: no password on standard input"}
+		}
+		if password = strings.TrimRight(line, "\r\n"); password == "" {
+			return usageError{"--password-stdin: the password is empty"}
+		}
+	}
+	e, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	pw, err := e.app.SetPassword(ctx, adminActor(), *login, password)
+	if err != nil {
+		return fieldError(err)
+	}
+	if *pwStdin {
+		fmt.Fprintf(m.Stdout, "password of %s set\n", *login)
+	} else {
+		fmt.Fprintf(m.Stdout, "password of %s set; new password: %s\n", *login, pw)
+	}
+	return nil
+}
+
 func (m *Main) tokenCreate(ctx context.Context, args []string) error {
 	var cfg config
 	fs := m.flags("token create", &cfg)

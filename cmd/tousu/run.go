@@ -55,6 +55,7 @@ Usage:
   tousu migrate   [flags]   bring the database schema up to date
   tousu demo      [flags]   load the demo organisation and complaints (idempotent)
   tousu user add  --login L --name N --role R[,R] [--unit CODE] [--staff BADGE] [--password-stdin]
+  tousu user passwd --login L [--password-stdin]   sets (or generates and prints) a new password
   tousu token create --login L [--expires 90d]
   tousu token list   [--login L]   the API tokens: ID, account, created, expiry (never the token)
   tousu token revoke ID            revoke one token at once
@@ -93,7 +94,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if len(rest) > 0 && rest[0] == "add" {
 			return m.userAdd(ctx, rest[1:])
 		}
-		return usageError{"usage: tousu user add --login L --name N --role R[,R]"}
+		if len(rest) > 0 && rest[0] == "passwd" {
+			return m.userPasswd(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu user add --login L --name N --role R[,R] | tousu user passwd --login L [--password-stdin]"}
 	case "token":
 		if len(rest) > 0 {
 			switch rest[0] {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tousu"
 	"tousu/internal/app"
 	"tousu/internal/demo"
 	"tousu/internal/web"
@@ -32,11 +33,28 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		"reverse proxies whose X-Forwarded-For is believed, as CIDR[,CIDR] (TOUSU_TRUSTED_PROXIES)")
 	// Notifications and background jobs (notify.go).
 	every := fs.String("job-interval", m.env("TOUSU_JOB_INTERVAL", "1m"), "how often deadline checks and the outbox run (TOUSU_JOB_INTERVAL)")
-	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS and e-mail (TOUSU_PUBLIC_URL)")
+	publicURL := fs.String("public-url", m.env("TOUSU_PUBLIC_URL", ""), "the portal's address as complainants reach it, for links in SMS, e-mail and printed receipts (TOUSU_PUBLIC_URL)")
+	insecure := fs.Bool("insecure-cookie", m.env("TOUSU_INSECURE_COOKIE", "") == "true",
+		"let the desk sign in over plain HTTP on a network name: the session cookie loses its Secure flag (TOUSU_INSECURE_COOKIE=true); use HTTPS instead wherever you can")
 	jurisdiction := fs.String("open311-jurisdiction", m.env("TOUSU_OPEN311_JURISDICTION", ""),
 		"the jurisdiction_id Open311 callers must send; empty accepts any (TOUSU_OPEN311_JURISDICTION)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// Take the addresses before anything is created: when one is taken, serve fails with
+	// nothing written, and the once-only admin password is not spent on a server that
+	// never ran.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another tousu or program using it? choose another with --addr): %w", *addr, err)
+	}
+	defer ln.Close()
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer mln.Close()
 	}
 	mib := func(n int64) int64 {
 		if n < 0 {
@@ -76,31 +94,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if w := e.app.CalendarWarning(ctx); w != "" {
 		e.log.Warn(w)
 	}
+	warnCoverage(ctx, e)
+	if *insecure {
+		e.log.Warn("--insecure-cookie: the desk's session cookie is sent over plain HTTP, where anyone on the network can read it; serve over HTTPS instead")
+	}
 	// After the demo is loaded: loading it never notifies anyone.
 	if err := m.configureNotifications(ctx, e, channels); err != nil {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
-	var mln net.Listener
-	if *metricsAddr != "" {
-		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
-			ln.Close()
-			return fmt.Errorf("--metrics-addr: %w", err)
-		}
-		defer mln.Close()
-	}
 	url := "http://" + ln.Addr().String()
 	if pw != "" {
 		fmt.Fprintf(m.Stdout, "\n首次登录 first login: %s/login  用户名 login: admin  密码 password: %s\n(this password is shown once; change it after signing in)\n\n", url, pw)
 	}
 	if *withDemo {
-		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: clerk, supervisor, handler-rs, inspector, leader — password %s\n", demo.Password)
+		fmt.Fprintf(m.Stdout, "演示账号 demo accounts: %s — password %s\n", strings.Join(demo.Logins(), ", "), demo.Password)
 	}
-	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies,
+	ws := web.New(web.Options{App: e.app, Logger: e.log, TrustedProxies: proxies, InsecureCookie: *insecure,
 		Open311Jurisdiction: *jurisdiction, HotlineSecret: m.Getenv("TOUSU_HOTLINE_SECRET")})
 	srv := &http.Server{
 		Handler:           ws,
@@ -162,4 +172,28 @@ func parseProxies(list string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+// warnCoverage logs, at start-up, the units no active supervisor or handler covers and
+// the open complaints no active account can see: a complaint there would wait unseen.
+func warnCoverage(ctx context.Context, e *env) {
+	cov, err := e.app.Coverage(ctx, tousu.SystemActor)
+	if err != nil {
+		e.log.Error("coverage check", "err", err)
+		return
+	}
+	for _, g := range cov.Units {
+		var lacks []string
+		if g.NoSupervisor {
+			lacks = append(lacks, "supervisor")
+		}
+		if g.NoHandler {
+			lacks = append(lacks, "handler")
+		}
+		e.log.Warn("unit without an active "+strings.Join(lacks, " or ")+"; see /desk/admin/intake", "unit", g.Unit, "name", g.Path)
+	}
+	if len(cov.Unseen) > 0 {
+		e.log.Warn("open complaints no active account can see; see /desk/admin/intake", "count", len(cov.Unseen),
+			"first", cov.Unseen[0])
+	}
 }

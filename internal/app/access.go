@@ -165,5 +165,10 @@ func (r *reference) mayAct(actor tousu.Actor, c *tousu.Complaint, act tousu.Acti
 	case byHandler:
 		return tousu.Errorf(tousu.KindForbidden, "该投诉件未派给您或您的单位办理")
 	}
+	if act == tousu.ActAmend {
+		if err := mayAmend(actor, c); err != nil { // intake.go
+			return err
+		}
+	}
 	return c.Refuses(act)
 }

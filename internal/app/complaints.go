@@ -83,6 +83,17 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	if actor.IsTarget(in.Target.Staff) {
 		return nil, tousu.Problems{"target.staff": "投诉对象是您本人，请回避，交由其他同事登记"}.Err()
 	}
+	if actor.Has(tousu.RolePublic) {
+		// The portal names no 首诉责任人: the complaint reached the office itself.
+		in.FirstReceiver, in.HandedOverAt = nil, nil
+	}
+	pr := tousu.Problems{}
+	if err := a.checkIntake(ctx, ref, &in, pr); err != nil {
+		return nil, err
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
 	var reqHash string
 	if opts.IdempotencyKey != "" {
 		if len(opts.IdempotencyKey) > 200 {
@@ -109,7 +120,12 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		received = in.ReceivedAt.UTC().Truncate(time.Millisecond)
 	}
 	owner := actor.Unit
-	if actor.Has(tousu.RolePublic) || owner == "" {
+	switch {
+	case in.Target.Unit == "":
+		// A complaint about no known unit belongs to the intake office, whose
+		// supervisors see it in 待受理 at once (intake.go).
+		owner = ref.intakeOffice()
+	case actor.Has(tousu.RolePublic) || owner == "":
 		owner = ref.centreOf(in.Target.Unit)
 	}
 	c := &tousu.Complaint{
@@ -119,6 +135,10 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		BusinessReceiptNo: in.BusinessReceiptNo, Written: in.Written,
 		FirstReceiver: actor.Login, OwnerUnit: owner,
 		ReceivedAt: received, CreatedAt: now, UpdatedAt: now, QueryCodeHash: hashCode(id, code),
+		Intake: a.intakeOf(ctx, actor, in, now),
+	}
+	if !actor.Has(tousu.RolePublic) {
+		c.LateHandover = a.lateHandover(ref, received, now)
 	}
 	if c.Categories == nil {
 		c.Categories = []string{}
@@ -142,6 +162,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	ch := &tousu.Change{Complaint: c, Event: ev, Attachments: atts, NumberPrefix: NumberPrefix + tousu.DateOf(now.In(a.loc)).Midnight(time.UTC).Format("20060102"),
 		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "register", "", "")}}
 	ch.Outbox = a.outboxFor(ctx, ref, c, ev, nil, &in.Complainant, code) // notifications (notify.go)
+	ch.Outbox = append(ch.Outbox, a.intakeMessages(ctx, ref, c, ev, in.FirstReceiver != nil)...)
 	if opts.IdempotencyKey != "" {
 		ch.Idempotency = &tousu.Idempotency{Key: opts.IdempotencyKey, Actor: actor.Login, RequestHash: reqHash,
 			Secret: a.keys.Seal([]byte(code), "idempotency/"+id), CreatedAt: now}
@@ -350,6 +371,13 @@ func (a *App) Act(ctx context.Context, actor tousu.Actor, number string, act tou
 	if err := ref.mayAct(actor, c, act); err != nil {
 		return nil, err
 	}
+	if act == tousu.ActAmend {
+		ap, ok := p.(*tousu.AmendPayload)
+		if !ok || ap == nil {
+			ap = &tousu.AmendPayload{}
+		}
+		return a.amend(ctx, ref, actor, c, ap) // intake.go
+	}
 	return a.apply(ctx, ref, actor, c, act, p)
 }
 
@@ -539,6 +567,14 @@ type ListQuery struct {
 	Limit    int
 	// Inbox filters for the desk.
 	AssignedToMe bool
+	// Intake filters (issue 11): the staff member complained about, by badge; 逾期移交;
+	// and the complainant's exact phone, ID number or name, matched by blind index for
+	// those who may reveal identities (audited).
+	Staff               string
+	LateHandover        bool
+	ComplainantPhone    string
+	ComplainantIDNumber string
+	ComplainantName     string
 	// Dissatisfied keeps cases rated 1–2 waiting for a supervisor (不满意); Referred
 	// "discipline" keeps cases referred to discipline inspection (纪检), and
 	// "discipline_pending" those still without an outcome; Extended keeps extended cases
@@ -547,6 +583,11 @@ type ListQuery struct {
 	Referred         string
 	Extended         bool
 	PendingExtension bool
+}
+
+// searchesComplainant reports whether the query looks for a complainant.
+func (q ListQuery) searchesComplainant() bool {
+	return q.ComplainantPhone != "" || q.ComplainantIDNumber != "" || q.ComplainantName != ""
 }
 
 // Page is one page of a list.
@@ -564,6 +605,19 @@ func (a *App) List(ctx context.Context, actor tousu.Actor, q ListQuery) (*Page, 
 	f, err := a.filter(ref, actor, q)
 	if err != nil {
 		return nil, err
+	}
+	if q.searchesComplainant() {
+		// Finding a person's cases is a use of their identity: audited, naming the
+		// fields searched, never the values.
+		var fields []string
+		for _, x := range []struct{ name, v string }{{"phone", q.ComplainantPhone}, {"id_number", q.ComplainantIDNumber}, {"name", q.ComplainantName}} {
+			if x.v != "" {
+				fields = append(fields, x.name)
+			}
+		}
+		if err := a.audit(ctx, actor, "search_complainant", "", strings.Join(fields, ",")); err != nil {
+			return nil, err
+		}
 	}
 	cs, err := a.store.ListComplaints(ctx, f)
 	if err != nil {
@@ -684,6 +738,38 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 		f.Marks |= tousu.MarkDisciplinePending
 	default:
 		p.Add("referred", "应为 discipline（移送纪检）或 discipline_pending（待纪检处理）")
+	}
+	if q.Staff != "" {
+		if len(q.Staff) > 64 {
+			p.Add("staff", "工号过长")
+		}
+		f.TargetStaff = q.Staff
+	}
+	f.LateHandover = q.LateHandover
+	if q.searchesComplainant() {
+		if err := CanReveal(actor); err != nil {
+			return f, tousu.Errorf(tousu.KindForbidden, "只有可以查看投诉人身份的督查员和纪检人员可以按投诉人检索")
+		}
+		if x := strings.TrimSpace(q.ComplainantPhone); x != "" {
+			if norm, ok := tousu.NormalizePhone(x); ok {
+				f.PhoneIndex = a.keys.PhoneIndex(norm)
+			} else {
+				p.Add("complainant_phone", tousu.PhoneProblem)
+			}
+		}
+		if x := strings.TrimSpace(q.ComplainantIDNumber); x != "" {
+			if tousu.ValidIDNumber(strings.ToUpper(x)) {
+				f.IDNumberIndex = a.keys.IDNumberIndex(x)
+			} else {
+				p.Add("complainant_id_number", "身份证号码不正确（应为18位，末位校验码须正确）")
+			}
+		}
+		if x := strings.TrimSpace(q.ComplainantName); x != "" {
+			if len([]rune(x)) > 50 || !tousu.ValidName(x) {
+				p.Add("complainant_name", "姓名不正确")
+			}
+			f.NameIndex = a.keys.NameIndex(x)
+		}
 	}
 	if q.Cursor != "" {
 		order, cur, err := decodeCursor(q.Cursor)

@@ -733,10 +733,12 @@ func TestDeadlineLadder(t *testing.T) {
 			}
 		}
 		for login, want := range map[string][]string{
-			"handler-a":  {"新派单", "已超期", "催办", "超期上报"},
-			"supervisor": {"已超期"},
+			"handler-a": {"新派单", "已超期", "催办", "超期上报"},
+			// Received days before it was registered: the head of the clerk's unit
+			// is told of the late handover (逾期移交) at registration.
+			"supervisor": {"首诉移交", "已超期"},
 			"head-a":     {"超期上报"},
-			"office-sup": {"已超期", "超期上报"}, // a supervisor of the centre too
+			"office-sup": {"首诉移交", "已超期", "超期上报"}, // a supervisor of the centre too
 			"inspector":  {"超期上报"},
 			"handler-w":  nil,
 		} {

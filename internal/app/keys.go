@@ -133,6 +133,9 @@ func (s *keySource) OpenIdentity(id string, si tousu.SealedIdentity) (tousu.Comp
 // PhoneIndex is the blind index of a phone number (see pii.KeyRing.PhoneIndex).
 func (s *keySource) PhoneIndex(phone string) string { return s.current().PhoneIndex(phone) }
 
+// NameIndex is the blind index of a name (see pii.KeyRing.NameIndex).
+func (s *keySource) NameIndex(name string) string { return s.current().NameIndex(name) }
+
 // IDNumberIndex is the blind index of an ID number (see pii.KeyRing.IDNumberIndex).
 func (s *keySource) IDNumberIndex(id string) string { return s.current().IDNumberIndex(id) }
 

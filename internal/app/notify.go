@@ -190,6 +190,9 @@ func (a *App) outboxFor(ctx context.Context, ref *reference, c *tousu.Complaint,
 		}
 		out = append(out, a.deskMessages(ref, c, kind, d, ev.At, without(to, ev.Actor))...)
 	}
+	if ev.Type == tousu.EventType(tousu.ActWithdraw) {
+		out = append(out, a.withdrawnMessages(ctx, ref, c, ev, p)...) // intake.go
+	}
 	return out
 }
 
@@ -388,7 +391,7 @@ func (a *App) complainantMessages(ref *reference, n *Notifications, c *tousu.Com
 	for _, kind := range kinds {
 		kd := d
 		env := envelope{}
-		if kind == notify.Registered && code != "" {
+		if (kind == notify.Registered || kind == notify.CodeReissued) && code != "" {
 			kd.QueryCode, env.Code = queryCodePlaceholder, code
 		}
 		subject, body, sms, ok := a.render(ref, kind, kd)

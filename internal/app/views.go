@@ -46,20 +46,29 @@ type ComplaintView struct {
 	IncidentPlace       string               `json:"incident_place"`
 	BusinessReceiptNo   string               `json:"business_receipt_no"`
 	Written             bool                 `json:"written"`
-	FirstReceiver       string               `json:"first_receiver"`
-	OwnerUnit           string               `json:"owner_unit"`
-	AssignedUnit        string               `json:"assigned_unit,omitempty"`
-	AssignedUnitName    string               `json:"assigned_unit_name,omitempty"`
-	Handler             string               `json:"handler,omitempty"`
-	Mode                tousu.Mode           `json:"mode,omitempty"`
-	ReceivedAt          time.Time            `json:"received_at"`
-	CreatedAt           time.Time            `json:"created_at"`
-	UpdatedAt           time.Time            `json:"updated_at"`
-	ClosedAt            *time.Time           `json:"closed_at"`
-	DueDate             tousu.Date           `json:"due_date"`
-	WorkingDaysLeft     *int                 `json:"working_days_left"` // nil when the clock does not run
-	DueSoon             bool                 `json:"due_soon"`
-	Overdue             bool                 `json:"overdue"`
+	// FirstReceiver is who first received it (首诉责任人) and where; nil for the portal.
+	FirstReceiver *FirstReceiverView `json:"first_receiver"`
+	// RegisteredBy is the login of the account that registered it ("public": the portal).
+	RegisteredBy string     `json:"registered_by"`
+	HandedOverAt *time.Time `json:"handed_over_at"`
+	// LateHandover: registered later than the working day after receipt (逾期移交).
+	LateHandover bool `json:"late_handover"`
+	// CountedAs is how statistics count it: "consultation" (咨询) once withdrawn after
+	// explanation, else "complaint".
+	CountedAs        string     `json:"counted_as"`
+	OwnerUnit        string     `json:"owner_unit"`
+	AssignedUnit     string     `json:"assigned_unit,omitempty"`
+	AssignedUnitName string     `json:"assigned_unit_name,omitempty"`
+	Handler          string     `json:"handler,omitempty"`
+	Mode             tousu.Mode `json:"mode,omitempty"`
+	ReceivedAt       time.Time  `json:"received_at"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	ClosedAt         *time.Time `json:"closed_at"`
+	DueDate          tousu.Date `json:"due_date"`
+	WorkingDaysLeft  *int       `json:"working_days_left"` // nil when the clock does not run
+	DueSoon          bool       `json:"due_soon"`
+	Overdue          bool       `json:"overdue"`
 	// DueProvisional says the due date counts over a year without an official holiday
 	// notice: the statutory days only, so the notice may still move it (shown as 预计).
 	DueProvisional bool            `json:"due_provisional"`
@@ -89,6 +98,23 @@ type ComplaintView struct {
 	SuspendedDays int         `json:"suspended_days,omitempty"`
 }
 
+// FirstReceiverView is the 首诉责任人 of a complaint with the names resolved.
+type FirstReceiverView struct {
+	Staff     string `json:"staff"`
+	StaffName string `json:"staff_name"`
+	Unit      string `json:"unit"`
+	UnitName  string `json:"unit_name"`
+}
+
+// countedAs is how statistics count a complaint: a complaint withdrawn after
+// explanation is a consultation (撤销投诉不作登记, REQUIREMENTS A4), not a complaint.
+func countedAs(c *tousu.Complaint) string {
+	if c.Status == tousu.StatusWithdrawn {
+		return "consultation"
+	}
+	return "complaint"
+}
+
 // DueSoonDays is how many working days before the due date a case counts as due soon,
 // unless the admin's escalation ladder says otherwise (Ladder.DueSoonDays).
 const DueSoonDays = 3
@@ -102,7 +128,8 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		Target: TargetView{Unit: c.Target.Unit, UnitName: ref.unitName(c.Target.Unit), UnitPath: ref.unitPath(c.Target.Unit),
 			Staff: c.Target.Staff, Description: c.Target.Description},
 		Matter: c.Matter, Request: c.Request, IncidentAt: c.IncidentAt, IncidentPlace: c.IncidentPlace,
-		BusinessReceiptNo: c.BusinessReceiptNo, Written: c.Written, FirstReceiver: c.FirstReceiver,
+		BusinessReceiptNo: c.BusinessReceiptNo, Written: c.Written, RegisteredBy: c.FirstReceiver,
+		LateHandover: c.LateHandover, CountedAs: countedAs(c),
 		OwnerUnit: c.OwnerUnit, AssignedUnit: c.AssignedUnit, AssignedUnitName: ref.unitName(c.AssignedUnit),
 		Handler: c.Handler, Mode: c.Mode,
 		ReceivedAt: c.ReceivedAt.In(a.loc), CreatedAt: c.CreatedAt.In(a.loc), UpdatedAt: c.UpdatedAt.In(a.loc),
@@ -138,6 +165,17 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		if s, err := a.store.FindStaff(ctx, c.Target.Staff); err == nil {
 			v.Target.StaffName = s.Name
 		}
+	}
+	if c.Intake.Staff != "" || c.Intake.Unit != "" {
+		fr := &FirstReceiverView{Staff: c.Intake.Staff, Unit: c.Intake.Unit, UnitName: ref.unitName(c.Intake.Unit)}
+		if s, err := a.store.FindStaff(ctx, c.Intake.Staff); err == nil {
+			fr.StaffName = s.Name
+		}
+		v.FirstReceiver = fr
+	}
+	if h := c.Intake.HandedOverAt; h != nil {
+		t := h.In(a.loc)
+		v.HandedOverAt = &t
 	}
 	a.readClock(ref, c, v)
 	h := c.Handling

@@ -49,6 +49,9 @@ type Options struct {
 	Seed int64
 }
 
+// TopName is the name the demo gives the top unit of the tree.
+const TopName = "和平区人民政府"
+
 // DefaultComplaints is the number of complaints loaded when Options.Complaints is 0.
 const DefaultComplaints = 300
 
@@ -126,6 +129,15 @@ func Load(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 		return sum, err
 	}
 
+	// The top unit gets the demo's real name, so that no page says 本机构.
+	for _, u := range existing {
+		if u.Code == root && u.Name != TopName {
+			u.Name = TopName
+			if err := a.PutUnit(ctx, loaderActor, u); err != nil {
+				return sum, fmt.Errorf("demo: top unit: %w", err)
+			}
+		}
+	}
 	for _, u := range units(root) {
 		if err := a.PutUnit(ctx, loaderActor, u); err != nil {
 			return sum, fmt.Errorf("demo: unit %s: %w", u.Code, err)
@@ -233,6 +245,7 @@ type loader struct {
 	handlers                             map[string]tousu.Actor
 	// deniedOnce: the leader has refused one extension already (the demo shows one).
 	deniedOnce bool
+	registered int // the clerk's registrations with a phone, for amend
 
 	// Overdue cases left as they are: at least minOverdue, at most maxOverdue.
 	overdue, minOverdue, maxOverdue int
@@ -288,8 +301,35 @@ func (l *loader) register(p *plan) error {
 		return fmt.Errorf("demo: register %q: %w", clip(p.in.Matter), err)
 	}
 	p.number, p.view = v.Number, v
+	return l.amend(p, who)
+}
+
+// amend corrects, at once, a digit of the phone number the clerk keyed in on every
+// amendEvery-th registration at the counter (补正), so that the demo shows corrections.
+// It draws nothing from the random source, which keeps the rest of the demo as it was.
+func (l *loader) amend(p *plan, who tousu.Actor) error {
+	if who.Login != l.clerk.Login || p.in.Complainant.Anonymous || len(p.in.Complainant.Phone) != 11 {
+		return nil
+	}
+	l.registered++
+	if l.registered%amendEvery != 0 {
+		return nil
+	}
+	phone := []byte(p.in.Complainant.Phone)
+	phone[10] = '0' + (phone[10]-'0'+1)%10
+	fixed := string(phone)
+	v, err := l.a.Act(l.ctx, who, p.number, tousu.ActAmend, &tousu.AmendPayload{
+		Reason:      "登记时联系电话末位录入错误，经与投诉人核对后更正",
+		Complainant: &tousu.ComplainantPatch{Phone: &fixed}})
+	if err != nil {
+		return fmt.Errorf("demo: amend %s: %w", p.number, err)
+	}
+	p.view = v
 	return nil
 }
+
+// amendEvery is how often the clerk corrects a registration in the demo.
+const amendEvery = 15
 
 func clip(s string) string {
 	r := []rune(s)

@@ -244,6 +244,15 @@ const (
 	LoginHandlerOffice = "handler-dc"
 )
 
+// Logins lists the logins of every demo account, in the order the README gives them.
+func Logins() []string {
+	out := make([]string, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.login
+	}
+	return out
+}
+
 type account struct {
 	login, name string
 	role        tousu.Role

@@ -16,11 +16,12 @@ type Kind string
 
 // The notifications to complainants, by SMS and e-mail to the contact they gave.
 const (
-	Registered   Kind = "registered"   // the complaint is registered: number, query code, due date
-	NotAccepted  Kind = "not_accepted" // not accepted: reason, referral
-	Extended     Kind = "extended"     // the deadline is extended: new date, reason
-	Replied      Kind = "replied"      // the reply
-	Satisfaction Kind = "satisfaction" // the invitation to rate the reply
+	Registered   Kind = "registered"    // the complaint is registered: number, query code, due date
+	NotAccepted  Kind = "not_accepted"  // not accepted: reason, referral
+	Extended     Kind = "extended"      // the deadline is extended: new date, reason
+	Replied      Kind = "replied"       // the reply
+	Satisfaction Kind = "satisfaction"  // the invitation to rate the reply
+	CodeReissued Kind = "code_reissued" // a new query code, asked for on the portal (忘记查询码)
 )
 
 // The notifications to staff, shown on the desk.
@@ -32,6 +33,10 @@ const (
 	Overdue   Kind = "overdue"   // past the due day
 	Escalated Kind = "escalated" // reported up the escalation ladder
 	Reopened  Kind = "reopened"  // handled again (重办)
+	// Intake (issue 11).
+	Received  Kind = "received"  // a complaint about no known unit reached the intake office
+	HandedIn  Kind = "handed_in" // a complaint first received in a unit was registered: its head is told
+	Withdrawn Kind = "withdrawn" // a complaint was withdrawn after explanation: the window is told
 
 	// The handling notifications.
 	Reported           Kind = "reported"            // the handler reported the result: the supervisors decide
@@ -75,7 +80,9 @@ type Spec struct {
 }
 
 // Specs are every notification, in the order the admin page lists them.
-var Specs = []Spec{
+var Specs = append(baseSpecs, intakeSpecs...)
+
+var baseSpecs = []Spec{
 	{Registered, "登记告知", "投诉登记后（匿名投诉不发送）", Complainant, Template{
 		Subject: "您的{{.Kind}}已登记（受理编号 {{.Number}}）",
 		Body: `您好：
@@ -211,6 +218,27 @@ var Specs = []Spec{
 	{DisciplineReferred, "移送纪检通知", "处理决定移送纪检或属廉政类投诉时，通知纪检", Staff, Template{
 		Subject: "移送纪检 {{.Number}}",
 		Body:    "{{.Kind}} {{.Number}}已移送纪检（{{.Message}}），请审查并录入处理结果。",
+	}},
+}
+
+// intakeSpecs are the notifications of intake (issue 11), listed after the others.
+var intakeSpecs = []Spec{
+	{CodeReissued, "查询码重置", "投诉人在网上“忘记查询码”时，向登记的手机号发送新查询码", Complainant, Template{
+		Subject: "您的{{.Kind}}（{{.Number}}）的新查询码",
+		Body:    "您的{{.Kind}}（受理编号 {{.Number}}）的查询码已重置，新的查询码为 {{.QueryCode}}，原查询码已失效。",
+		SMS:     "您的{{.Kind}}{{.Number}}的新查询码为{{.QueryCode}}，原查询码已失效。{{if .TrackURL}}查询：{{.TrackURL}}{{end}}",
+	}},
+	{Received, "新投诉待受理", "单位不明的投诉件进入受理机构时，通知受理机构的督查员", Staff, Template{
+		Subject: "新{{.Kind}}待受理 {{.Number}}",
+		Body:    "收到{{.Kind}} {{.Number}}（被投诉单位不明），已进入{{.Unit}}的待受理队列，请及时审查受理，办理期限至{{.DueDate}}。",
+	}},
+	{HandedIn, "首诉移交告知", "在窗口或部门首先收到的投诉登记后，告知首诉责任人所在单位的负责人", Staff, Template{
+		Subject: "首诉移交 {{.Number}}{{if .Reason}}（{{.Reason}}）{{end}}",
+		Body:    "{{.Handler}}（{{.Unit}}）首先收到的{{.Kind}}已由{{.Actor}}登记为 {{.Number}}，收到日期{{.ReceivedDate}}。{{if .Reason}}{{.Reason}}。{{end}}",
+	}},
+	{Withdrawn, "撤销告知", "投诉人经解释说明后撤销投诉时，告知被投诉窗口的督查员和承办人", Staff, Template{
+		Subject: "撤销 {{.Number}}",
+		Body:    "{{.Kind}} {{.Number}}（涉及{{.Unit}}）经解释说明，投诉人已撤销，按咨询统计。{{if .Reason}}说明：{{.Reason}}{{end}}",
 	}},
 }
 

@@ -119,6 +119,7 @@ func (k *KeyRing) SealIdentity(id string, c tousu.Complainant) tousu.SealedIdent
 	}
 	s.PhoneIndex = k.PhoneIndex(c.Phone)
 	s.IDNumberIndex = k.IDNumberIndex(c.IDNumber)
+	s.NameIndex = k.NameIndex(c.Name)
 	return s
 }
 
@@ -146,6 +147,7 @@ func (k *KeyRing) OpenIdentity(id string, s tousu.SealedIdentity) (tousu.Complai
 const (
 	indexPhone    = "phone"
 	indexIDNumber = "id_number"
+	indexName     = "name"
 )
 
 // BlindIndex returns a keyed hash of an already-normalized value, so that equal values can be
@@ -177,6 +179,18 @@ func (k *KeyRing) PhoneIndex(phone string) string {
 // reason as PhoneIndex.
 func (k *KeyRing) IDNumberIndex(idNumber string) string {
 	return k.BlindIndex(indexIDNumber, NormalizeIDNumber(idNumber))
+}
+
+// NameIndex is the blind index of a name as typed, normalized first (NormalizeName): staff
+// who may reveal identities find a complainant's cases by the exact name this way.
+func (k *KeyRing) NameIndex(name string) string {
+	return k.BlindIndex(indexName, NormalizeName(name))
+}
+
+// NormalizeName drops the spaces people put inside names (张 三) and folds Latin letters
+// to lower case, so that the same name typed twice gets the same blind index.
+func NormalizeName(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
 }
 
 // NormalizePhone reduces a phone number to the digits that identify it, so that "+86 138-1234-5678",

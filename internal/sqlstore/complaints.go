@@ -21,7 +21,7 @@ const complaintColumns = `id, number, version, kind, channel, status, classifica
 	first_receiver, owner_unit, assigned_unit, handler, mode,
 	received_at, created_at, updated_at, closed_at,
 	query_code_hash, deadline, due_date, clock_running, decision, reply, satisfaction, merged_into, alerts,
-	handling, marks, ` + registeredColumns
+	handling, marks, name_index, intake, late_handover, ` + registeredColumns
 
 // registeredColumns are the columns written once, at registration, and never updated:
 // they come last in complaintColumns, their values from registeredArgs.
@@ -49,14 +49,14 @@ const updateComplaint = `UPDATE complaints SET
 	first_receiver = ?, owner_unit = ?, assigned_unit = ?, handler = ?, mode = ?,
 	received_at = ?, updated_at = ?, closed_at = ?,
 	query_code_hash = ?, deadline = ?, due_date = ?, clock_running = ?, decision = ?, reply = ?, satisfaction = ?, merged_into = ?, alerts = ?,
-	handling = ?, marks = ?
+	handling = ?, marks = ?, name_index = ?, intake = ?, late_handover = ?
 	WHERE id = ? AND version = ?`
 
 // complaintRow is a complaint's JSON columns, encoded: text on SQLite, and on PostgreSQL
 // jsonb, to which pgx passes a string as the JSON text it is.
 type complaintRow struct {
-	categories, identity, deadline, handling string
-	decision, reply                          *string // nil for NULL
+	categories, identity, deadline, handling, intake string
+	decision, reply                                  *string // nil for NULL
 }
 
 func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
@@ -83,6 +83,10 @@ func encodeComplaint(c *tousu.Complaint) (complaintRow, error) {
 		return r, err
 	}
 	r.handling = string(b)
+	if b, err = json.Marshal(c.Intake); err != nil {
+		return r, err
+	}
+	r.intake = string(b)
 	if c.Decision != nil {
 		if b, err = json.Marshal(c.Decision); err != nil {
 			return r, err
@@ -111,14 +115,14 @@ func (r complaintRow) args(c *tousu.Complaint) []any {
 		c.FirstReceiver, c.OwnerUnit, c.AssignedUnit, c.Handler, c.Mode,
 		millis(c.ReceivedAt), millis(c.UpdatedAt), nullMillis(c.ClosedAt),
 		c.QueryCodeHash, r.deadline, c.Deadline.Due.String(), c.Status.ClockRuns(), r.decision, r.reply, c.Satisfaction, c.MergedInto, c.Alerts,
-		r.handling, c.Marks}
+		r.handling, c.Marks, c.Identity.NameIndex, r.intake, c.LateHandover}
 }
 
 func scanComplaint(r Row) (*tousu.Complaint, error) {
 	var (
 		c                                tousu.Complaint
 		categories, identity, deadline   []byte
-		handling                         []byte
+		handling, intake                 []byte
 		decision, reply                  []byte // nil for NULL
 		incidentAt, closedAt             *int64
 		receivedAt, createdAt, updatedAt int64
@@ -132,7 +136,7 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 		&c.FirstReceiver, &c.OwnerUnit, &c.AssignedUnit, &c.Handler, &c.Mode,
 		&receivedAt, &createdAt, &updatedAt, &closedAt,
 		&c.QueryCodeHash, &deadline, &dueDate, &running, &decision, &reply, &c.Satisfaction, &c.MergedInto, &c.Alerts,
-		&handling, &c.Marks, &c.ExternalRef)
+		&handling, &c.Marks, &c.Identity.NameIndex, &intake, &c.LateHandover, &c.ExternalRef)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +152,9 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 	}
 	if err := json.Unmarshal(handling, &c.Handling); err != nil {
 		return nil, fmt.Errorf("complaint %s: handling: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(intake, &c.Intake); err != nil {
+		return nil, fmt.Errorf("complaint %s: intake: %w", c.ID, err)
 	}
 	if decision != nil {
 		c.Decision = new(tousu.Decision)
@@ -528,8 +535,8 @@ func (s *Store) UpdateIdentity(ctx context.Context, id string, si tousu.SealedId
 		return err
 	}
 	return s.e.One(ctx, func(ctx context.Context, q Querier) error {
-		n, err := q.Exec(ctx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?
-			WHERE id = ?`, si.Anonymous, string(identity), si.PhoneIndex, si.IDNumberIndex, id)
+		n, err := q.Exec(ctx, `UPDATE complaints SET anonymous = ?, identity = ?, phone_index = ?, id_number_index = ?,
+			name_index = ? WHERE id = ?`, si.Anonymous, string(identity), si.PhoneIndex, si.IDNumberIndex, si.NameIndex, id)
 		return affected(n, err, "未找到该投诉件")
 	})
 }

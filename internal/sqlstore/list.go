@@ -159,6 +159,22 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.equals("id_number_index", f.IDNumberIndex)
 		w.add("id_number_index <> ''")
 	}
+	if f.TargetStaff != "" {
+		w.equals("target_staff", f.TargetStaff)
+	}
+	if f.NameIndex != "" {
+		w.equals("name_index", f.NameIndex)
+		w.add("name_index <> ''")
+	}
+	if f.LateHandover {
+		// Each engine's partial index of late handovers is WHERE the column is true in
+		// that engine's spelling; the planners match the predicate by its form.
+		if s.e.Postgres {
+			w.add("late_handover")
+		} else {
+			w.add("late_handover = 1")
+		}
+	}
 	if f.AlertsLacking != 0 {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
 	}

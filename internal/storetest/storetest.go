@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"MigrateTwice", testMigrateTwice},
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
+		{"Intake", testIntake},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

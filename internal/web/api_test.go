@@ -31,8 +31,8 @@ func TestComplaintJourney(t *testing.T) {
 	if got := r.str("complainant.phone"); got != "138****5678" {
 		t.Errorf("complainant.phone = %q, want 138****5678", got)
 	}
-	if got := r.str("first_receiver"); got != "clerk" {
-		t.Errorf("first_receiver = %q, want clerk", got)
+	if got := r.str("registered_by"); got != "clerk" {
+		t.Errorf("registered_by = %q, want clerk", got)
 	}
 	// The code is shown once only.
 	if got := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil); got.str("query_code") != "" {
@@ -391,7 +391,7 @@ func TestPublicSubmit(t *testing.T) {
 		t.Errorf("public answer carries complainant data: %s", r.raw)
 	}
 	got := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil)
-	if got.str("channel") != "web" || got.field("complainant.anonymous") != true || got.str("first_receiver") != "public" {
+	if got.str("channel") != "web" || got.field("complainant.anonymous") != true || got.str("registered_by") != "public" || got.field("first_receiver") != nil {
 		t.Errorf("as registered: %s", got.raw)
 	}
 	if r := e.do("GET", "/api/v1/public/complaints/"+n+"?code="+strings.ToLower(code), "", nil); r.code != 200 {

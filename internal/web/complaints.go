@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,9 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 }
 
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	if err := unknownParams(r, listParams); err != nil {
+		return err
+	}
 	q, err := listQuery(r)
 	if err != nil {
 		return err
@@ -38,11 +42,38 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, actor to
 }
 
 // listQuery reads the list parameters of DESIGN §5 from the URL.
+// listParams are the query parameters of GET /api/v1/complaints: any other is refused,
+// so that a misspelt filter is not silently ignored and everything answered.
+var listParams = []string{"status", "kind", "channel", "category", "unit", "due", "q", "from", "to", "order",
+	"cursor", "limit", "staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name",
+	"referred", "dissatisfied", "extended", "pending_extension"}
+
+// unknownParams refuses a query parameter that the route does not take, naming it.
+func unknownParams(r *http.Request, known []string) error {
+	p := tousu.Problems{}
+	for k := range r.URL.Query() {
+		if !slices.Contains(known, k) {
+			p.Add(k, "不支持的查询参数")
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(p))
+	for k := range p {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return &tousu.Error{Kind: tousu.KindMalformed, Message: "不支持的查询参数：" + strings.Join(names, "、"), Fields: p}
+}
+
 func listQuery(r *http.Request) (app.ListQuery, error) {
 	v := r.URL.Query()
 	q := app.ListQuery{Kind: tousu.Kind(v.Get("kind")), Channel: tousu.Channel(v.Get("channel")),
 		Category: v.Get("category"), Unit: v.Get("unit"), Due: v.Get("due"), Query: v.Get("q"),
-		Order: tousu.Order(v.Get("order")), Cursor: v.Get("cursor")}
+		Order: tousu.Order(v.Get("order")), Cursor: v.Get("cursor"),
+		Staff: strings.TrimSpace(v.Get("staff")), ComplainantPhone: v.Get("complainant_phone"),
+		ComplainantIDNumber: v.Get("complainant_id_number"), ComplainantName: v.Get("complainant_name")}
 	p := tousu.Problems{}
 	for _, st := range v["status"] {
 		for _, one := range strings.Split(st, ",") {
@@ -75,6 +106,13 @@ func listQuery(r *http.Request) (app.ListQuery, error) {
 		default:
 			p.Add(f.name, "应为 true 或 false")
 		}
+	}
+	switch v.Get("late_handover") {
+	case "", "false":
+	case "true":
+		q.LateHandover = true
+	default:
+		p.Add("late_handover", "应为 true 或 false")
 	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -151,4 +189,22 @@ func clip(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// reissueQueryCode gives a complaint a new query code at the counter (POST
+// /api/v1/complaints/{number}/query-code {"reason"}): the answer carries the new code,
+// once; the old one stops working.
+func (s *Server) reissueQueryCode(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &in, false); err != nil {
+		return err
+	}
+	v, err := s.app.ReissueQueryCode(r.Context(), actor, r.PathValue("number"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"number": v.Number, "query_code": v.QueryCode})
+	return nil
 }

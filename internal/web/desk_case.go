@@ -59,6 +59,10 @@ type casePage struct {
 	// that prints one with the complainant's identity in clear (nil otherwise).
 	Documents []documentLink
 	Print     *deskForm
+
+	// AmendFields are the amend form's inputs (desk_intake.go); the reissue form of the
+	// query code is Forms["query-code"].
+	AmendFields []amendField
 }
 
 // assignUnit is a unit of the assignment form.
@@ -274,6 +278,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	for _, a := range v.AllowedActions {
 		vm.Forms[a] = defaultForm(v, a)
 	}
+	s.intakeForms(actor, &vm) // desk_intake.go
 	for _, a := range primaryActions {
 		if vm.Forms[a] != nil {
 			vm.Open = a
@@ -348,7 +353,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, actor tousu.
 	if err != nil {
 		return err
 	}
-	_, err = s.app.Act(r.Context(), actor, number, act, payloadFrom(act, vals))
+	_, err = s.app.Act(r.Context(), actor, number, act, payloadFrom(act, vals, s.app.Location()))
 	if err == nil {
 		s.metrics.actions.WithLabelValues(string(act)).Inc()
 		msg := "已完成“" + tousu.ActionLabel(act) + "”"
@@ -372,7 +377,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, actor tousu.
 // payloadFrom reads an action's form into the payload the API decodes its JSON into,
 // so that the desk and the API take actions through the same use case and validation.
 // A number that cannot be read is left zero, for the domain to say what is wrong.
-func payloadFrom(act tousu.Action, v url.Values) tousu.Payload {
+func payloadFrom(act tousu.Action, v url.Values, loc *time.Location) tousu.Payload {
 	p := tousu.NewPayload(act)
 	switch p := p.(type) {
 	case *tousu.AcceptPayload:
@@ -427,6 +432,8 @@ func payloadFrom(act tousu.Action, v url.Values) tousu.Payload {
 	case *tousu.FeedbackPayload:
 		p.Level, _ = strconv.Atoi(v.Get("level"))
 		p.Comment, p.Reopen = v.Get("comment"), v.Get("reopen") != ""
+	case *tousu.AmendPayload:
+		*p = *amendFrom(v, loc) // desk_intake.go
 	}
 	return p
 }
@@ -488,6 +495,10 @@ func (l lookups) event(e app.EventView) eventItem {
 	it := eventItem{EventView: e}
 	if e.From != "" && e.From != e.To {
 		it.Change = tousu.Statuses.Label(e.From) + " → " + tousu.Statuses.Label(e.To)
+	}
+	if d := intakeDetails(e); d != nil { // desk_intake.go
+		it.Details = d
+		return it
 	}
 	add := func(name, value string) {
 		if strings.TrimSpace(value) != "" {

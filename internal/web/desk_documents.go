@@ -178,7 +178,10 @@ func PaperCase(ctx context.Context, a *app.App, actor tousu.Actor, number string
 	if len(evs) > 0 {
 		c.Receiver = evs[0].ActorName
 	}
-	if v.FirstReceiver == tousu.PublicActor.Login {
+	if name := receiverName(v); name != "" { // the 首诉责任人 as registered (desk_intake.go)
+		c.Receiver = name
+	}
+	if v.RegisteredBy == tousu.PublicActor.Login {
 		c.Receiver = "网上提交"
 	}
 	if base := a.Channels().PublicURL; base != "" {

@@ -89,6 +89,9 @@ type inboxPage struct {
 	SortDueURL, SortNewestURL string
 
 	Statuses, Kinds, Channels, Categories, Units []deskOption
+	// CanSearchComplainant offers the search by the complainant's exact phone, ID number
+	// or name (blind index; audited) to those who may reveal identities.
+	CanSearchComplainant bool
 }
 
 // inboxTabView is a tab as the page shows it.
@@ -130,7 +133,8 @@ func clockOf(v *app.ComplaintView) clockView {
 }
 
 // filterKeys are the inbox's filters, kept in every tab link and page link.
-var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status", "order"}
+var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status", "order",
+	"staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name"}
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	ctx := r.Context()
@@ -168,7 +172,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	// wrong filter shows as a notice, and the inbox shows as if there were none.
 	q, qerr := listQuery(r)
 	base := app.ListQuery{Kind: q.Kind, Channel: q.Channel, Category: q.Category, Unit: q.Unit, Query: q.Query,
-		From: q.From, To: q.To}
+		From: q.From, To: q.To, Staff: q.Staff, LateHandover: q.LateHandover, ComplainantPhone: q.ComplainantPhone,
+		ComplainantIDNumber: q.ComplainantIDNumber, ComplainantName: q.ComplainantName}
 	var counts []int
 	if qerr == nil {
 		counts, qerr = s.countTabs(r, actor, tabs, base)
@@ -252,6 +257,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	}
 	vm.Statuses, vm.Kinds, vm.Channels = deskOptions(tousu.Statuses), deskOptions(tousu.Kinds), deskOptions(tousu.Channels)
 	vm.Categories, vm.Units = categoryOptions(cats, vm.F.Val("category")), unitOptions(units)
+	vm.CanSearchComplainant = app.CanReveal(actor) == nil
 	return s.render(w, r, http.StatusOK, "desk/inbox", vm)
 }
 

@@ -42,7 +42,7 @@ func sampleComplaint() *app.ComplaintView {
 		Target: app.TargetView{Unit: "win-a1", UnitName: "社保1号窗口", UnitPath: "区政务服务中心 › 人社局 › 社保1号窗口",
 			Staff: "A001", StaffName: "王窗口", Description: "穿蓝色制服"},
 		Matter: "态度生硬，未一次性告知。", Request: "道歉。", IncidentAt: &incident, IncidentPlace: "二楼",
-		BusinessReceiptNo: "SB-001", Written: true, FirstReceiver: "clerk", OwnerUnit: "root",
+		BusinessReceiptNo: "SB-001", Written: true, RegisteredBy: "clerk", OwnerUnit: "root",
 		AssignedUnit: "dept-a", AssignedUnitName: "人社局", Handler: "handler-a", Mode: tousu.ModeTransfer,
 		ReceivedAt: sampleAt, CreatedAt: sampleAt, UpdatedAt: sampleAt, ClosedAt: &closed,
 		DueDate: tousu.MustDate("2026-02-27"), WorkingDaysLeft: &left, DueSoon: true,

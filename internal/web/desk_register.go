@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +22,8 @@ type registerPage struct {
 
 	Kinds, Channels, Categories, Units []deskOption
 	Staff                              []deskOptGroup
+	// The limits of the evidence files, for the form's hint.
+	MaxUploads, MaxUploadMB int
 }
 
 // receiptPage is the view model of the 受理回执, rendered once in answer to the
@@ -32,6 +35,10 @@ type receiptPage struct {
 	TrackURL string
 	Period   string // the promised period, e.g. "15个工作日"
 	Office   tousu.Unit
+	// QR is the tracking link as a QR code (SVG); Reprint marks a receipt printed again,
+	// which carries no query code.
+	QR      template.HTML
+	Reprint bool
 }
 
 // regFormPage is the view model of the printable 《投诉登记表》.
@@ -41,6 +48,14 @@ type regFormPage struct {
 	Receiver string
 	Period   string
 	Office   tousu.Unit
+	Amended  []amendNote // the corrections (补正) since registration, oldest first
+}
+
+// amendNote is one correction as the registration form prints it.
+type amendNote struct {
+	At      time.Time
+	By      string
+	Details []eventDetail
 }
 
 // localLayout is how <input type="datetime-local"> sends a time.
@@ -66,7 +81,8 @@ func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, actor to
 		f.Values.Set("idem", hex.EncodeToString(b))
 	}
 	vm := registerPage{Common: s.deskView(r, actor, "登记投诉"), F: f,
-		Kinds: deskOptions(tousu.Kinds), Channels: deskOptions(tousu.Channels)}
+		Kinds: deskOptions(tousu.Kinds), Channels: deskOptions(tousu.Channels),
+		MaxUploads: app.MaxUploads, MaxUploadMB: app.MaxUploadSize >> 20}
 	units, err := s.app.Units(r.Context())
 	if err != nil {
 		return err
@@ -87,11 +103,22 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 	if err := app.CanRegister(actor); err != nil {
 		return err
 	}
-	vals, err := readForm(w, r)
+	// The form is multipart, for the evidence files handed in at the counter; it is
+	// read as the portal's is (bounded fields, bounded files).
+	pf, err := readPortalForm(w, r, s.evidence)
+	if pf != nil {
+		defer pf.release()
+	}
 	if err != nil {
 		return err
 	}
+	vals := pf.values
 	f := newForm(vals)
+	if pf.tooLarge {
+		f.Errors["evidence"] = "证据材料过大：每个文件不超过" + strconv.Itoa(app.MaxUploadSize>>20) + "MB，最多" + strconv.Itoa(app.MaxUploads) + "个"
+		f.Message = "提交的内容过大，请减少或压缩证据材料后重新提交"
+		return s.renderRegister(w, r, actor, http.StatusRequestEntityTooLarge, f)
+	}
 	in, problems := registrationFrom(vals, s.app.Location())
 	if len(problems) > 0 {
 		// The times could not be read: say so, with whatever else the domain finds, and
@@ -104,7 +131,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 		f.refuse(problems.Err())
 		return s.renderRegister(w, r, actor, http.StatusUnprocessableEntity, f)
 	}
-	opts := app.RegisterOptions{}
+	opts := app.RegisterOptions{Evidence: pf.uploads}
 	if key := vals.Get("idem"); key != "" {
 		opts.IdempotencyKey = "desk-" + clip(key, 64)
 	}
@@ -118,18 +145,25 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 	}
 	if fields := tousu.FieldsOf(err); len(fields) > 0 {
 		f.refuse(err)
+		for k, v := range fields {
+			// A problem of one file (evidence.2) shows at the file input.
+			if strings.HasPrefix(k, "evidence.") && f.Errors["evidence"] == "" {
+				f.Errors["evidence"] = v
+			}
+		}
 		return s.renderRegister(w, r, actor, refusal(err), f)
 	}
 	if err != nil {
 		return err
 	}
 	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
-	office, err := s.officeFor(r, v.OwnerUnit)
+	vm, err := s.receiptVM(r, actor, v) // desk_intake.go
 	if err != nil {
 		return err
 	}
-	vm := receiptPage{Common: s.deskCommon(r, actor, "受理回执 "+v.Number), C: v, Receiver: actor.Name,
-		TrackURL: siteURL(r) + "/track?number=" + url.QueryEscape(v.Number), Period: period(v.Deadline), Office: office}
+	if vm.Receiver == "" {
+		vm.Receiver = actor.Name
+	}
 	vm.Flash = "已登记，受理编号 " + v.Number + "。请将回执交给投诉人，查询码只显示这一次。"
 	return s.render(w, r, http.StatusOK, "desk/receipt", vm)
 }
@@ -158,6 +192,12 @@ func registrationFrom(v url.Values, loc *time.Location) (tousu.Register, tousu.P
 	}
 	if in.IncidentAt, ok = parseLocal(v.Get("incident_at"), loc); !ok {
 		p.Add("incident_at", "时间格式不正确，应为“年-月-日 时:分”")
+	}
+	if staff := strings.TrimSpace(v.Get("first_receiver.staff")); staff != "" {
+		in.FirstReceiver = &tousu.FirstReceiver{Staff: staff, Unit: strings.TrimSpace(v.Get("first_receiver.unit"))}
+	}
+	if in.HandedOverAt, ok = parseLocal(v.Get("handed_over_at"), loc); !ok {
+		p.Add("handed_over_at", "时间格式不正确，应为“年-月-日 时:分”")
 	}
 	return in, p
 }
@@ -235,9 +275,15 @@ func (s *Server) registrationSheet(w http.ResponseWriter, r *http.Request, actor
 	if err != nil {
 		return err
 	}
-	vm := regFormPage{Common: s.deskView(r, actor, "投诉登记表 "+v.Number), C: v, Period: period(v.Deadline)}
-	if len(evs) > 0 {
+	vm := regFormPage{Common: s.deskView(r, actor, "投诉登记表 "+v.Number), C: v, Period: period(v.Deadline),
+		Receiver: receiverName(v)}
+	if vm.Receiver == "" && len(evs) > 0 && v.RegisteredBy != tousu.PublicActor.Login {
 		vm.Receiver = evs[0].ActorName
+	}
+	for _, e := range evs {
+		if e.Type == tousu.EventType(tousu.ActAmend) {
+			vm.Amended = append(vm.Amended, amendNote{At: e.At, By: e.ActorName, Details: intakeDetails(e)})
+		}
 	}
 	if vm.Office, err = s.officeFor(r, v.OwnerUnit); err != nil {
 		return err

@@ -49,6 +49,8 @@ func validPayload(act tousu.Action, e *env) any {
 		return map[string]any{"note": "多次联系未果"}
 	case tousu.ActReopen:
 		return map[string]any{"reason": "投诉人反映问题未解决"}
+	case tousu.ActAmend:
+		return map[string]any{"reason": "登记时事项记录不全", "matter": "补正后的投诉事项：窗口工作人员态度生硬，未一次性告知材料。"}
 	case tousu.ActRecall:
 		return map[string]any{"reason": "派错单位"}
 	case tousu.ActReport:
@@ -228,7 +230,7 @@ func TestEveryActionFromEveryState(t *testing.T) {
 // stateFor is a state from which act is allowed, reached the ordinary way.
 func stateFor(act tousu.Action) tousu.Status {
 	switch act {
-	case tousu.ActAccept, tousu.ActReject, tousu.ActWithdraw, tousu.ActMerge:
+	case tousu.ActAccept, tousu.ActReject, tousu.ActWithdraw, tousu.ActMerge, tousu.ActAmend:
 		return tousu.StatusRegistered
 	case tousu.ActResolve:
 		return tousu.StatusAccepted

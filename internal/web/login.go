@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 
@@ -15,6 +16,27 @@ type loginPage struct {
 	Login string
 	Next  string
 	Error string
+	// NeedHTTPS says the browser will not keep the session cookie: the page came over
+	// plain HTTP on a network name while the cookie is Secure (see needsHTTPS).
+	NeedHTTPS bool
+}
+
+// needsHTTPS reports whether a sign-in from this request would fail silently: browsers
+// drop a Secure cookie set over plain HTTP, except on localhost and 127.0.0.1.
+func (s *Server) needsHTTPS(r *http.Request) bool {
+	if !s.sessions.Cookie.Secure || r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return false
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // safeNext keeps a post-login redirect on this site's desk.
@@ -31,7 +53,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.render(w, r, http.StatusOK, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
-		Next: safeNext(r.URL.Query().Get("next"))})
+		Next: safeNext(r.URL.Query().Get("next")), NeedHTTPS: s.needsHTTPS(r)})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -53,7 +75,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 			setRetryAfter(w, err)
 		}
 		return s.render(w, r, code, "desk/login", loginPage{Common: s.common(r, "工作人员登录"),
-			Login: login, Next: next, Error: tousu.PublicMessage(err)})
+			Login: login, Next: next, Error: tousu.PublicMessage(err), NeedHTTPS: s.needsHTTPS(r)})
 	}
 	// A new token on sign-in, so that a token planted before cannot ride the session.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {

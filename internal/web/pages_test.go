@@ -46,6 +46,8 @@ var pageModels = map[string]any{
 	"portal/submit":         samplePortalSubmit(),
 	"portal/receipt":        samplePortalReceipt(),
 	"portal/track":          samplePortalTrack(),
+	"portal/forgot":         sampleForgot(false),
+	"desk/admin_intake":     sampleAdminIntake(),
 }
 
 func TestPagesRender(t *testing.T) {

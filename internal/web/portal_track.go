@@ -36,6 +36,8 @@ type trackPage struct {
 	FeedbackAction string
 	// Rated is the complainant's latest rating in words, "" when none.
 	Rated string
+	// ForgotURL is the page that sends a new query code (忘记查询码).
+	ForgotURL string
 }
 
 // statusExplained says what each status means for the complainant.
@@ -118,7 +120,8 @@ func (s *Server) renderTrackForm(w http.ResponseWriter, r *http.Request, code in
 	if err != nil {
 		return err
 	}
-	vm := trackPage{portalBase: b, Action: kioskURL(b.Kiosk, "/track", nil), Number: number, F: f, NotFound: f.Message}
+	vm := trackPage{portalBase: b, Action: kioskURL(b.Kiosk, "/track", nil), Number: number, F: f, NotFound: f.Message,
+		ForgotURL: kioskURL(b.Kiosk, "/track/forgot", nil)}
 	return s.render(w, r, code, "portal/track", vm)
 }
 

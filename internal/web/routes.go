@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/complaints/new", s.desk(s.registerSubmit))
 	s.mux.Handle("GET /desk/complaints/{number}", s.desk(s.casePage))
 	s.mux.Handle("GET /desk/complaints/{number}/form", s.desk(s.registrationSheet))
+	s.mux.Handle("GET /desk/complaints/{number}/receipt", s.desk(s.receiptReprint))
+	s.mux.Handle("POST /desk/complaints/{number}/query-code", s.desk(s.reissueCode))
 	s.mux.Handle("POST /desk/complaints/{number}/reveal", s.desk(s.revealIdentity))
 	// Forms, notices and the dossier as PDFs (desk_documents.go); POST prints one with the
 	// complainant's identity in clear, after an audited reveal.
@@ -88,6 +90,12 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /track/feedback", s.portal(s.trackFeedback))
 	s.mux.Handle("/", s.portal(s.portalNotFound))
 	s.mux.Handle("GET /desk/admin/portal", s.admin(s.adminPortal))
+	// Intake (issue 11): the intake office and the coverage check; on the portal, a new
+	// query code by SMS to the phone on file.
+	s.mux.Handle("GET /desk/admin/intake", s.admin(s.adminIntake))
+	s.mux.Handle("POST /desk/admin/intake", s.admin(s.adminIntakeSave))
+	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
+	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 }
 
@@ -109,6 +117,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/complaints/{number}/related", s.authed(s.relatedComplaints)},
 		{"GET", "/api/v1/complaints/{number}/attachments", s.authed(s.listAttachments)},
 		{"GET", "/api/v1/complaints/{number}/attachments/{id}", s.authed(s.downloadAttachment)},
+		{"POST", "/api/v1/complaints/{number}/query-code", s.authed(s.reissueQueryCode)},
 		{"POST", "/api/v1/complaints/{number}/{action}", s.authed(s.actOnComplaint)},
 
 		{"POST", "/api/v1/public/complaints", s.api(s.submitPublic)},

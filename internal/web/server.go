@@ -30,6 +30,9 @@ type Options struct {
 	// Zero means the defaults (10 submissions, 60 look-ups).
 	SubmitPerMinute int
 	TrackPerMinute  int
+	// ForgotPerMinute limits "忘记查询码" requests, each of which may send a text
+	// message; zero means 3.
+	ForgotPerMinute int
 	// InsecureCookie drops the Secure flag from the desk's session cookie, for a
 	// deployment served over plain HTTP on a network name (browsers accept Secure
 	// cookies from http://localhost and 127.0.0.1 anyway).
@@ -60,6 +63,7 @@ type Server struct {
 	metrics  *metrics
 	submit   *limiter
 	track    *limiter
+	forgot   *limiter
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
@@ -90,6 +94,10 @@ func New(opts Options) *Server {
 	s.evidence = make(chan struct{}, opts.EvidenceReaders)
 	s.submit = newLimiter(opts.SubmitPerMinute)
 	s.track = newLimiter(opts.TrackPerMinute)
+	if opts.ForgotPerMinute == 0 {
+		opts.ForgotPerMinute = 3
+	}
+	s.forgot = newLimiter(opts.ForgotPerMinute)
 	s.metrics = newMetrics()
 	pages, err := parsePages(opts.App.Location())
 	if err != nil {

@@ -581,3 +581,11 @@ func (m Message) Queued(complaintID string) Message {
 	}
 	return m
 }
+
+// LegalHold is a legal hold (法律保全) on an archived case: while it stands, the case is
+// not disposed of whatever its retention period says.
+type LegalHold struct {
+	Reason string    `json:"reason"`
+	SetBy  string    `json:"set_by"` // login of the inspector or supervisor who set it
+	SetAt  time.Time `json:"set_at"`
+}

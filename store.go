@@ -231,6 +231,13 @@ type Store interface {
 	// ListSettings returns every setting.
 	ListSettings(ctx context.Context) (map[string]string, error)
 
+	// GetHold returns the legal hold (法律保全) on a complaint, nil when it has none.
+	GetHold(ctx context.Context, complaintID string) (*LegalHold, error)
+	// PutHold places a legal hold on a complaint, replacing the reason of one it has.
+	PutHold(ctx context.Context, complaintID string, h LegalHold) error
+	// DeleteHold lifts the legal hold on a complaint; NotFound when it has none.
+	DeleteHold(ctx context.Context, complaintID string) error
+
 	// ClaimMessages takes up to limit pending messages whose NextAttempt is due at now,
 	// oldest first, and pushes their NextAttempt to now+lease so that no other node
 	// takes them meanwhile. Safe on many nodes.

@@ -96,6 +96,9 @@ type ComplaintView struct {
 	// suspended case has been waiting.
 	SuspendedOn   *tousu.Date `json:"suspended_on,omitempty"`
 	SuspendedDays int         `json:"suspended_days,omitempty"`
+	// Retention is the retention class, retain_until and legal hold of an archived case
+	// (保管期限, 法律保全); nil before archiving.
+	Retention *RetentionView `json:"retention,omitempty"`
 }
 
 // FirstReceiverView is the 首诉责任人 of a complaint with the names resolved.
@@ -192,6 +195,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		v.SuspendedDays = ref.cal.WorkdaysBetween(d, a.Today())
 	}
 	v.DueProvisional = !c.Deadline.Due.IsZero() && ref.cal.Provisional(c.Deadline.Start, c.Deadline.Due)
+	v.Retention = a.retention(ctx, ref, c)
 	v.IdentityMasked = true
 	v.Complainant = a.masked(c)
 	return v

@@ -208,3 +208,57 @@ func (s *Server) reissueQueryCode(w http.ResponseWriter, r *http.Request, actor 
 	writeJSON(w, http.StatusOK, map[string]string{"number": v.Number, "query_code": v.QueryCode})
 	return nil
 }
+
+// setHold is POST /api/v1/complaints/{number}/hold {"reason"}: a legal hold (法律保全)
+// on an archived case; the answer is the complaint with its retention.
+func (s *Server) setHold(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	return s.hold(w, r, actor, false)
+}
+
+// liftHold is DELETE /api/v1/complaints/{number}/hold {"reason"}: lifts it.
+func (s *Server) liftHold(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	return s.hold(w, r, actor, true)
+}
+
+func (s *Server) hold(w http.ResponseWriter, r *http.Request, actor tousu.Actor, lift bool) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &in, false); err != nil {
+		return err
+	}
+	do := s.app.SetHold
+	if lift {
+		do = s.app.LiftHold
+	}
+	v, err := do(r.Context(), actor, r.PathValue("number"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// getRetentionRule is GET /api/v1/retention-rule: the rule that gives archived cases
+// their retention class.
+func (s *Server) getRetentionRule(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	rule, err := s.app.RetentionRule(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rule)
+	return nil
+}
+
+// putRetentionRule is PUT /api/v1/retention-rule (admin).
+func (s *Server) putRetentionRule(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	var rule app.RetentionRule
+	if err := decode(w, r, &rule, false); err != nil {
+		return err
+	}
+	if err := s.app.SetRetentionRule(r.Context(), actor, rule); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rule)
+	return nil
+}

@@ -284,6 +284,9 @@ var amendFields = []amendField{
 // reissue form for clerks and supervisors while the case is not archived.
 func (s *Server) intakeForms(actor tousu.Actor, vm *casePage) {
 	vm.AmendFields = amendFields
+	if vm.C.Retention != nil && (actor.Has(tousu.RoleInspector) || actor.Has(tousu.RoleSupervisor)) {
+		vm.Forms[actionHold] = newForm(nil) // desk_retention.go
+	}
 	if app.CanReissueCode(actor) != nil || vm.C.Status == tousu.StatusArchived {
 		return
 	}

@@ -31,6 +31,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/complaints/{number}/receipt", s.desk(s.receiptReprint))
 	s.mux.Handle("POST /desk/complaints/{number}/query-code", s.desk(s.reissueCode))
 	s.mux.Handle("POST /desk/complaints/{number}/reveal", s.desk(s.revealIdentity))
+	// The legal hold (法律保全) of an archived case (desk_retention.go).
+	s.mux.Handle("POST /desk/complaints/{number}/hold", s.desk(s.deskSetHold))
+	s.mux.Handle("POST /desk/complaints/{number}/hold/lift", s.desk(s.deskLiftHold))
 	// Forms, notices and the dossier as PDFs (desk_documents.go); POST prints one with the
 	// complainant's identity in clear, after an audited reveal.
 	s.mux.Handle("GET /desk/complaints/{number}/documents/{file}", s.desk(s.caseDocument))
@@ -118,6 +121,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/complaints/{number}/attachments", s.authed(s.listAttachments)},
 		{"GET", "/api/v1/complaints/{number}/attachments/{id}", s.authed(s.downloadAttachment)},
 		{"POST", "/api/v1/complaints/{number}/query-code", s.authed(s.reissueQueryCode)},
+		{"POST", "/api/v1/complaints/{number}/hold", s.authed(s.setHold)},
+		{"DELETE", "/api/v1/complaints/{number}/hold", s.authed(s.liftHold)},
+		{"GET", "/api/v1/retention-rule", s.authed(s.getRetentionRule)},
+		{"PUT", "/api/v1/retention-rule", s.authed(s.putRetentionRule)},
 		{"POST", "/api/v1/complaints/{number}/{action}", s.authed(s.actOnComplaint)},
 
 		{"POST", "/api/v1/public/complaints", s.api(s.submitPublic)},

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Numbers", testNumbers},
 		{"Idempotency", testIdempotency},
 		{"ExternalRef", testExternalRef},
+		{"LegalHolds", testLegalHolds},
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},

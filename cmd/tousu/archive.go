@@ -140,6 +140,12 @@ func exportCase(ctx context.Context, a *app.App, actor tousu.Actor, w *archive.W
 	if v.Decision != nil {
 		cx.Finding = archive.Coded{Code: string(v.Decision.Finding), Name: tousu.Findings.Label(v.Decision.Finding)}
 	}
+	if r := v.Retention; r != nil {
+		cx.Retention = &archive.RetentionXML{Class: string(r.Class), LegalHold: r.Hold != nil, Name: r.ClassLabel}
+		if r.RetainUntil != nil {
+			cx.Retention.Until = r.RetainUntil.String()
+		}
+	}
 	for i := len(c.Events) - 1; i >= 0; i-- {
 		if c.Events[i].Type == tousu.EventType(tousu.ActArchive) {
 			cx.Archived = c.Events[i].At.Format(time.RFC3339)

@@ -40,6 +40,10 @@ func TestArchiveExportVerify(t *testing.T) {
 	if n := strings.Count(string(cat), "<case "); n != len(dossiers) || !strings.Contains(string(cat), "<status code=\"archived\">") {
 		t.Errorf("catalogue lists %d cases for %d dossiers", n, len(dossiers))
 	}
+	// Every archived case is handed over with its retention class (保管期限).
+	if n := strings.Count(string(cat), "<retention class=\""); n != len(dossiers) {
+		t.Errorf("catalogue gives %d cases a retention class, want all %d", n, len(dossiers))
+	}
 	if out := c.run("archive", "verify", dir); !strings.Contains(out, "intact") {
 		t.Errorf("archive verify of a fresh package: %s", out)
 	}

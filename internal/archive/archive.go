@@ -41,19 +41,30 @@ type CatalogueXML struct {
 
 // CaseXML is one case in the catalogue. Identities are not in it.
 type CaseXML struct {
-	Number         string    `xml:"number,attr"`
-	Title          string    `xml:"title"`
-	Kind           Coded     `xml:"kind"`
-	Channel        Coded     `xml:"channel"`
-	Status         Coded     `xml:"status"`
-	Received       string    `xml:"received"`
-	Archived       string    `xml:"archived,omitempty"`
-	Unit           Coded     `xml:"target_unit"`
-	Categories     []string  `xml:"categories>category"`
-	Classification Coded     `xml:"classification"`
-	Finding        Coded     `xml:"finding"`
-	Satisfaction   int       `xml:"satisfaction,omitempty"`
-	Files          []FileXML `xml:"files>file"`
+	Number         string   `xml:"number,attr"`
+	Title          string   `xml:"title"`
+	Kind           Coded    `xml:"kind"`
+	Channel        Coded    `xml:"channel"`
+	Status         Coded    `xml:"status"`
+	Received       string   `xml:"received"`
+	Archived       string   `xml:"archived,omitempty"`
+	Unit           Coded    `xml:"target_unit"`
+	Categories     []string `xml:"categories>category"`
+	Classification Coded    `xml:"classification"`
+	Finding        Coded    `xml:"finding"`
+	Satisfaction   int      `xml:"satisfaction,omitempty"`
+	// Retention is the retention period (保管期限) the case was handed over with.
+	Retention *RetentionXML `xml:"retention,omitempty"`
+	Files     []FileXML     `xml:"files>file"`
+}
+
+// RetentionXML is the retention class of a case, its last day to keep (none for 永久) and
+// whether a legal hold (法律保全) stands on it.
+type RetentionXML struct {
+	Class     string `xml:"class,attr"`
+	Until     string `xml:"until,attr,omitempty"`
+	LegalHold bool   `xml:"legal_hold,attr,omitempty"`
+	Name      string `xml:",chardata"`
 }
 
 // Coded is a code with its name in words.

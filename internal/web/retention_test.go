@@ -120,4 +120,13 @@ func TestLegalHold(t *testing.T) {
 	if r := e.do("GET", "/api/v1/complaints/"+n, "supervisor", nil); r.field("retention.legal_hold") != nil {
 		t.Errorf("after the desk lift: %s", r.raw)
 	}
+	// Setting and lifting are in the audit log with their reasons.
+	insp := e.signIn("inspector")
+	mustContain(t, "audit of holds set", insp.get("/desk/admin/audit?action=hold.set&object="+n), "行政诉讼（2026）浙0106行初1号", "信访复查")
+	mustContain(t, "audit of holds lifted", insp.get("/desk/admin/audit?action=hold.lift&object="+n), "诉讼终结", "复查结束")
+	// A clerk's case page offers no hold form.
+	if p := e.signIn("clerk").get("/desk/complaints/" + n); p.code != http.StatusOK || !strings.Contains(p.body, "保管期限") ||
+		strings.Contains(p.body, `action="/desk/complaints/`+n+`/hold"`) {
+		t.Errorf("clerk's case page: %d, want the retention shown and no legal-hold form", p.code)
+	}
 }

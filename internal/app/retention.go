@@ -122,16 +122,26 @@ type RetentionView struct {
 	Hold    *tousu.LegalHold `json:"legal_hold"`
 }
 
-// retention fills the retention of an archived case; nil for any other. Archiving is
-// the last change a case takes (no action leaves 已归档), so its UpdatedAt is the day
-// it was archived. The class follows the rule in force: a rule changed later applies
-// to every archived case not yet disposed of.
+// retention fills the retention of an archived case; nil for any other. The period
+// runs from the day of the case's last archive event (UpdatedAt only if the timeline
+// cannot be read: a query code reissued after archiving moves UpdatedAt, not the
+// archive). The class follows the rule in force: a rule changed later applies to
+// every archived case.
 func (a *App) retention(ctx context.Context, ref *reference, c *tousu.Complaint) *RetentionView {
 	if c.Status != tousu.StatusArchived {
 		return nil
 	}
 	class := retentionFrom(ref.settings).classOf(c)
-	on := tousu.DateOf(c.UpdatedAt.In(a.loc))
+	archived := c.UpdatedAt
+	if evs, err := a.store.ListEvents(ctx, c.ID); err == nil {
+		for i := len(evs) - 1; i >= 0; i-- {
+			if evs[i].Type == tousu.EventType(tousu.ActArchive) {
+				archived = evs[i].At
+				break
+			}
+		}
+	}
+	on := tousu.DateOf(archived.In(a.loc))
 	v := &RetentionView{Class: class, ClassLabel: RetentionClasses.Label(class), ArchivedOn: on}
 	if y := class.years(); y > 0 {
 		until := tousu.DateOf(on.Midnight(time.UTC).AddDate(y, 0, 0))

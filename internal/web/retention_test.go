@@ -37,6 +37,14 @@ func TestRetentionClasses(t *testing.T) {
 	if r.str("retention.class") != "10y" || r.str("retention.retain_until") != "2036-03-02" || r.field("retention.expired") != false {
 		t.Errorf("rejected case retention = %v, want 10y until 2036-03-02, not expired", r.field("retention"))
 	}
+	// A query code reissued later does not move the archive day.
+	e.clock.Set(time.Date(2026, 4, 1, 9, 0, 0, 0, cst))
+	if r := e.do("POST", "/api/v1/complaints/"+rejected+"/query-code", "supervisor", map[string]any{"reason": "投诉人遗失"}); r.code != http.StatusOK {
+		t.Fatalf("reissue: %d %s", r.code, r.raw)
+	}
+	if r := e.do("GET", "/api/v1/complaints/"+rejected, "supervisor", nil); r.str("retention.archived_on") != "2026-03-02" {
+		t.Errorf("after a reissue: %v, want archived_on 2026-03-02 still", r.field("retention"))
+	}
 	e.clock.Set(time.Date(2036, 3, 3, 9, 0, 0, 0, cst))
 	if r := e.do("GET", "/api/v1/complaints/"+rejected, "supervisor", nil); r.field("retention.expired") != true {
 		t.Errorf("the day after retain_until: %v, want expired", r.field("retention"))

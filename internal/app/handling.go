@@ -264,25 +264,8 @@ func (a *App) scanHandling(ctx context.Context, ref *reference, dir *staffDir, r
 
 // scanAll runs do on every case f selects, newest first, at most scanMax per scan.
 func (a *App) scanAll(ctx context.Context, f tousu.ComplaintFilter, seen *int, do func(*tousu.Complaint) error) error {
-	f.Order, f.Limit = tousu.OrderNewest, scanPage
-	for *seen < scanMax {
-		cs, err := a.store.ListComplaints(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			*seen++
-			if err := do(c); err != nil {
-				return err
-			}
-		}
-		if len(cs) < f.Limit {
-			return nil
-		}
-		last := cs[len(cs)-1]
-		f.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
-	}
-	return nil
+	f.Order = tousu.OrderNewest
+	return a.scanPages(ctx, f, seen, do)
 }
 
 // systemStep writes one event of the system on c, moving it to status to, with the desk

@@ -327,7 +327,14 @@ func lateBy(cal *workday.Calendar, today tousu.Date, n int) tousu.Date {
 // scan runs do on every case f selects, page by page in due order, at most scanMax per
 // scan (counted in *seen); f's clock filters keep only open cases whose clock runs.
 func (a *App) scan(ctx context.Context, f tousu.ComplaintFilter, seen *int, do func(*tousu.Complaint) error) error {
-	f.Order, f.Limit = tousu.OrderDue, scanPage
+	f.Order = tousu.OrderDue
+	return a.scanPages(ctx, f, seen, do)
+}
+
+// scanPages runs do on every case f selects in f.Order, a page at a time, at most scanMax
+// per scan (counted in *seen).
+func (a *App) scanPages(ctx context.Context, f tousu.ComplaintFilter, seen *int, do func(*tousu.Complaint) error) error {
+	f.Limit = scanPage
 	for *seen < scanMax {
 		cs, err := a.store.ListComplaints(ctx, f)
 		if err != nil {
@@ -343,8 +350,11 @@ func (a *App) scan(ctx context.Context, f tousu.ComplaintFilter, seen *int, do f
 			return nil
 		}
 		last := cs[len(cs)-1]
-		d := last.Deadline.Due
-		f.After = &tousu.Cursor{Key: tousu.DateKey(d), ID: last.ID}
+		key := last.ReceivedAt.UnixMilli()
+		if f.Order == tousu.OrderDue {
+			key = tousu.DateKey(last.Deadline.Due)
+		}
+		f.After = &tousu.Cursor{Key: key, ID: last.ID}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"image"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"tousu"
 	"tousu/internal/app"
 	"tousu/internal/paper"
+	"tousu/internal/qr"
 )
 
 // documentLink is a printable document on the case page.
@@ -96,6 +98,11 @@ func (s *Server) servePaper(w http.ResponseWriter, r *http.Request, actor tousu.
 	if err != nil {
 		return err
 	}
+	if k == paper.Receipt && c.TrackURL == "" {
+		// Like the HTML receipt: without TOUSU_PUBLIC_URL, the address the desk was
+		// reached at. Only the receipt: the dossier stays independent of the request.
+		c.TrackURL = s.trackURL(r, number)
+	}
 	if revealed != nil {
 		// Field by field over the masked identity, so that a field the reveal did not
 		// give stays masked rather than blank.
@@ -106,9 +113,7 @@ func (s *Server) servePaper(w http.ResponseWriter, r *http.Request, actor tousu.
 		}
 		c.Revealed = true
 	}
-	// paper.Options.QR is the seam for the receipt's QR code of the tracking link: until
-	// an encoder is wired in, the receipt prints the link as text.
-	pdf, err := paper.Render(c, k, paper.Options{})
+	pdf, err := paper.Render(c, k, paper.Options{QR: qrImage})
 	if err != nil {
 		return err
 	}
@@ -262,4 +267,14 @@ func officeOf(units []tousu.Unit, unit string) tousu.Unit {
 		}
 	}
 	return byCode[unit]
+}
+
+// qrImage is the receipt's QR code of the tracking link, at 8 pixels a module: sharp when
+// the PDF is printed at 30 mm.
+func qrImage(text string) (image.Image, error) {
+	c, err := qr.Encode(text)
+	if err != nil {
+		return nil, err
+	}
+	return c.Image(8), nil
 }

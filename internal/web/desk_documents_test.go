@@ -129,3 +129,35 @@ func TestDeskDocuments(t *testing.T) {
 		t.Errorf("dossier shows the identity in clear")
 	}
 }
+
+// TestReceiptQR reads the printed receipt's QR code back, as a phone would: the PDF is
+// rasterised (poppler's pdftoppm) and decoded (zbar's zbarimg); it must lead to the
+// case's tracking page. Skips loudly without the tools (CI installs both).
+func TestReceiptQR(t *testing.T) {
+	toppm, err1 := exec.LookPath("pdftoppm")
+	zbar, err2 := exec.LookPath("zbarimg")
+	if err1 != nil || err2 != nil {
+		t.Skip("SKIP: pdftoppm (poppler-utils) or zbarimg (zbar-tools) is not installed; the receipt's QR code is not read back")
+	}
+	e := newEnv(t)
+	number := e.register(nil)
+	p := e.signIn("clerk").get("/desk/complaints/" + number + "/documents/receipt.pdf")
+	if p.code != http.StatusOK || !strings.HasPrefix(p.body, "%PDF-") {
+		t.Fatalf("receipt: %d, want a PDF: %s", p.code, clipBody(p.body))
+	}
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "receipt.pdf")
+	if err := os.WriteFile(pdf, []byte(p.body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(toppm, "-r", "150", "-png", "-singlefile", pdf, filepath.Join(dir, "receipt")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	out, err := exec.Command(zbar, "--quiet", "--raw", filepath.Join(dir, "receipt.png")).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no QR code on the printed receipt: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); !strings.HasSuffix(got, "/track?number="+number) {
+		t.Errorf("the receipt's QR code reads %q, want the tracking link of %s", got, number)
+	}
+}

@@ -201,6 +201,20 @@ type keyOrigin struct {
 
 // open opens and migrates the database, loads the key ring and builds the use cases.
 func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
+	return m.openWith(ctx, cfg, nil)
+}
+
+// startLocker is a store that can keep other processes from starting on the same database
+// while this one migrates it and creates what a fresh database needs (see StartLock in
+// internal/postgres and internal/sqlite).
+type startLocker interface {
+	StartLock(ctx context.Context) (release func(), err error)
+}
+
+// openWith is open, running first too, if not nil, before other processes may start on
+// the database: what first creates once (the first admin, the demo) is then created by
+// one of several nodes started together, and the others find it.
+func (m *Main) openWith(ctx context.Context, cfg config, first func(*env) error) (*env, error) {
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	loc, err := time.LoadLocation(cfg.tz)
 	if err != nil {
@@ -209,6 +223,14 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 	store, dataDir, err := openStore(ctx, cfg.db)
 	if err != nil {
 		return nil, err
+	}
+	if l, ok := store.(startLocker); ok {
+		release, err := l.StartLock(ctx)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		defer release()
 	}
 	if err := store.Migrate(ctx); err != nil {
 		store.Close()
@@ -236,6 +258,12 @@ func (m *Main) open(ctx context.Context, cfg config) (*env, error) {
 		return nil, err
 	}
 	e := &env{store: store, app: a, log: log, keys: origin}
+	if first != nil {
+		if err := first(e); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
 	if !origin.env {
 		watch, stop := context.WithCancel(ctx)
 		e.stopWatch = stop

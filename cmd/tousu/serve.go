@@ -75,22 +75,26 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	e, err := m.open(ctx, cfg)
+	// The demo and the first admin are made while no other node starts on the database:
+	// of nodes started together, one loads the demo and prints the first password, and
+	// the others find both.
+	var pw string
+	e, err := m.openWith(ctx, cfg, func(e *env) error {
+		if *withDemo {
+			sum, err := demo.Load(ctx, e.app, demo.Options{})
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			e.log.Info("demo loaded", "complaints", sum.Complaints, "skipped", sum.Skipped)
+		}
+		var err error
+		pw, err = e.app.FirstAdmin(ctx)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	if *withDemo {
-		sum, err := demo.Load(ctx, e.app, demo.Options{})
-		if err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-		e.log.Info("demo loaded", "complaints", sum.Complaints, "skipped", sum.Skipped)
-	}
-	pw, err := e.app.FirstAdmin(ctx)
-	if err != nil {
-		return err
-	}
 	if w := e.app.CalendarWarning(ctx); w != "" {
 		e.log.Warn(w)
 	}

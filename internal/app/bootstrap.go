@@ -61,16 +61,32 @@ func (a *App) EnsureBase(ctx context.Context) error {
 // role, and returns its generated password (to be shown once); "" when one exists. It holds
 // the admin role only (三员分立, separation of duties): it configures the organisation and
 // creates the accounts that work cases, and sees no complaint content itself.
+//
+// cmd/tousu calls it under the start-up lock, so that of nodes started together one
+// creates the admin; should another process still create it first (one that takes no
+// lock), the unique login refuses this one and FirstAdmin finds that admin and returns "".
 func (a *App) FirstAdmin(ctx context.Context) (string, error) {
-	users, err := a.store.ListUsers(ctx)
-	if err != nil {
+	hasAdmin := func() (bool, error) {
+		users, err := a.store.ListUsers(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, u := range users {
+			if slices.Contains(u.Roles, tousu.RoleAdmin) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if ok, err := hasAdmin(); err != nil || ok {
 		return "", err
 	}
-	for _, u := range users {
-		if slices.Contains(u.Roles, tousu.RoleAdmin) {
+	pw, err := a.CreateUser(ctx, tousu.SystemActor, NewUser{Login: "admin", Name: "系统管理员",
+		Roles: []tousu.Role{tousu.RoleAdmin}})
+	if tousu.IsKind(err, tousu.KindConflict) {
+		if ok, lerr := hasAdmin(); lerr == nil && ok {
 			return "", nil
 		}
 	}
-	return a.CreateUser(ctx, tousu.SystemActor, NewUser{Login: "admin", Name: "系统管理员",
-		Roles: []tousu.Role{tousu.RoleAdmin}})
+	return pw, err
 }

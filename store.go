@@ -88,6 +88,12 @@ type ComplaintFilter struct {
 	// HandlerOrNone keeps complaints handled by this login or by nobody in particular:
 	// a handler's view of its unit's cases.
 	HandlerOrNone string
+	// AssistingUnits also keeps, whatever AssignedUnits and HandlerOrNone say, the
+	// complaints that a unit in the set assists (协办): a handler's view of the cases its
+	// units work jointly. Scope and the other filters still apply.
+	AssistingUnits []string
+	// AssistedBy keeps only complaints that a unit in the set assists (协办).
+	AssistedBy []string
 
 	Statuses []Status
 	Kind     Kind

@@ -94,6 +94,8 @@ func (r *reference) scopeFilter(actor tousu.Actor, f *tousu.ComplaintFilter) err
 		f.HandlerOrNone = actor.Login
 		if !r.isRoot(actor.Unit) {
 			f.AssignedUnits = r.subtree(actor.Unit)
+			// The cases its units assist (协办), as assists reads them.
+			f.AssistingUnits = r.subtree(actor.Unit)
 		}
 		if f.AssignedUnits == nil {
 			f.AssignedUnits = r.allUnits()

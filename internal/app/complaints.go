@@ -583,6 +583,9 @@ type ListQuery struct {
 	Referred         string
 	Extended         bool
 	PendingExtension bool
+	// Assisting keeps the cases that a unit in the actor's subtree assists (协办): a
+	// handler's 协办 tab.
+	Assisting bool
 }
 
 // searchesComplainant reports whether the query looks for a complainant.
@@ -729,6 +732,12 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 	}
 	if q.PendingExtension {
 		f.Marks |= tousu.MarkPendingExtension
+	}
+	if q.Assisting {
+		// Visibility stays scopeFilter's: this only narrows to the jointly worked cases.
+		if f.AssistedBy = ref.subtree(actor.Unit); f.AssistedBy == nil || ref.isRoot(actor.Unit) {
+			f.AssistedBy = ref.allUnits()
+		}
 	}
 	switch q.Referred {
 	case "":

@@ -99,6 +99,9 @@ type ComplaintView struct {
 	// Retention is the retention class, retain_until and legal hold of an archived case
 	// (保管期限, 法律保全); nil before archiving.
 	Retention *RetentionView `json:"retention,omitempty"`
+	// ViewerAssists says the viewer works the case for an assisting unit (协办), not
+	// as its lead unit's handler: lists mark such rows 协办.
+	ViewerAssists bool `json:"viewer_assists"`
 }
 
 // FirstReceiverView is the 首诉责任人 of a complaint with the names resolved.
@@ -139,6 +142,7 @@ func (a *App) view(ctx context.Context, ref *reference, actor tousu.Actor, c *to
 		ClosedAt: c.ClosedAt, DueDate: c.Deadline.Due, Deadline: c.Deadline,
 		Decision: c.Decision, Reply: c.Reply, Satisfaction: c.Satisfaction, MergedInto: c.MergedInto,
 		Version: c.Version, AllowedActions: ref.allowed(actor, c),
+		ViewerAssists: ref.assists(actor, c) >= 0 && !ref.handles(actor, c),
 	}
 	if c.Classification != "" {
 		v.ClassificationLabel = tousu.Classifications.Label(c.Classification)

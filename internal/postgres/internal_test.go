@@ -107,6 +107,9 @@ func TestQueryPlans(t *testing.T) {
 		{"newest after a cursor", tousu.ComplaintFilter{After: &tousu.Cursor{Key: 1, ID: "x"}}, "Index Cond: (ROW(received_at, id) < ROW("},
 		{"status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAccepted}}, "complaints_status"},
 		{"category", tousu.ComplaintFilter{Category: "fees"}, "complaint_categories_category"},
+		{"assisted by (协办)", tousu.ComplaintFilter{AssistedBy: []string{"dept-1"}}, "complaint_units_unit"},
+		{"a handler's cases with those assisted", tousu.ComplaintFilter{AssignedUnits: []string{"dept-1", "win-1"},
+			HandlerOrNone: "h1", AssistingUnits: []string{"dept-1", "win-1"}}, "complaint_units_unit"},
 	}
 	for _, tt := range tests {
 		w := db.ComplaintWhere(tt.filter)

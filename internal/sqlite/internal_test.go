@@ -63,6 +63,9 @@ func TestQueryPlans(t *testing.T) {
 		{"newest", tousu.ComplaintFilter{}, "complaints_received"},
 		{"status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAccepted}}, "complaints_status"},
 		{"category", tousu.ComplaintFilter{Category: "fees"}, "complaint_categories_category"},
+		{"assisted by (协办)", tousu.ComplaintFilter{AssistedBy: []string{"dept-1"}}, "complaint_units_unit"},
+		{"a handler's cases with those assisted", tousu.ComplaintFilter{AssignedUnits: []string{"dept-1", "win-1"},
+			HandlerOrNone: "h1", AssistingUnits: []string{"dept-1", "win-1"}}, "complaint_units_unit"},
 		{"phone index", tousu.ComplaintFilter{PhoneIndex: "p1"}, "complaints_phone_index"},
 		{"ID number index", tousu.ComplaintFilter{IDNumberIndex: "i1"}, "complaints_id_number_index"},
 	}

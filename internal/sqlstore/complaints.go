@@ -245,6 +245,9 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		if err := putCategories(ctx, q, c.ID, c.Categories, false); err != nil {
 			return err
 		}
+		if err := putUnits(ctx, q, c, false); err != nil {
+			return err
+		}
 		var err error
 		if ch.Event != nil {
 			if eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
@@ -346,6 +349,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		if err := putCategories(ctx, q, c.ID, c.Categories, true); err != nil {
 			return err
 		}
+		if err := putUnits(ctx, q, c, true); err != nil {
+			return err
+		}
 		if ch.Event != nil {
 			if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE complaint_id = ?`, c.ID).Scan(&eventSeq); err != nil {
 				return err
@@ -419,6 +425,32 @@ func putCategories(ctx context.Context, q Querier, id string, cats []string, rep
 	}
 	_, err := q.Exec(ctx, `INSERT INTO complaint_categories (complaint_id, category) VALUES `+
 		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(cats)), ", ")+` ON CONFLICT DO NOTHING`, args...)
+	return err
+}
+
+// UnitAssist is the role in complaint_units of an assisting unit (协办).
+const UnitAssist = "assist"
+
+// putUnits replaces the complaint_units rows of c with its assisting units (协办): the
+// copy of c.Handling.Assisting that lists filter on with an index, written in the same
+// transaction as the projection so that the two never disagree.
+func putUnits(ctx context.Context, q Querier, c *tousu.Complaint, replace bool) error {
+	if replace {
+		if _, err := q.Exec(ctx, `DELETE FROM complaint_units WHERE complaint_id = ?`, c.ID); err != nil {
+			return err
+		}
+	}
+	var args []any
+	for _, as := range c.Handling.Assisting {
+		if as.Unit != "" {
+			args = append(args, c.ID, as.Unit, UnitAssist)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := q.Exec(ctx, `INSERT INTO complaint_units (complaint_id, unit, role) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(args)/3), ", ")+` ON CONFLICT DO NOTHING`, args...)
 	return err
 }
 

@@ -104,18 +104,31 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	if len(f.Units) > 0 {
 		in(w, []string{"target_unit", "assigned_unit"}, f.Units)
 	}
+	// A handler's own cases: those assigned to its units (and to it or nobody), or, with
+	// AssistingUnits, those its units assist.
+	own := s.where()
 	if len(f.AssignedUnits) > 0 {
-		in(w, []string{"assigned_unit"}, f.AssignedUnits)
-	}
-	if f.Handler != "" {
-		w.equals("handler", f.Handler)
+		in(own, []string{"assigned_unit"}, f.AssignedUnits)
 	}
 	if v := f.HandlerOrNone; v != "" {
 		if s.storable(v) {
-			w.add("handler IN ('', ?)", v)
+			own.add("handler IN ('', ?)", v)
 		} else {
-			w.add("handler = ''")
+			own.add("handler = ''")
 		}
+	}
+	if len(f.AssistingUnits) > 0 && len(own.terms) > 0 {
+		term, args := assistedBy(own, f.AssistingUnits)
+		w.add("(("+strings.Join(own.terms, " AND ")+") OR "+term+")", append(own.args, args...)...)
+	} else {
+		w.terms, w.args = append(w.terms, own.terms...), append(w.args, own.args...)
+	}
+	if len(f.AssistedBy) > 0 {
+		term, args := assistedBy(w, f.AssistedBy)
+		w.add(term, args...)
+	}
+	if f.Handler != "" {
+		w.equals("handler", f.Handler)
 	}
 	if len(f.Statuses) > 0 {
 		in(w, []string{"status"}, f.Statuses)
@@ -202,6 +215,20 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.add("received_at < ?", millis(f.To))
 	}
 	return w
+}
+
+// assistedBy is the term "a unit in units assists the complaint (协办)", through the index
+// complaint_units_unit, with its arguments; FALSE when no unit is storable.
+func assistedBy(w *where, units []string) (string, []any) {
+	vals := storableArgs(w, units)
+	if len(vals) == 0 {
+		return "FALSE", nil
+	}
+	cmp := "unit = ?"
+	if len(vals) > 1 {
+		cmp = "unit IN (" + placeholders(len(vals)) + ")"
+	}
+	return "id IN (SELECT complaint_id FROM complaint_units WHERE " + cmp + " AND role = '" + UnitAssist + "')", vals
 }
 
 // NewestBefore adds the cursor condition of OrderNewest: after (key, id) in received_at

@@ -43,6 +43,8 @@ func testHostileValues(t *testing.T, s tousu.Store) {
 			{"scope with a known unit", tousu.ComplaintFilter{Scope: []string{bad, "centre"}}, 1},
 			{"units", tousu.ComplaintFilter{Units: []string{bad}}, 0},
 			{"assigned units", tousu.ComplaintFilter{AssignedUnits: []string{bad}}, 0},
+			{"assisted by", tousu.ComplaintFilter{AssistedBy: []string{bad}}, 0},
+			{"assisting units", tousu.ComplaintFilter{AssignedUnits: []string{bad}, AssistingUnits: []string{bad}}, 0},
 			{"handler", tousu.ComplaintFilter{Handler: bad}, 0},
 			{"statuses", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.Status(bad)}}, 0},
 			{"kind", tousu.ComplaintFilter{Kind: tousu.Kind(bad)}, 0},

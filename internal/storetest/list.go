@@ -19,6 +19,7 @@ type listFixture struct {
 	status                    tousu.Status
 	owner, target, staff      string
 	assigned, handler         string
+	assisting                 []string // the 协办 units
 	categories                []string
 	matter, request, describe string
 	due                       string // YYYY-MM-DD, or "" for none
@@ -36,13 +37,13 @@ var listFixtures = []listFixture{
 		owner: "centre", target: "win-1", assigned: "dept-1", handler: "h1", categories: []string{"integrity", "fees"},
 		matter: "违规收费", due: "2026-12-01"},
 	{name: "d", kind: tousu.KindSuggestion, channel: tousu.ChannelWeb, status: tousu.StatusInProgress,
-		owner: "centre-2", assigned: "dept-2", handler: "h2", categories: []string{"facilities"},
+		owner: "centre-2", assigned: "dept-2", handler: "h2", assisting: []string{"dept-1"}, categories: []string{"facilities"},
 		matter: "建议增加座椅", request: "在休息区_增加座椅", due: "2026-12-03"},
 	{name: "e", kind: tousu.KindComplaint, channel: tousu.ChannelVisit, status: tousu.StatusSuspended,
-		owner: "centre", target: "win-2", staff: "S1", assigned: "dept-1", handler: "h1", categories: []string{"attitude"},
+		owner: "centre", target: "win-2", staff: "S1", assigned: "dept-1", handler: "h1", assisting: []string{"dept-2"}, categories: []string{"attitude"},
 		matter: "工作人员推诿", due: "2026-12-02"},
 	{name: "f", kind: tousu.KindComplaint, channel: tousu.ChannelLetter, status: tousu.StatusClosed,
-		owner: "centre-2", target: "win-1", assigned: "dept-2", categories: []string{"attitude"},
+		owner: "centre-2", target: "win-1", assigned: "dept-2", assisting: []string{"dept-1", "win-2"}, categories: []string{"attitude"},
 		matter: "态度问题已处理", due: "2026-12-04"},
 	{name: "g", kind: tousu.KindComplaint, channel: tousu.ChannelHotline, status: tousu.StatusDecided,
 		owner: "other", target: "far", describe: "穿蓝色制服的保安", due: "2026-12-20"},
@@ -61,6 +62,9 @@ func createListFixtures(t *testing.T, s tousu.Store) map[string]string {
 		c.Kind, c.Channel, c.Status = f.kind, f.channel, f.status
 		c.OwnerUnit, c.Target = f.owner, tousu.Target{Unit: f.target, Staff: f.staff, Description: f.describe}
 		c.AssignedUnit, c.Handler = f.assigned, f.handler
+		for _, u := range f.assisting {
+			c.Handling.Assisting = append(c.Handling.Assisting, tousu.Assist{Unit: u})
+		}
 		c.Categories = f.categories
 		c.Matter, c.Request = f.matter, f.request
 		c.ReceivedAt, c.CreatedAt, c.UpdatedAt = day(i), day(i), day(i)
@@ -100,6 +104,20 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		{"handler", tousu.ComplaintFilter{Handler: "h1"}, "ec"},
 		{"handler or none", tousu.ComplaintFilter{HandlerOrNone: "h2"}, "hgfdba"},
 		{"a handler's unit cases", tousu.ComplaintFilter{AssignedUnits: []string{"dept-2"}, HandlerOrNone: "h1"}, "f"},
+		{"assisted by", tousu.ComplaintFilter{AssistedBy: []string{"dept-1"}}, "fd"},
+		{"assisted by several", tousu.ComplaintFilter{AssistedBy: []string{"win-2", "dept-2"}}, "fe"},
+		{"assisted by no such unit", tousu.ComplaintFilter{AssistedBy: []string{"nowhere"}}, ""},
+		{"assisted by, within a status", tousu.ComplaintFilter{AssistedBy: []string{"dept-1"}, Statuses: []tousu.Status{tousu.StatusInProgress}}, "d"},
+		{"a handler's cases and those its unit assists",
+			tousu.ComplaintFilter{AssignedUnits: []string{"dept-2"}, HandlerOrNone: "h2", AssistingUnits: []string{"dept-2"}}, "fed"},
+		{"another handler's: the unit's unhandled and assisted cases",
+			tousu.ComplaintFilter{AssignedUnits: []string{"dept-2"}, HandlerOrNone: "h9", AssistingUnits: []string{"dept-2"}}, "fe"},
+		{"assisted cases keep recusal",
+			tousu.ComplaintFilter{AssignedUnits: []string{"dept-2"}, HandlerOrNone: "h2", AssistingUnits: []string{"dept-2"}, ExcludeTargetStaff: "S1"}, "fd"},
+		{"assisted cases keep the scope",
+			tousu.ComplaintFilter{Scope: []string{"centre-2"}, AssignedUnits: []string{"dept-1"}, HandlerOrNone: "h1", AssistingUnits: []string{"dept-1"}}, "fd"},
+		{"assisting units of no case add nothing",
+			tousu.ComplaintFilter{AssignedUnits: []string{"dept-1"}, HandlerOrNone: "h1", AssistingUnits: []string{"nowhere"}}, "ec"},
 		{"one status", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusRegistered}}, "ha"},
 		{"statuses", tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusAssigned, tousu.StatusInProgress}}, "dc"},
 		{"kind", tousu.ComplaintFilter{Kind: tousu.KindReport}, "c"},
@@ -178,6 +196,31 @@ func testListCategoryUpdate(t *testing.T, s tousu.Store) {
 		if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{Category: cat}); err != nil || n != want {
 			t.Errorf("CountComplaints(category %s) after recategorising = %d, %v, want %d", cat, n, err, want)
 		}
+	}
+}
+
+// testListAssistUpdate: the assisting units (协办) a list finds a case by follow the
+// case's updates — a re-assignment that drops a unit drops the case from its list.
+func testListAssistUpdate(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	c := newComplaint(t)
+	c.Handling.Assisting = []tousu.Assist{{Unit: "dept-1"}, {Unit: "dept-2"}}
+	c = create(t, s, c)
+	c.Handling.Assisting = []tousu.Assist{{Unit: "dept-2", SignedBy: "h2"}, {Unit: "dept-3"}}
+	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: c}); err != nil {
+		t.Fatalf("UpdateComplaint = %v", err)
+	}
+	for unit, want := range map[string]int{"dept-1": 0, "dept-2": 1, "dept-3": 1} {
+		if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{AssistedBy: []string{unit}}); err != nil || n != want {
+			t.Errorf("CountComplaints(assisted by %s) after re-assigning = %d, %v, want %d", unit, n, err, want)
+		}
+	}
+	c.Handling.Assisting = nil
+	if err := s.UpdateComplaint(ctx, &tousu.Change{Complaint: c}); err != nil {
+		t.Fatalf("UpdateComplaint = %v", err)
+	}
+	if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{AssistedBy: []string{"dept-2", "dept-3"}}); err != nil || n != 0 {
+		t.Errorf("CountComplaints(assisted) after a recall = %d, %v, want 0", n, err)
 	}
 }
 

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"HostileValues", testHostileValues},
 		{"ListFilters", testListFilters},
 		{"ListCategoryUpdate", testListCategoryUpdate},
+		{"ListAssistUpdate", testListAssistUpdate},
 		{"ListDefaultLimit", testListDefaultLimit},
 		{"Pagination", testPagination},
 		{"Units", testUnits},

@@ -41,6 +41,11 @@ var inboxTabs = []inboxTab{
 	{Key: "assigned", Label: "待签收", roles: inboxWorkers, statuses: []tousu.Status{tousu.StatusAssigned}, order: tousu.OrderDue},
 	{Key: "working", Label: "办理中", roles: inboxWorkers,
 		statuses: []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}, order: tousu.OrderDue},
+	// 协办: the open cases a handler's unit assists; they also show, marked 协办, in the
+	// tabs above.
+	{Key: "assisting", Label: "协办", roles: []tousu.Role{tousu.RoleHandler}, order: tousu.OrderDue,
+		statuses: []tousu.Status{tousu.StatusAssigned, tousu.StatusInProgress, tousu.StatusSuspended, tousu.StatusReported},
+		set:      func(q *app.ListQuery) { q.Assisting = true }},
 	{Key: "soon", Label: "即将超期", roles: inboxWorkers, due: "soon", order: tousu.OrderDue},
 	{Key: "overdue", Label: "已超期", roles: inboxWorkers, due: "overdue", order: tousu.OrderDue},
 	{Key: "reported", Label: "待审核", roles: []tousu.Role{tousu.RoleSupervisor, tousu.RoleLeader},

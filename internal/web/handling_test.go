@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // accepted registers a complaint and accepts it as a case.
@@ -375,6 +376,106 @@ func TestJointHandling(t *testing.T) {
 	}
 	e.act(n, "report", "handler-b", validPayload(tousu.ActReport, e), http.StatusForbidden)
 	e.act(n, "report", "handler-a", validPayload(tousu.ActReport, e), http.StatusOK)
+}
+
+// TestJointHandlingLists: an assisting unit's handlers (协办) find the case in the API list
+// and in the desk inbox (a 协办 tab, and marked 协办 in the other tabs), as they may read
+// it; a handler of an unrelated unit does not, nor the staff member complained about.
+func TestJointHandlingLists(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(app.NewUser{Login: "handler-o", Name: "督查处承办人", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "office"})
+	e.addUser(app.NewUser{Login: "zhao", Name: "赵窗口", Roles: []tousu.Role{tousu.RoleHandler}, Unit: "dept-b", Staff: "B001"})
+	n := e.accepted()
+	e.act(n, "assign", "supervisor", map[string]any{"unit": "dept-a", "mode": "transfer", "assisting_units": []string{"dept-b"}}, http.StatusOK)
+	// A second joint case, about 赵窗口 of the assisting unit: recusal hides it from him.
+	m := e.register(func(b map[string]any) { b["target"] = map[string]any{"unit": "win-b1", "staff": "B001"} })
+	e.act(m, "accept", "supervisor", map[string]any{"classification": "case", "categories": []string{"attitude"}}, http.StatusOK)
+	e.act(m, "assign", "supervisor", map[string]any{"unit": "dept-a", "mode": "transfer", "assisting_units": []string{"dept-b"}}, http.StatusOK)
+	// A case the assisting unit has no part in.
+	other := e.accepted()
+	e.act(other, "assign", "supervisor", map[string]any{"unit": "dept-a", "mode": "transfer"}, http.StatusOK)
+
+	lists := []struct {
+		who, path string
+		want      []string
+		not       []string
+	}{
+		{"handler-b", "/api/v1/complaints", []string{n, m}, []string{other}},
+		{"handler-b", "/api/v1/complaints?assisting=true&status=assigned", []string{n, m}, []string{other}},
+		{"handler-b", "/api/v1/complaints?status=closed", nil, []string{n, m, other}},
+		{"handler-a", "/api/v1/complaints", []string{n, m, other}, nil},
+		{"handler-a", "/api/v1/complaints?assisting=true", nil, []string{n, m, other}},
+		{"zhao", "/api/v1/complaints", []string{n}, []string{m, other}},
+		{"zhao", "/api/v1/complaints?assisting=true", []string{n}, []string{m, other}},
+		{"handler-o", "/api/v1/complaints", nil, []string{n, m, other}},
+		{"dept-b-super", "/api/v1/complaints?assisting=true", []string{m}, []string{n, other}},
+	}
+	for _, l := range lists {
+		got := listNumbers(e, l.path, l.who)
+		for _, x := range l.want {
+			if !contains(got, x) {
+				t.Errorf("%s GET %s = %v, lacks %s", l.who, l.path, got, x)
+			}
+		}
+		for _, x := range l.not {
+			if contains(got, x) {
+				t.Errorf("%s GET %s = %v, has %s", l.who, l.path, got, x)
+			}
+		}
+	}
+	// What the list shows, a direct read shows; and the reverse.
+	for _, c := range []struct {
+		who, number string
+		code        int
+	}{{"handler-b", m, http.StatusOK}, {"zhao", m, http.StatusNotFound}, {"handler-o", n, http.StatusNotFound}} {
+		if r := e.do("GET", "/api/v1/complaints/"+c.number, c.who, nil); r.code != c.code {
+			t.Errorf("%s GET %s: %d, want %d", c.who, c.number, r.code, c.code)
+		}
+	}
+	r := e.do("GET", "/api/v1/complaints", "handler-b", nil)
+	if !strings.Contains(r.raw, `"viewer_assists":true`) {
+		t.Errorf("the assisting handler's list does not mark its 协办 cases: %s", r.raw)
+	}
+	if r := e.do("GET", "/api/v1/complaints?assisting=maybe", "handler-b", nil); r.code != http.StatusUnprocessableEntity || r.fieldErr("assisting") == "" {
+		t.Errorf("assisting=maybe: %d %s", r.code, r.raw)
+	}
+
+	// The desk: a 协办 tab with its count, and the rows marked in the other tabs.
+	b := e.signIn("handler-b")
+	inbox := b.get("/desk/")
+	mustContain(t, "assisting handler's inbox", inbox, `协办 <span class="badge">2</span>`, n, m)
+	tab := b.get("/desk/?tab=assisting")
+	mustContain(t, "协办 tab", tab, n, m, `<span class="tag">协办</span>`)
+	if strings.Contains(tab.body, other) {
+		t.Errorf("the 协办 tab lists a case the unit has no part in")
+	}
+	e.act(n, "assist_sign", "handler-b", nil, http.StatusOK)
+	mustContain(t, "协办 tab after signing", b.get("/desk/?tab=assisting"), n)
+	for _, who := range []string{"handler-o", "zhao"} {
+		p := e.signIn(who).get("/desk/?tab=assisting")
+		if strings.Contains(p.body, m) || (who == "handler-o" && strings.Contains(p.body, n)) {
+			t.Errorf("%s's 协办 tab shows a case it may not read", who)
+		}
+	}
+	a := e.signIn("handler-a").get("/desk/?tab=assigned")
+	if mustContain(t, "lead handler's inbox", a, n); strings.Contains(a.body, `<span class="tag">协办</span>`) {
+		t.Errorf("the lead unit's handler sees its case marked 协办")
+	}
+}
+
+// addUser creates a user with the test password and an API token.
+func (e *env) addUser(u app.NewUser) {
+	e.t.Helper()
+	u.Password = "correct horse battery"
+	ctx := context.Background()
+	if _, err := e.app.CreateUser(ctx, tousu.SystemActor, u); err != nil {
+		e.t.Fatal(err)
+	}
+	tok, err := e.app.CreateToken(ctx, tousu.SystemActor, u.Login)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.tokens[u.Login] = tok
 }
 
 // TestStatementNote: an interview with the staff member may be marked as their own

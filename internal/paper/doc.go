@@ -100,6 +100,16 @@ func (d *doc) page(top float64, numbered bool) {
 	d.f.SetXY(marginL, top)
 }
 
+// sheet starts a page of a form with its title and the complaint's number under it;
+// numbered tells page whether the page carries a page number.
+func (d *doc) sheet(title, number string, numbered bool) {
+	d.page(formTop, numbered)
+	d.title(title)
+	d.f.SetFont(family, "", sizeX4)
+	d.f.SetX(marginL)
+	d.f.CellFormat(textW, 8, "受理编号："+number, "", 1, "L", false, 0, "")
+}
+
 // title writes a 2号 title centred.
 func (d *doc) title(s string) {
 	d.f.SetFont(family, "", size2)

@@ -112,11 +112,7 @@ func clip(s string, n int) string {
 
 // writeTimeline writes every event of the case, internal ones included.
 func writeTimeline(d *doc, c *Case) {
-	d.page(formTop, true)
-	d.title("办理过程记录")
-	d.f.SetFont(family, "", sizeX4)
-	d.f.SetX(marginL)
-	d.f.CellFormat(textW, 8, "受理编号："+c.Number, "", 1, "L", false, 0, "")
+	d.sheet("办理过程记录", c.Number, true)
 	t := d.table(10.5)
 	widths := []float64{12, 30, 24, 22, 68}
 	t.header = cols(widths, true, "序号", "时间", "事项", "办理人", "内容")
@@ -172,11 +168,7 @@ func writeOutcome(d *doc, c *Case) {
 // writeEvidence lists the evidence files with their SHA-256, by which a file handed over
 // separately can be checked against the dossier.
 func writeEvidence(d *doc, c *Case) {
-	d.page(formTop, true)
-	d.title("证据材料清单")
-	d.f.SetFont(family, "", sizeX4)
-	d.f.SetX(marginL)
-	d.f.CellFormat(textW, 8, "受理编号："+c.Number, "", 1, "L", false, 0, "")
+	d.sheet("证据材料清单", c.Number, true)
 	t := d.table(10.5)
 	widths := []float64{12, 40, 26, 26, 52}
 	t.header = cols(widths, true, "序号", "文件名", "类型及大小", "提交时间", "SHA-256 校验值")

@@ -165,11 +165,7 @@ func writeRegistration(d *doc, c *Case) {
 		return
 	}
 	// The continuation sheet: the long texts in full.
-	d.page(formTop, false)
-	d.title(formTitle(c) + "（续页）")
-	d.f.SetFont(family, "", sizeX4)
-	d.f.SetX(marginL)
-	d.f.CellFormat(textW, 8, "受理编号："+c.Number, "", 1, "L", false, 0, "")
+	d.sheet(formTitle(c)+"（续页）", c.Number, false)
 	ct := d.table(sizeX4)
 	ct.bottom = pageH - formBottom
 	for _, name := range []string{"投诉事项", "诉求", "处理结果", "答复情况", "回访结果"} {
@@ -540,11 +536,7 @@ func writeResult(d *doc, c *Case) {
 // writeRecord writes the 群众举报投诉记录: the complaint as recorded and the
 // investigation with its result written on it.
 func writeRecord(d *doc, c *Case) {
-	d.page(formTop, true)
-	d.title("群众举报投诉记录")
-	d.f.SetFont(family, "", sizeX4)
-	d.f.SetX(marginL)
-	d.f.CellFormat(textW, 8, "受理编号："+c.Number, "", 1, "L", false, 0, "")
+	d.sheet("群众举报投诉记录", c.Number, true)
 	t := d.table(sizeX4)
 	who := c.Complainant
 	name := who.Name

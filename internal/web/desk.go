@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"tousu"
@@ -27,6 +28,15 @@ func newForm(v url.Values) *deskForm {
 		v = url.Values{}
 	}
 	return &deskForm{Values: v, Errors: map[string]string{}}
+}
+
+// Int is the whole number in field name; when there is none, the field gets its error.
+func (f *deskForm) Int(name string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(f.Values.Get(name)))
+	if err != nil {
+		f.Errors[name] = "请填写整数"
+	}
+	return n
 }
 
 // Val is the value of a field.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"tousu"
 	"tousu/internal/app"
@@ -192,13 +191,7 @@ func (s *Server) adminLadderSave(w http.ResponseWriter, r *http.Request, actor t
 		return err
 	}
 	f := newForm(v)
-	num := func(name string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(v.Get(name)))
-		if err != nil {
-			f.Errors[name] = "请填写整数"
-		}
-		return n
-	}
+	num := f.Int
 	l := app.Ladder{DueSoonDays: num("due_soon_days"), UrgeAfter: num("urge_after"), HeadAfter: num("head_after"),
 		OfficeAfter: num("office_after"), InspectionAfter: num("inspection_after")}
 	if len(f.Errors) > 0 {
@@ -224,13 +217,7 @@ func (s *Server) adminHandlingSave(w http.ResponseWriter, r *http.Request, actor
 		return err
 	}
 	f := newForm(v)
-	num := func(name string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(v.Get(name)))
-		if err != nil {
-			f.Errors[name] = "请填写整数"
-		}
-		return n
-	}
+	num := f.Int
 	p := app.HandlingPolicy{ExtensionCapWorkdays: num("extension_cap_workdays"), ExtensionCapDays: num("extension_cap_days"),
 		ApprovalAboveWorkdays: num("approval_above_workdays"), ApprovalAboveDays: num("approval_above_days"),
 		AutoCloseAfter: num("auto_close_after")}

@@ -213,19 +213,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 	if err != nil {
 		return err
 	}
-	names := lookups{units: map[string]string{}, staff: map[string]string{}, handlers: map[string]string{}, cats: map[string]string{}}
-	for _, u := range units {
-		names.units[u.Code] = u.Name
-	}
-	for _, x := range staff {
-		names.staff[x.Badge] = x.Name
-	}
-	for _, h := range handlers {
-		names.handlers[h.Login] = h.Name
-	}
-	for _, c := range cats {
-		names.cats[c.Code] = c.Name
-	}
+	names := newLookups(units, staff, handlers, cats)
 
 	vm := casePage{Common: s.deskView(r, actor, "投诉件 "+v.Number), C: v, Clock: clockOf(v), Notice: st.notice,
 		Revealed: st.revealed, Forms: map[tousu.Action]*deskForm{}, StaffNames: names.staff, UnitNames: names.units,

@@ -211,7 +211,7 @@ func PaperCase(ctx context.Context, a *app.App, actor tousu.Actor, number string
 
 // nameLookups are the names of units, staff, handlers and categories, for telling events.
 func nameLookups(ctx context.Context, a *app.App, actor tousu.Actor) (lookups, error) {
-	names := lookups{units: map[string]string{}, staff: map[string]string{}, handlers: map[string]string{}, cats: map[string]string{}}
+	var names lookups
 	units, err := a.Units(ctx)
 	if err != nil {
 		return names, err
@@ -228,6 +228,12 @@ func nameLookups(ctx context.Context, a *app.App, actor tousu.Actor) (lookups, e
 	if err != nil {
 		return names, err
 	}
+	return newLookups(units, staff, handlers, cats), nil
+}
+
+// newLookups indexes the names of units, staff, handlers and categories by code.
+func newLookups(units []tousu.Unit, staff []tousu.Staff, handlers []app.HandlerAccount, cats []tousu.Category) lookups {
+	names := lookups{units: map[string]string{}, staff: map[string]string{}, handlers: map[string]string{}, cats: map[string]string{}}
 	for _, u := range units {
 		names.units[u.Code] = u.Name
 	}
@@ -240,7 +246,7 @@ func nameLookups(ctx context.Context, a *app.App, actor tousu.Actor) (lookups, e
 	for _, c := range cats {
 		names.cats[c.Code] = c.Name
 	}
-	return names, nil
+	return names
 }
 
 // officeOf is the supervision office that signs a unit's notices: the office nearest the

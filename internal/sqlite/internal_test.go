@@ -22,6 +22,7 @@ func TestPragmas(t *testing.T) {
 		{"write", "journal_mode", "wal"},
 		{"write", "synchronous", "2"}, // FULL
 		{"write", "foreign_keys", "1"},
+		{"write", "analysis_limit", "400"},
 		{"write", "busy_timeout", "10000"},
 		{"read", "journal_mode", "wal"},
 		{"read", "foreign_keys", "1"},

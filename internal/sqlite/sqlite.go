@@ -20,8 +20,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	msqlite "modernc.org/sqlite" // the "sqlite" driver
@@ -46,6 +48,7 @@ type DB struct {
 	stopped  chan struct{}
 	closing  sync.Once
 	prepared *preparedCache
+	opt      optimizer // the writer's PRAGMA optimize schedule (optimize.go)
 }
 
 var _ tousu.Store = (*DB)(nil)
@@ -59,8 +62,9 @@ const readConns = 6
 // that may need a lock, journal_mode(WAL) before synchronous, whose meaning depends on it.
 // synchronous(FULL) makes an acknowledged commit survive power loss.
 var (
-	writePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)"}
-	readPragmas  = []string{"busy_timeout(10000)", "foreign_keys(ON)"}
+	writePragmas = []string{"busy_timeout(10000)", "analysis_limit(" + strconv.Itoa(analysisLimit) + ")",
+		"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)"}
+	readPragmas = []string{"busy_timeout(10000)", "foreign_keys(ON)"}
 )
 
 func dsn(path string, pragmas []string, extra url.Values) string {
@@ -110,7 +114,7 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, err
 	}
 	db := &DB{path: path, write: write, read: read, writes: make(chan *writeReq),
-		quit: make(chan struct{}), stopped: make(chan struct{}),
+		quit: make(chan struct{}), stopped: make(chan struct{}), opt: optimizer{last: time.Now()},
 		prepared: &preparedCache{stmts: map[string]*sql.Stmt{}, missed: map[string]bool{}}}
 	db.Store = sqlstore.New(sqlstore.Engine{
 		Read: pool{read},
@@ -135,8 +139,12 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	_, err = p.Up(ctx)
-	return err
+	if _, err = p.Up(ctx); err != nil {
+		return err
+	}
+	// The schema is up to date: gather the statistics that are missing or stale
+	// (optimize.go).
+	return db.optimize(ctx, true)
 }
 
 // migrator is the goose provider of the embedded migrations, on the write connection.
@@ -253,6 +261,11 @@ func (db *DB) writer() {
 		}
 		db.commitGroup(group)
 		db.prepareMissed()
+		if db.opt.due(len(group), time.Now()) {
+			// Statistics are an optimisation: a failure leaves the old ones in place.
+			_ = db.optimize(context.Background(), false)
+			db.opt.ran(time.Now())
+		}
 	}
 }
 

@@ -173,7 +173,9 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.add("id_number_index <> ''")
 	}
 	if f.TargetStaff != "" {
+		// As for the blind indexes: "<> ''" lets the planners use the partial index.
 		w.equals("target_staff", f.TargetStaff)
+		w.add("target_staff <> ''")
 	}
 	if f.NameIndex != "" {
 		w.equals("name_index", f.NameIndex)
@@ -251,6 +253,28 @@ func (w *where) NewestBefore(key int64, id string) {
 // after f.After.
 func (s *Store) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ []*tousu.Complaint, err error) {
 	defer s.wrap(&err, "store.ListComplaints")
+	query, args, err := s.listQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	var out []*tousu.Complaint
+	err = s.Search(ctx, f.Query, func(q Querier) error {
+		rows, err := q.Query(ctx, query, args...)
+		out, err = collect(rows, err, scanComplaint)
+		return err
+	})
+	return out, err
+}
+
+// ListQuery is the statement ListComplaints runs for f, with its arguments, for the
+// engines' query-plan tests; "" for an order it refuses.
+func (s *Store) ListQuery(f tousu.ComplaintFilter) (string, []any) {
+	q, args, _ := s.listQuery(f)
+	return q, args
+}
+
+// listQuery builds ListComplaints' statement.
+func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	w := s.ComplaintWhere(f)
 	var order string
 	switch f.Order {
@@ -275,17 +299,10 @@ func (s *Store) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ 
 			}
 		}
 	default:
-		return nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
+		return "", nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
 	}
 	query := `SELECT ` + complaintColumns + ` FROM complaints` + w.String() + order + ` LIMIT ?`
-	args := append(w.args, pageLimit(f.Limit))
-	var out []*tousu.Complaint
-	err = s.Search(ctx, f.Query, func(q Querier) error {
-		rows, err := q.Query(ctx, query, args...)
-		out, err = collect(rows, err, scanComplaint)
-		return err
-	})
-	return out, err
+	return query, append(w.args, pageLimit(f.Limit)), nil
 }
 
 // CountComplaints counts the complaints that f selects, ignoring its order and cursor.

@@ -99,7 +99,11 @@ type ComplaintFilter struct {
 	Kind     Kind
 	Channel  Channel
 	Category string
-	Query    string // words in the matter, request, target description or number
+	// Query is a full-text search (internal/cjk's query language) of the number, matter,
+	// request, target description, place and reply; with SearchInternal also of the
+	// internal records (notes, reports, the decision).
+	Query          string
+	SearchInternal bool
 
 	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
 	PhoneIndex    string

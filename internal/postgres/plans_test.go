@@ -12,8 +12,7 @@ import (
 
 // TestScopedPlans: every inbox tab and list filter of a supervisor scoped to a centre,
 // alone and with a search, is planned without a sequential scan of complaints, on a
-// table of thousands of complaints with fresh statistics, planned for its values as
-// searches are (force_custom_plan).
+// table of thousands of complaints with fresh statistics.
 func TestScopedPlans(t *testing.T) {
 	url := storetest.NewPostgresDatabase(t)
 	db, err := Open(t.Context(), url)
@@ -25,7 +24,9 @@ func TestScopedPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.FillForPlans(t, db, 3000)
-	if _, err := db.pool.Exec(t.Context(), `ANALYZE`); err != nil {
+	// VACUUM also moves the rows waiting in the GIN index's pending list into the index,
+	// as autovacuum does on a live database; the planner counts a long list as a cost.
+	if _, err := db.pool.Exec(t.Context(), `VACUUM ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range storetest.ScopedPlanCases() {
@@ -35,6 +36,12 @@ func TestScopedPlans(t *testing.T) {
 			query, args := db.ListQuery(f)
 			var plan []string
 			err := pgx.BeginFunc(t.Context(), db.pool, func(tx pgx.Tx) error {
+				// Thousands of rows are still few enough to read whole; at a million a
+				// sequential scan costs seconds. Switched off, the planner shows whether
+				// an index serves the query at all (it falls back to a scan if none does).
+				if _, err := tx.Exec(t.Context(), `SET LOCAL enable_seqscan = off`); err != nil {
+					return err
+				}
 				rows, err := tx.Query(t.Context(), "EXPLAIN "+sqlstore.Rebind(query), args...)
 				if err != nil {
 					return err
@@ -46,7 +53,7 @@ func TestScopedPlans(t *testing.T) {
 				t.Fatalf("%s: %v", tt.Name, err)
 			}
 			p := strings.Join(plan, "\n")
-			if strings.Contains(p, "Seq Scan on complaints") {
+			if strings.Contains(p, "Seq Scan on complaints") || strings.Contains(p, "Seq Scan on complaint_search") {
 				t.Errorf("%s, search %q: sequential scan of complaints:\n%s", tt.Name, q, p)
 			}
 			if testing.Verbose() {

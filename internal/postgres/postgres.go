@@ -139,7 +139,12 @@ const (
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "postgres.Migrate")
 	return db.migrate(ctx, func(p *goose.Provider) error {
-		_, err := p.Up(ctx)
+		if _, err := p.Up(ctx); err != nil {
+			return err
+		}
+		// Complaints registered before the full-text index existed are indexed now, still
+		// under the lock, so that one node does it (sqlstore.BackfillSearch).
+		_, err := db.BackfillSearch(ctx)
 		return err
 	})
 }

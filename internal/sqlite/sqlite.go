@@ -142,6 +142,11 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	if _, err = p.Up(ctx); err != nil {
 		return err
 	}
+	// Complaints registered before the full-text index existed are indexed now
+	// (sqlstore.BackfillSearch).
+	if _, err := db.BackfillSearch(ctx); err != nil {
+		return err
+	}
 	// The schema is up to date: gather the statistics that are missing or stale
 	// (optimize.go).
 	return db.optimize(ctx, true)

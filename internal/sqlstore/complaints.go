@@ -12,8 +12,7 @@ import (
 )
 
 // complaintColumns are the columns of a complaint row, in the order of insertComplaint's
-// arguments and scanComplaint. PostgreSQL's search column is not among them: it is
-// derived, never read back.
+// arguments and scanComplaint.
 const complaintColumns = `id, number, version, kind, channel, status, classification, categories,
 	anonymous, identity, phone_index, id_number_index,
 	target_unit, target_staff, target_description, matter, request,
@@ -30,6 +29,9 @@ const registeredColumns = `external_ref`
 // registeredArgs are the values of registeredColumns, in order.
 func registeredArgs(c *tousu.Complaint) []any { return []any{c.ExternalRef} }
 
+// insertComplaint inserts a complaint row. Whatever runs it must also write the row's
+// full-text index entry in the same transaction (indexComplaint, search.go), as
+// CreateComplaint does.
 var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
 	VALUES (` + placeholders(strings.Count(complaintColumns, ",")+1) + `)`
 
@@ -248,6 +250,10 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		if err := putUnits(ctx, q, c, false); err != nil {
 			return err
 		}
+		// The full-text index, in the registering transaction (search.go).
+		if err := s.indexComplaint(ctx, q, c, number, true); err != nil {
+			return err
+		}
 		var err error
 		if ch.Event != nil {
 			if eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
@@ -359,6 +365,10 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			if eventID, err = insertEvent(ctx, q, c.ID, eventSeq, ch.Event); err != nil {
 				return err
 			}
+		}
+		// The full-text index, after the event (a note is indexed text): search.go.
+		if err := s.indexComplaint(ctx, q, c, c.Number, false); err != nil {
+			return err
 		}
 		if extras, err = insertExtras(ctx, q, c.ID, ch); err != nil {
 			return err

@@ -146,22 +146,6 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 			w.add("FALSE")
 		}
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		// A stopgap until the bigram full-text index: a substring of the searched
-		// columns, case-insensitive for ASCII only — SQLite's LIKE, which is PostgreSQL's
-		// ILIKE under COLLATE "C".
-		like := "LIKE"
-		if s.e.Postgres {
-			like = "ILIKE"
-		}
-		if s.storable(q) {
-			p := "%" + escapeLike(q) + "%"
-			w.add(`(number `+like+` ? ESCAPE '\' OR matter `+like+` ? ESCAPE '\' OR request `+like+
-				` ? ESCAPE '\' OR target_description `+like+` ? ESCAPE '\')`, p, p, p, p)
-		} else {
-			w.add("FALSE")
-		}
-	}
 	// The "<> ''" terms let the planners use the partial indexes on the blind indexes
 	// (WHERE … <> ''): they cannot tell by themselves that a bound value is not empty.
 	if f.PhoneIndex != "" {
@@ -276,9 +260,20 @@ func (s *Store) ListQuery(f tousu.ComplaintFilter) (string, []any) {
 // listQuery builds ListComplaints' statement.
 func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	w := s.ComplaintWhere(f)
+	from := s.listFrom(w, f)
 	var order string
 	switch f.Order {
 	case tousu.OrderNewest, "":
+		if from != fromComplaints {
+			// Hits newest first in the index's own order (search.go), after the cursor's
+			// complaint; a cursor naming no complaint starts at its instant.
+			order = " ORDER BY " + s.docColumn() + " DESC"
+			if a := f.After; a != nil {
+				w.add(s.docColumn()+" < COALESCE((SELECT doc FROM complaint_search WHERE complaint_id = ?), ?)",
+					a.ID, docBase(a.Key))
+			}
+			break
+		}
 		order = " ORDER BY received_at DESC, id DESC"
 		if f.After != nil {
 			w.NewestBefore(f.After.Key, f.After.ID)
@@ -301,7 +296,7 @@ func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	default:
 		return "", nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
 	}
-	query := `SELECT ` + complaintColumns + ` FROM complaints` + w.String() + order + ` LIMIT ?`
+	query := `SELECT ` + complaintColumns + from + w.String() + order + ` LIMIT ?`
 	return query, append(w.args, pageLimit(f.Limit)), nil
 }
 
@@ -309,8 +304,9 @@ func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 func (s *Store) CountComplaints(ctx context.Context, f tousu.ComplaintFilter) (n int, err error) {
 	defer s.wrap(&err, "store.CountComplaints")
 	w := s.ComplaintWhere(f)
+	from := s.listFrom(w, f)
 	err = s.Search(ctx, f.Query, func(q Querier) error {
-		return q.QueryRow(ctx, `SELECT COUNT(*) FROM complaints`+w.String(), w.args...).Scan(&n)
+		return q.QueryRow(ctx, `SELECT COUNT(*)`+from+w.String(), w.args...).Scan(&n)
 	})
 	return n, err
 }

@@ -20,9 +20,15 @@ import (
 // reason. Everything else — every table, every column, every index, by name — must be
 // the same on both, so that the shared SQL of this package runs on either.
 var engineOnly = map[string]string{
-	// PostgreSQL's bigram full-text document and its index (SQLite searches with LIKE).
-	"postgres column complaints.search": "full-text search",
-	"postgres index complaints_search":  "full-text search",
+	// The full-text index is each engine's own (docs/SEARCH.md): FTS5's table and its
+	// shadow tables on SQLite, a tsvector column with a GIN index on PostgreSQL.
+	"sqlite table complaint_fts":             "full-text search",
+	"sqlite table complaint_fts_data":        "full-text search",
+	"sqlite table complaint_fts_idx":         "full-text search",
+	"sqlite table complaint_fts_docsize":     "full-text search",
+	"sqlite table complaint_fts_config":      "full-text search",
+	"postgres column complaint_search.terms": "full-text search",
+	"postgres index complaint_search_terms":  "full-text search",
 	// The audit sealer's queue: writers on many nodes queue, a sealer chains. SQLite's one
 	// writer chains as it writes.
 	"postgres table audit_pending": "audit sealer",

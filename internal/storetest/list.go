@@ -129,9 +129,10 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		{"query in request", tousu.ComplaintFilter{Query: "休息区"}, "d"},
 		{"query in target description", tousu.ComplaintFilter{Query: "蓝色制服"}, "g"},
 		{"query by number", tousu.ComplaintFilter{Query: numbers["c"]}, "c"},
-		{"query percent is literal", tousu.ComplaintFilter{Query: "%"}, "b"},
-		{"query underscore is literal", tousu.ComplaintFilter{Query: "_"}, "d"},
-		{"query backslash is literal", tousu.ComplaintFilter{Query: `\`}, ""},
+		// Punctuation alone is nothing to search for: no hit (and no LIKE wildcard).
+		{"query percent finds nothing", tousu.ComplaintFilter{Query: "%"}, ""},
+		{"query underscore finds nothing", tousu.ComplaintFilter{Query: "_"}, ""},
+		{"query backslash finds nothing", tousu.ComplaintFilter{Query: `\`}, ""},
 		{"due window", tousu.ComplaintFilter{DueFrom: tousu.MustDate("2026-12-01"), DueTo: tousu.MustDate("2026-12-05")}, "dcb"},
 		{"due by", tousu.ComplaintFilter{DueTo: tousu.MustDate("2026-12-05")}, "dcb"},
 		{"due from", tousu.ComplaintFilter{DueFrom: tousu.MustDate("2026-12-10")}, "ga"},

@@ -108,4 +108,4 @@ func FillForPlans(t *testing.T, s tousu.Store, n int) {
 }
 
 // PlanSearches are the searches combined with each PlanCase ("" for none).
-var PlanSearches = []string{""}
+var PlanSearches = []string{"", "态度", "0042", "包"}

@@ -2,9 +2,38 @@
 --
 -- The status tabs of the inbox (待受理, 待签收, 待审核, 待答复) list one status by due
 -- date: complaints_status_due reads them in that order and stops at the page's end.
+--
+-- The full-text index (docs/SEARCH.md): internal/cjk turns a complaint's text into
+-- bigram tokens, which complaint_search.terms holds as a tsvector written as a literal
+-- (body tokens weight A, internal ones weight B), with a GIN index. doc orders the hits
+-- as on SQLite: the received_at instant in milliseconds times 2^20 plus a number from the
+-- complaint's ID, newest first by complaint_search_doc. digest is a hash of the indexed
+-- text, so an update that changes none rewrites nothing. The unused complaints.search
+-- column of version 1 goes.
 
 -- +goose Up
 CREATE INDEX complaints_status_due ON complaints (status, due_date, received_at, id);
 
+CREATE TABLE complaint_search (
+    complaint_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE,
+    doc          bigint           NOT NULL,
+    digest       text COLLATE "C" NOT NULL,
+    terms        tsvector         NOT NULL
+);
+CREATE UNIQUE INDEX complaint_search_doc ON complaint_search (doc);
+CREATE INDEX complaint_search_terms ON complaint_search USING gin (terms);
+
+DROP INDEX complaints_search;
+ALTER TABLE complaints DROP COLUMN search;
+
+-- The complaints registered before this version are indexed by tousu on its next start
+-- (the tokenizer is Go code); this setting tells it to.
+INSERT INTO settings (key, value) SELECT 'search.backfill', 'pending' WHERE EXISTS (SELECT 1 FROM complaints)
+ON CONFLICT (key) DO NOTHING;
+
 -- +goose Down
+DELETE FROM settings WHERE key = 'search.backfill';
+ALTER TABLE complaints ADD COLUMN search tsvector;
+CREATE INDEX complaints_search ON complaints USING gin (search);
+DROP TABLE complaint_search;
 DROP INDEX complaints_status_due;

@@ -2,9 +2,37 @@
 --
 -- The status tabs of the inbox (待受理, 待签收, 待审核, 待答复) list one status by due
 -- date: complaints_status_due reads them in that order and stops at the page's end.
+--
+-- The full-text index (docs/SEARCH.md): internal/cjk turns a complaint's text into
+-- bigram tokens, which complaint_fts (FTS5, contentless: it keeps the index, not the
+-- text) holds in two columns, body (what every reader of the case may search) and
+-- internal (investigation notes, reports, the decision). Its rowid is
+-- complaint_search.doc, the received_at instant in milliseconds times 2^20 plus a
+-- number from the complaint's ID: reading the index backwards by rowid reads the hits
+-- newest first, and a page stops at its last row instead of sorting every hit.
+-- digest is a hash of the indexed text, so an update that changes none rewrites nothing.
 
 -- +goose Up
 CREATE INDEX complaints_status_due ON complaints (status, due_date, received_at, id);
 
+CREATE TABLE complaint_search (
+    complaint_id TEXT    NOT NULL PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE,
+    doc          INTEGER NOT NULL,
+    digest       TEXT    NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX complaint_search_doc ON complaint_search (doc);
+
+CREATE VIRTUAL TABLE complaint_fts USING fts5 (body, internal,
+    tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1);
+
+-- The complaints registered before this version are indexed by tousu on its next start
+-- (the tokenizer is Go code); this setting tells it to.
+INSERT INTO settings (key, value) SELECT 'search.backfill', 'pending' WHERE EXISTS (SELECT 1 FROM complaints)
+ON CONFLICT (key) DO NOTHING;
+
 -- +goose Down
+DELETE FROM settings WHERE key = 'search.backfill';
+DROP TABLE complaint_fts;
+DROP INDEX complaint_search_doc;
+DROP TABLE complaint_search;
 DROP INDEX complaints_status_due;

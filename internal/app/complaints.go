@@ -659,6 +659,7 @@ func (a *App) Count(ctx context.Context, actor tousu.Actor, q ListQuery) (int, e
 func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.ComplaintFilter, error) {
 	f := tousu.ComplaintFilter{Statuses: q.Statuses, Kind: q.Kind, Channel: q.Channel, Category: q.Category,
 		Query: strings.TrimSpace(q.Query), Order: q.Order, Limit: q.Limit}
+	f.SearchInternal = searchesInternal(actor)
 	if err := ref.scopeFilter(actor, &f); err != nil {
 		return f, err
 	}

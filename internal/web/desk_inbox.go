@@ -10,6 +10,7 @@ import (
 
 	"tousu"
 	"tousu/internal/app"
+	"tousu/internal/cjk"
 )
 
 // inboxTab is one tab of the desk's inbox: a fixed selection, shown to the roles whose
@@ -111,6 +112,23 @@ type inboxRow struct {
 	*app.ComplaintView
 	Clock   clockView
 	Excerpt string // the start of the matter
+	// Snippet, when searching, is the matter (or the request, the target's description)
+	// around the first match, the matches marked; the template escapes every piece.
+	Snippet []cjk.Segment
+}
+
+// snippetOf is the snippet of a search hit: from the first of its texts that shows a
+// term, else the start of the matter (the match was elsewhere: the number, a note).
+func snippetOf(c *app.ComplaintView, q cjk.Query) []cjk.Segment {
+	texts := []string{c.Matter, c.Request, c.Target.Description}
+	for _, text := range texts {
+		for _, seg := range cjk.Snippet(text, q, 40) {
+			if seg.Hit {
+				return cjk.Snippet(text, q, 40)
+			}
+		}
+	}
+	return cjk.Snippet(c.Matter, q, 40)
 }
 
 // clockView says how a case stands against its deadline, in words and a style.
@@ -201,6 +219,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 
 	lq := base
 	lq.Statuses, lq.Due, lq.Order, lq.Limit, lq.Cursor = cur.statuses, cur.due, cur.order, inboxPageSize, q.Cursor
+	if strings.TrimSpace(lq.Query) != "" {
+		// Search hits come newest first, unless the viewer sorts by due date.
+		lq.Order = tousu.OrderNewest
+	}
 	if o := tousu.Order(v.Get("order")); o == tousu.OrderDue || o == tousu.OrderNewest {
 		// The list's columns sort: by due date, or by the time received.
 		lq.Order = o
@@ -223,8 +245,13 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	if err != nil {
 		return err
 	}
+	search := cjk.Parse(lq.Query)
 	for _, c := range page.Items {
-		vm.Rows = append(vm.Rows, inboxRow{ComplaintView: c, Clock: clockOf(c), Excerpt: clip(c.Matter, 40)})
+		row := inboxRow{ComplaintView: c, Clock: clockOf(c), Excerpt: clip(c.Matter, 40)}
+		if !search.Empty() {
+			row.Snippet = snippetOf(c, search)
+		}
+		vm.Rows = append(vm.Rows, row)
 	}
 	if page.NextCursor != "" {
 		vm.NextURL = inboxURL(cur.Key, vm.F.Values, page.NextCursor)

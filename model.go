@@ -430,7 +430,7 @@ func (e Event) Public() bool { return publicEvents[e.Type] }
 // EventLabels are the Chinese names of event types for timelines.
 var EventLabels = map[EventType]string{
 	EventRegister: "登记", "accept": "受理", "reject": "不予受理", "withdraw": "撤回",
-	"merge": "并案", "assign": "派单", "sign": "签收", "return": "退单", "note": "调查记录",
+	"merge": "并案", "link": "关联", "assign": "派单", "sign": "签收", "return": "退单", "note": "调查记录",
 	"suspend": "中止", "resume": "恢复办理", "extend": "延期", "urge": "催办", "decide": "处理决定",
 	"resolve": "现场协调办结", "reply": "答复", "feedback": "回访评价", "close": "办结",
 	"reopen": "重办", "archive": "归档", "amend": "补正登记", EventQueryCode: "重置查询码",

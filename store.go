@@ -22,6 +22,9 @@ type Change struct {
 	// Subject and Body: the store puts in the number, which is known only then.
 	Outbox []Message
 
+	// Links are complaint links (关联) stored with an update, in its transaction.
+	Links []ComplaintLink
+
 	// Registration only.
 	NumberPrefix string       // e.g. "TS20261127"; the store appends "-0001", unique and never reused
 	Idempotency  *Idempotency // remembered with the new complaint when the client sent a key
@@ -104,6 +107,9 @@ type ComplaintFilter struct {
 	// internal records (notes, reports, the decision).
 	Query          string
 	SearchInternal bool
+	// QueryAny matches complaints with any of Query's terms instead of all (OR): the
+	// similar-text look-up at intake.
+	QueryAny bool
 
 	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
 	PhoneIndex    string
@@ -271,7 +277,32 @@ type Store interface {
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.
 	SearchAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+
+	// Repeat complaints (反复投诉): links between complaints (关联), both ways.
+
+	// ListLinks returns the links of a complaint (where it is ComplaintID), newest first.
+	ListLinks(ctx context.Context, complaintID string) ([]ComplaintLink, error)
+	// CountRepeats counts the complaints received in [from, to) — within scope when it is
+	// not nil (owner, target or assigned unit in the set) — that are linked as a repeat to
+	// a complaint received before them: the statistics' repeat.
+	CountRepeats(ctx context.Context, from, to time.Time, scope []string) (int, error)
 }
+
+// ComplaintLink links two complaints about the same matter (关联): a repeat complaint
+// and the earlier one, or two received at once. Stored both ways; it changes neither
+// complaint's lifecycle (unlike a merge, 并案).
+type ComplaintLink struct {
+	ComplaintID string
+	LinkedID    string
+	Kind        string // LinkRepeat
+	By          string // the login that linked them
+	At          time.Time
+	// LinkedNumber is the linked complaint's number, as ListLinks reads it.
+	LinkedNumber string
+}
+
+// LinkRepeat is the kind of a link between a repeat complaint and another.
+const LinkRepeat = "repeat"
 
 // AuditFilter selects audit records for the audit view. Zero fields do not filter.
 type AuditFilter struct {

@@ -370,6 +370,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		if err := s.indexComplaint(ctx, q, c, c.Number, false); err != nil {
 			return err
 		}
+		if err := putLinks(ctx, q, ch.Links); err != nil {
+			return err
+		}
 		if extras, err = insertExtras(ctx, q, c.ID, ch); err != nil {
 			return err
 		}

@@ -21,7 +21,8 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 	}
 	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
 	w.Header().Set("Location", "/api/v1/complaints/"+v.Number)
-	writeJSON(w, http.StatusCreated, v)
+	// With the complaints it may repeat (repeats.go).
+	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: s.similarAtIntake(r, actor, v.Number)})
 	return nil
 }
 

@@ -63,6 +63,9 @@ type casePage struct {
 	// AmendFields are the amend form's inputs (desk_intake.go); the reissue form of the
 	// query code is Forms["query-code"].
 	AmendFields []amendField
+
+	// Repeats are the linked complaints (关联) and the possible repeats (repeats.go).
+	Repeats repeatsView
 }
 
 // assignUnit is a unit of the assignment form.
@@ -250,6 +253,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 		}
 	}
 	if err := s.caseEvidence(r, actor, &vm, st); err != nil {
+		return err
+	}
+	if err := s.caseRepeats(r, actor, &vm); err != nil {
 		return err
 	}
 	vm.Documents = caseDocuments(v, evs)

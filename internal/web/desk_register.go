@@ -39,6 +39,9 @@ type receiptPage struct {
 	// which carries no query code.
 	QR      template.HTML
 	Reprint bool
+	// Similar are the complaints the new one may repeat, for the clerk (not printed):
+	// in the answer to the registration only.
+	Similar []similarRow
 }
 
 // regFormPage is the view model of the printable 《投诉登记表》.
@@ -165,6 +168,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 		vm.Receiver = actor.Name
 	}
 	vm.Flash = "已登记，受理编号 " + v.Number + "。请将回执交给投诉人，查询码只显示这一次。"
+	vm.Similar = similarRows(s.similarAtIntake(r, actor, v.Number)) // repeats.go
 	return s.render(w, r, http.StatusOK, "desk/receipt", vm)
 }
 

@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+	// Repeat complaints (issue 18, repeats.go): the case page's link form (关联).
+	s.mux.Handle("POST /desk/complaints/{number}/link", s.desk(s.deskLink))
 }
 
 // route is one route of the JSON API.
@@ -152,5 +154,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Repeat complaints (issue 18, repeats.go): a case's links (关联) and possible
+		// repeats, and the link action.
+		{"GET", "/api/v1/complaints/{number}/links", s.authed(s.complaintLinks)},
+		{"POST", "/api/v1/complaints/{number}/link", s.authed(s.linkComplaint)},
 	}
 }

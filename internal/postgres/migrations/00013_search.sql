@@ -26,6 +26,18 @@ CREATE INDEX complaint_search_terms ON complaint_search USING gin (terms);
 DROP INDEX complaints_search;
 ALTER TABLE complaints DROP COLUMN search;
 
+-- Repeat complaints (反复投诉): a supervisor links (关联) two complaints about the same
+-- matter, one row each way, so that a case lists its links by its primary key and the
+-- statistics count repeats (a complaint linked to one received before it).
+CREATE TABLE complaint_links (
+    complaint_id text COLLATE "C" NOT NULL REFERENCES complaints (id) ON DELETE CASCADE,
+    linked_id    text COLLATE "C" NOT NULL REFERENCES complaints (id) ON DELETE CASCADE,
+    kind         text COLLATE "C" NOT NULL,
+    created_by   text COLLATE "C" NOT NULL,
+    created_at   bigint           NOT NULL,
+    PRIMARY KEY (complaint_id, linked_id)
+);
+
 -- The complaints registered before this version are indexed by tousu on its next start
 -- (the tokenizer is Go code); this setting tells it to.
 INSERT INTO settings (key, value) SELECT 'search.backfill', 'pending' WHERE EXISTS (SELECT 1 FROM complaints)
@@ -33,6 +45,7 @@ ON CONFLICT (key) DO NOTHING;
 
 -- +goose Down
 DELETE FROM settings WHERE key = 'search.backfill';
+DROP TABLE complaint_links;
 ALTER TABLE complaints ADD COLUMN search tsvector;
 CREATE INDEX complaints_search ON complaints USING gin (search);
 DROP TABLE complaint_search;

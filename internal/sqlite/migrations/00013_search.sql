@@ -25,6 +25,18 @@ CREATE UNIQUE INDEX complaint_search_doc ON complaint_search (doc);
 CREATE VIRTUAL TABLE complaint_fts USING fts5 (body, internal,
     tokenize = 'unicode61 remove_diacritics 0', content = '', contentless_delete = 1);
 
+-- Repeat complaints (反复投诉): a supervisor links (关联) two complaints about the same
+-- matter, one row each way, so that a case lists its links by its primary key and the
+-- statistics count repeats (a complaint linked to one received before it).
+CREATE TABLE complaint_links (
+    complaint_id TEXT    NOT NULL REFERENCES complaints (id) ON DELETE CASCADE,
+    linked_id    TEXT    NOT NULL REFERENCES complaints (id) ON DELETE CASCADE,
+    kind         TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, linked_id)
+) STRICT;
+
 -- The complaints registered before this version are indexed by tousu on its next start
 -- (the tokenizer is Go code); this setting tells it to.
 INSERT INTO settings (key, value) SELECT 'search.backfill', 'pending' WHERE EXISTS (SELECT 1 FROM complaints)
@@ -32,6 +44,7 @@ ON CONFLICT (key) DO NOTHING;
 
 -- +goose Down
 DELETE FROM settings WHERE key = 'search.backfill';
+DROP TABLE complaint_links;
 DROP TABLE complaint_fts;
 DROP INDEX complaint_search_doc;
 DROP TABLE complaint_search;

@@ -1,0 +1,310 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"tousu"
+	"tousu/internal/cjk"
+)
+
+// Repeat complaints (反复投诉). At intake tousu looks for the complaints a new one may
+// repeat — the same complainant (blind indexes), the same staff member or window within
+// a number of days, or much the same wording — and shows a handful to the clerk; a
+// supervisor then links (关联) the two, which changes neither lifecycle, or merges them
+// (并案).
+
+// Repeat detection's settings.
+const (
+	// RepeatWindowSetting holds the number of days before a complaint within which a
+	// complaint about the same staff member or window, or with similar text, counts
+	// as a possible repeat.
+	RepeatWindowSetting = "repeat.window_days"
+	defaultRepeatWindow = 90
+	// SimilarThreshold is the bigram similarity (Jaccard, 0–1) above which two texts
+	// count as much the same.
+	SimilarThreshold = 0.3
+	// MaxSimilar is how many possible repeats are shown, newest first.
+	MaxSimilar = 5
+	// similarCandidates bounds the texts compared for similarity.
+	similarCandidates = 30
+)
+
+// Reasons why a complaint may be a repeat.
+const (
+	SimilarComplainant = "complainant" // the same phone or ID number
+	SimilarStaff       = "staff"       // the same staff member, within the window
+	SimilarWindow      = "window"      // the same window (unit), within the window, no staff named
+	SimilarText        = "text"        // much the same matter and request
+)
+
+// Similar is a complaint that a new one may repeat.
+type Similar struct {
+	Number     string       `json:"number"`
+	Status     tousu.Status `json:"status"`
+	ReceivedAt time.Time    `json:"received_at"`
+	Matter     string       `json:"matter"`
+	// Reasons say why: complainant, staff, window, text.
+	Reasons []string `json:"reasons"`
+	// Similarity is the text's similarity (0–1) when text is a reason.
+	Similarity float64 `json:"similarity,omitempty"`
+	Linked     bool    `json:"linked"`
+}
+
+// repeatWindow is the setting's number of days (defaultRepeatWindow when unset or bad).
+func (a *App) repeatWindow(ctx context.Context) int {
+	v, err := a.store.GetSetting(ctx, RepeatWindowSetting)
+	if n, perr := strconv.Atoi(strings.TrimSpace(v)); err == nil && perr == nil && n > 0 && n <= 3650 {
+		return n
+	}
+	return defaultRepeatWindow
+}
+
+// SimilarAtIntake returns up to MaxSimilar complaints, newest first, that the complaint
+// number, just registered, may repeat, among those the actor may see (scope and recusal
+// as in lists). Matching the complainant by blind index links complaints to a person, so
+// an answer naming such a match is audited (similar), as Related is.
+func (a *App) SimilarAtIntake(ctx context.Context, actor tousu.Actor, number string) ([]Similar, error) {
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	out, err := a.similar(ctx, ref, actor, c, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range out {
+		if slices.Contains(s.Reasons, SimilarComplainant) {
+			if err := a.audit(ctx, actor, "similar", c.Number, SimilarComplainant); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// similar finds what c may repeat; by the complainant's blind indexes only when
+// complainant is set (at intake: the case page leaves that to Related, audited).
+func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint, complainant bool) ([]Similar, error) {
+	base, err := a.filter(ref, actor, ListQuery{Limit: MaxSimilar + 1})
+	if err != nil {
+		return nil, err
+	}
+	since := c.ReceivedAt.AddDate(0, 0, -a.repeatWindow(ctx))
+	found := map[string]*Similar{}
+	add := func(x *tousu.Complaint, reason string, score float64) {
+		if x.ID == c.ID {
+			return
+		}
+		s := found[x.ID]
+		if s == nil {
+			s = &Similar{Number: x.Number, Status: x.Status, ReceivedAt: x.ReceivedAt.In(a.loc), Matter: x.Matter}
+			found[x.ID] = s
+		}
+		if !slices.Contains(s.Reasons, reason) {
+			s.Reasons = append(s.Reasons, reason)
+		}
+		if score > 0 {
+			s.Similarity = float64(int(score*100)) / 100
+		}
+	}
+	var lookups []struct {
+		reason string
+		f      tousu.ComplaintFilter
+	}
+	look := func(reason string, set func(*tousu.ComplaintFilter)) {
+		f := base
+		set(&f)
+		lookups = append(lookups, struct {
+			reason string
+			f      tousu.ComplaintFilter
+		}{reason, f})
+	}
+	if id := c.Identity; complainant && !id.Anonymous {
+		// The blind indexes: the same person, whenever; compared, never decrypted.
+		if id.PhoneIndex != "" {
+			look(SimilarComplainant, func(f *tousu.ComplaintFilter) { f.PhoneIndex = id.PhoneIndex })
+		}
+		if id.IDNumberIndex != "" {
+			look(SimilarComplainant, func(f *tousu.ComplaintFilter) { f.IDNumberIndex = id.IDNumberIndex })
+		}
+	}
+	switch {
+	case c.Target.Staff != "":
+		look(SimilarStaff, func(f *tousu.ComplaintFilter) { f.TargetStaff, f.From = c.Target.Staff, since })
+	case c.Target.Unit != "" && !ref.isRoot(c.Target.Unit) && len(ref.children[c.Target.Unit]) == 0:
+		// A window (a unit without units below it): a department's or a centre's
+		// complaints are too many to call repeats.
+		look(SimilarWindow, func(f *tousu.ComplaintFilter) { f.Units, f.From = []string{c.Target.Unit}, since })
+	}
+	for _, l := range lookups {
+		cs, err := a.store.ListComplaints(ctx, l.f)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range cs {
+			add(x, l.reason, 0)
+		}
+	}
+	// Much the same wording: candidates sharing a four-character stretch of the text
+	// (the index finds them), then compared on all their bigrams.
+	text := c.Matter + "\n" + c.Request
+	if q := similarQuery(c.Matter); q != "" {
+		f := base
+		f.Query, f.QueryAny, f.SearchInternal, f.From, f.Limit = q, true, false, since, similarCandidates
+		cs, err := a.store.ListComplaints(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range cs {
+			if score := cjk.Similarity(text, x.Matter+"\n"+x.Request); score >= SimilarThreshold {
+				add(x, SimilarText, score)
+			}
+		}
+	}
+	links, err := a.store.ListLinks(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Similar, 0, len(found))
+	for _, s := range found {
+		s.Linked = slices.ContainsFunc(links, func(l tousu.ComplaintLink) bool { return l.LinkedNumber == s.Number })
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(x, y Similar) int {
+		return cmp.Or(y.ReceivedAt.Compare(x.ReceivedAt), strings.Compare(y.Number, x.Number))
+	})
+	return out[:min(len(out), MaxSimilar)], nil
+}
+
+// similarQuery is an any-of query of up to six four-character stretches of the text's
+// Han runs, spread over it: specific enough that the index finds few candidates, many
+// enough that a reworded complaint shares one.
+func similarQuery(text string) string {
+	var chunks []string
+	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+		rs := []rune(run)
+		for i := 0; i+4 <= len(rs); i += 4 {
+			chunks = append(chunks, `"`+string(rs[i:i+4])+`"`)
+		}
+	}
+	const most = 6
+	var picked []string
+	for i := range min(most, len(chunks)) {
+		picked = append(picked, chunks[i*len(chunks)/min(most, len(chunks))])
+	}
+	return strings.Join(slices.Compact(picked), " ")
+}
+
+// LinkPayload is the body of the link action (关联): the other complaint's number.
+type LinkPayload struct {
+	With string `json:"with"`
+}
+
+// CanLink reports, as an error, whether the actor may link complaints: supervisors.
+func CanLink(actor tousu.Actor) error { return requireRole(actor, tousu.RoleSupervisor) }
+
+// Link links the complaint number with another (关联), both ways, as a repeat: it
+// changes neither lifecycle; the event and the audit record go with the link, in its
+// transaction. Both complaints must be in the actor's sight.
+func (a *App) Link(ctx context.Context, actor tousu.Actor, number string, p LinkPayload) (*ComplaintView, error) {
+	if err := CanLink(actor); err != nil {
+		return nil, err
+	}
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	with := strings.TrimSpace(p.With)
+	if with == "" {
+		return nil, tousu.Problems{"with": "请填写要关联的投诉件编号"}.Err()
+	}
+	_, other, err := a.load(ctx, actor, with)
+	if tousu.IsKind(err, tousu.KindNotFound) {
+		return nil, tousu.Problems{"with": "未找到投诉件 " + clipText(with, 30)}.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if other.ID == c.ID {
+		return nil, tousu.Problems{"with": "不能与本件关联"}.Err()
+	}
+	links, err := a.store.ListLinks(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(links, func(l tousu.ComplaintLink) bool { return l.LinkedID == other.ID }) {
+		return nil, tousu.Errorf(tousu.KindConflict, "%s 已与 %s 关联", c.Number, other.Number)
+	}
+	now := a.now().UTC().Truncate(time.Millisecond)
+	c.UpdatedAt = now
+	payload := []byte(`{"with":"` + other.Number + `"}`)
+	ev := &tousu.Event{ComplaintID: c.ID, Type: EventLink, Actor: actor.Login, ActorName: actor.Name, At: now,
+		From: c.Status, To: c.Status, Payload: payload}
+	ch := &tousu.Change{Complaint: c, Event: ev,
+		Links: []tousu.ComplaintLink{
+			{ComplaintID: c.ID, LinkedID: other.ID, Kind: tousu.LinkRepeat, By: actor.Login, At: now},
+			{ComplaintID: other.ID, LinkedID: c.ID, Kind: tousu.LinkRepeat, By: actor.Login, At: now},
+		},
+		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "link", c.Number, "with "+other.Number)}}
+	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
+		return nil, err
+	}
+	return a.view(ctx, ref, actor, c), nil
+}
+
+// EventLink is the event of a link (关联); it changes no status.
+const EventLink tousu.EventType = "link"
+
+// LinkView is a linked complaint as a case lists it.
+type LinkView struct {
+	Number string    `json:"number"`
+	Kind   string    `json:"kind"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Links is what a case shows of its repeats: the linked complaints (those the actor
+// may see), their count (the repeat counter), and the complaints it may repeat that
+// are not linked yet (by staff, window or text: the same complainant is Related's).
+type Links struct {
+	Items       []LinkView `json:"items"`
+	RepeatCount int        `json:"repeat_count"`
+	Similar     []Similar  `json:"similar"`
+}
+
+// LinksOf returns a case's links and possible repeats, as the actor may see them.
+func (a *App) LinksOf(ctx context.Context, actor tousu.Actor, number string) (*Links, error) {
+	ref, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := a.store.ListLinks(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Links{Items: []LinkView{}, Similar: []Similar{}}
+	for _, l := range ls {
+		if _, _, err := a.load(ctx, actor, l.LinkedNumber); err != nil {
+			continue // outside the actor's sight: neither named nor counted
+		}
+		out.Items = append(out.Items, LinkView{Number: l.LinkedNumber, Kind: l.Kind, By: l.By, At: l.At.In(a.loc)})
+	}
+	out.RepeatCount = len(out.Items)
+	sim, err := a.similar(ctx, ref, actor, c, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sim {
+		if !s.Linked {
+			out.Similar = append(out.Similar, s)
+		}
+	}
+	return out, nil
+}

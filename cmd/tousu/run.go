@@ -69,6 +69,8 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu bench generate --size 100k|1m [--seed N]
+                            add generated complaints (every status, two years) through the bulk path
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -123,6 +125,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "bench":
+		if len(rest) > 0 && rest[0] == "generate" {
+			return m.benchGenerate(ctx, rest[1:])
+		}
+		return usageError{"usage: tousu bench generate --size 100k"}
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

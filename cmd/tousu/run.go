@@ -69,6 +69,9 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu bench [--size 100k|1m] [--clients 1,8,32] [--nodes N] [--out docs/PERFORMANCE.md]
+                            generate data up to the size, start the server and a baseline as
+                            processes of their own, drive them over HTTP, report
   tousu bench generate --size 100k|1m [--seed N]
                             add generated complaints (every status, two years) through the bulk path
 
@@ -126,10 +129,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "archive":
 		return m.archiveCommand(ctx, rest)
 	case "bench":
-		if len(rest) > 0 && rest[0] == "generate" {
-			return m.benchGenerate(ctx, rest[1:])
-		}
-		return usageError{"usage: tousu bench generate --size 100k"}
+		return m.benchCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

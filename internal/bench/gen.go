@@ -228,6 +228,15 @@ func path(final tousu.Status) []step {
 	return nil
 }
 
+// categoryCodes are the codes of the default categories.
+func categoryCodes() []string {
+	out := make([]string, len(app.DefaultCategories))
+	for i, c := range app.DefaultCategories {
+		out[i] = c.Code
+	}
+	return out
+}
+
 var findings = []tousu.Finding{tousu.FindingFounded, tousu.FindingFounded, tousu.FindingPartly, tousu.FindingUnfounded, tousu.FindingUnverifiable}
 
 // complaint makes the i-th complaint: received in order over the two years, so that

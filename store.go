@@ -191,6 +191,9 @@ type Store interface {
 	CreateToken(ctx context.Context, t Token) error
 	// FindToken returns the token with the hash.
 	FindToken(ctx context.Context, hash string) (*Token, error)
+	// FindTokenUser returns the token with the hash and its account (StaffHistory
+	// filled) in one read: what authenticating an API request needs.
+	FindTokenUser(ctx context.Context, hash string) (*Token, *User, error)
 	// ListTokens returns the tokens of an account ("" for every account), newest first.
 	ListTokens(ctx context.Context, login string) ([]Token, error)
 	// DeleteToken removes a token (revocation); a missing one is kind not_found.

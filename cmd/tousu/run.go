@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Main struct {
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve accepts connections.
 	Ready chan<- string
+	// Spawn, when set, makes the command that runs tousu with args in a process of its
+	// own (tousu bench starts its server and baseline so); default: this executable.
+	Spawn func(args []string) *exec.Cmd
 	// KeyPoll is how often a running command looks at the key file for a rotated ring;
 	// zero means every 5 seconds.
 	KeyPoll time.Duration

@@ -13,10 +13,10 @@ import (
 )
 
 // The full-text index (docs/SEARCH.md). Every write of a complaint's row goes through
-// indexComplaint in the same transaction: CreateComplaint (registration, and any bulk
-// path that registers through it) and UpdateComplaint (every action: replies, decisions,
-// notes, amendments). A new path that inserts or updates complaint rows must call it too,
-// or its complaints are not found by search.
+// indexComplaint in the same transaction: writeRegistration (so CreateComplaint and
+// BulkRegister, which then indexes a loaded complaint's notes too) and UpdateComplaint
+// (every action: replies, decisions, notes, amendments). A new path that inserts or
+// updates complaint rows must call it too, or its complaints are not found by search.
 //
 // Both engines keep complaint_search (complaint → doc, digest); the index itself is the
 // engine's own, the one place where the write differs: SQLite's FTS5 table complaint_fts

@@ -175,3 +175,30 @@ func testSearch(t *testing.T, s tousu.Store) {
 		}
 	}
 }
+
+// testSearchBulk: complaints loaded in bulk are searchable like registered ones: their
+// text, their number and the notes among their history.
+func testSearchBulk(t *testing.T, s tousu.Store) {
+	ctx := t.Context()
+	c := newComplaint(t)
+	c.Matter = "批量导入的历史投诉：窗口推诿"
+	c.Status = tousu.StatusInProgress
+	at := func(h int) time.Time { return base.Add(time.Duration(h) * time.Hour) }
+	cs := []tousu.BulkComplaint{{Complaint: c, NumberPrefix: prefix,
+		Events: []tousu.Event{
+			{Type: tousu.EventRegister, Actor: "clerk1", At: at(0), To: tousu.StatusRegistered, Payload: json.RawMessage(`{"channel":"visit"}`)},
+			{Type: "note", Actor: "h1", At: at(5), From: tousu.StatusInProgress, To: tousu.StatusInProgress,
+				Payload: json.RawMessage(`{"method":"records","content":"调取监控核实属实"}`)},
+		},
+		Audit: []tousu.AuditRecord{{At: at(0), Actor: "clerk1", Action: "register"}},
+	}}
+	if err := s.BulkRegister(ctx, tousu.SourceGenerated, cs); err != nil {
+		t.Fatalf("BulkRegister = %v", err)
+	}
+	for _, q := range []string{"推诿", "监控", c.Number, c.Number[len(c.Number)-4:]} {
+		got, err := s.ListComplaints(ctx, tousu.ComplaintFilter{Query: q, SearchInternal: true})
+		if err != nil || len(got) != 1 || got[0].ID != c.ID {
+			t.Errorf("search %q after a bulk load = %d hits, %v, want the loaded complaint", q, len(got), err)
+		}
+	}
+}

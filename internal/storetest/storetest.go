@@ -68,6 +68,9 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Intake", testIntake},
 		{"Search", testSearch},
 		{"Links", testLinks},
+		{"SearchBulk", testSearchBulk},
+		{"BulkRegister", testBulkRegister},
+		{"FindTokenUser", testFindTokenUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

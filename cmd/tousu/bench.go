@@ -307,10 +307,9 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 			if who == "bench-scoped" {
 				scope = "部门"
 			}
-			lists := bench.Tabs
-			if who == "bench-root" {
-				lists = append(append([]bench.Tab(nil), bench.Tabs...), bench.Searches...)
-			}
+			// Every tab, filter and search, for the root and for the scoped supervisor:
+			// scope must cost nothing (DESIGN §7).
+			lists := append(append(append([]bench.Tab(nil), bench.Tabs...), bench.Filters...), bench.Searches...)
 			for _, t := range lists {
 				for _, c := range clients {
 					path := "/api/v1/complaints?limit=50&" + t.Query

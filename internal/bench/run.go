@@ -35,12 +35,24 @@ var Tabs = []Tab{
 	{"all", "全部", "order=newest"},
 }
 
-// Searches are the free-text searches measured: a common word, a rarer phrase, and a
-// word that is nowhere.
+// Searches are the free-text searches measured, one of each kind the query language
+// has (docs/SEARCH.md): a common word, a rarer phrase, two words, one character, a
+// number's tail, and a word that is nowhere.
 var Searches = []Tab{
 	{"search-common", "搜索“推诿”", "q=" + "%E6%8E%A8%E8%AF%BF"},
 	{"search-phrase", "搜索“一次性告知”", "q=" + "%E4%B8%80%E6%AC%A1%E6%80%A7%E5%91%8A%E7%9F%A5"},
+	{"search-two", "搜索“态度 傲慢”（两词）", "q=" + "%E6%80%81%E5%BA%A6+%E5%82%B2%E6%85%A2"},
+	{"search-char", "搜索“傲”（单字）", "q=" + "%E5%82%B2"},
+	{"search-number", "搜索编号尾号“0042”", "q=0042"},
 	{"search-none", "搜索无结果的词", "q=" + "%E9%A3%9E%E8%88%B9"},
+}
+
+// Filters are the list filters measured beside the tabs, newest first.
+var Filters = []Tab{
+	{"channel", "渠道：信件", "channel=letter"},
+	{"kind", "类型：举报", "kind=report"},
+	{"category", "类别：收费", "category=fees"},
+	{"dates", "日期：一个月", "from=" + time.Now().AddDate(0, -2, 0).Format("2006-01-02") + "&to=" + time.Now().AddDate(0, -1, 0).Format("2006-01-02")},
 }
 
 // Process is a server started by the benchmark.

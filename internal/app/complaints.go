@@ -29,6 +29,10 @@ type RegisterOptions struct {
 	// set, is the deadline that system imposes instead of the one the policies pick.
 	ExternalRef string
 	Policy      *tousu.Policy
+	// Similar, when set, receives the complaints the new one may repeat (similar.go),
+	// looked for before it is stored: a match by the complainant's blind index is
+	// audited in the registration's own transaction.
+	Similar *[]Similar
 }
 
 // Register records a complaint received by staff at the counter, on the phone, by
@@ -167,6 +171,12 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		ch.Idempotency = &tousu.Idempotency{Key: opts.IdempotencyKey, Actor: actor.Login, RequestHash: reqHash,
 			Secret: a.keys.Seal([]byte(code), "idempotency/"+id), CreatedAt: now}
 	}
+	var similar []Similar
+	if opts.Similar != nil {
+		if similar, err = a.similarAtIntake(ctx, ref, actor, ch); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.store.CreateComplaint(ctx, ch); err != nil {
 		if ch.Idempotency != nil && tousu.IsKind(err, tousu.KindConflict) {
 			// Another request with the same key won the race: answer as it did.
@@ -175,6 +185,9 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 		return nil, err
 	}
 	a.log.Debug("complaint registered", "number", c.Number, "channel", c.Channel, "actor", actor.Login)
+	if opts.Similar != nil {
+		*opts.Similar = similar
+	}
 	v := a.view(ctx, ref, actor, c)
 	v.QueryCode = code
 	return v, nil

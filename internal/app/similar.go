@@ -65,24 +65,22 @@ func (a *App) repeatWindow(ctx context.Context) int {
 	return defaultRepeatWindow
 }
 
-// SimilarAtIntake returns up to MaxSimilar complaints, newest first, that the complaint
-// number, just registered, may repeat, among those the actor may see (scope and recusal
-// as in lists). Matching the complainant by blind index links complaints to a person, so
-// an answer naming such a match is audited (similar), as Related is.
-func (a *App) SimilarAtIntake(ctx context.Context, actor tousu.Actor, number string) ([]Similar, error) {
-	ref, c, err := a.load(ctx, actor, number)
-	if err != nil {
-		return nil, err
+// similarAtIntake finds what the complaint of ch, about to be registered, may repeat,
+// among the complaints the actor may see (scope and recusal as in lists); none for an
+// actor that reads no cases. Matching the complainant by blind index links complaints to
+// a person, so when the answer names such a match the registration carries an audit
+// record of it (similar), as the related look-up is audited.
+func (a *App) similarAtIntake(ctx context.Context, ref *reference, actor tousu.Actor, ch *tousu.Change) ([]Similar, error) {
+	if requireRole(actor, caseReaders...) != nil {
+		return []Similar{}, nil
 	}
-	out, err := a.similar(ctx, ref, actor, c, true)
+	out, err := a.similar(ctx, ref, actor, ch.Complaint, true)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range out {
 		if slices.Contains(s.Reasons, SimilarComplainant) {
-			if err := a.audit(ctx, actor, "similar", c.Number, SimilarComplainant); err != nil {
-				return nil, err
-			}
+			ch.Audit = append(ch.Audit, a.auditRecord(ctx, actor, "similar", "", SimilarComplainant))
 			break
 		}
 	}
@@ -168,9 +166,11 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 			}
 		}
 	}
-	links, err := a.store.ListLinks(ctx, c.ID)
-	if err != nil {
-		return nil, err
+	var links []tousu.ComplaintLink
+	if c.Number != "" { // a registered complaint (not one about to be)
+		if links, err = a.store.ListLinks(ctx, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Similar, 0, len(found))
 	for _, s := range found {

@@ -15,14 +15,16 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := decode(w, r, &in, false); err != nil {
 		return err
 	}
-	v, err := s.app.Register(r.Context(), actor, in, app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key")})
+	similar := []app.Similar{}
+	v, err := s.app.Register(r.Context(), actor, in, app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key"),
+		Similar: &similar})
 	if err != nil {
 		return err
 	}
 	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
 	w.Header().Set("Location", "/api/v1/complaints/"+v.Number)
 	// With the complaints it may repeat (repeats.go).
-	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: s.similarAtIntake(r, actor, v.Number)})
+	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: similar})
 	return nil
 }
 

@@ -134,7 +134,8 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 		f.refuse(problems.Err())
 		return s.renderRegister(w, r, actor, http.StatusUnprocessableEntity, f)
 	}
-	opts := app.RegisterOptions{Evidence: pf.uploads}
+	var similar []app.Similar
+	opts := app.RegisterOptions{Evidence: pf.uploads, Similar: &similar}
 	if key := vals.Get("idem"); key != "" {
 		opts.IdempotencyKey = "desk-" + clip(key, 64)
 	}
@@ -168,7 +169,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request, actor to
 		vm.Receiver = actor.Name
 	}
 	vm.Flash = "已登记，受理编号 " + v.Number + "。请将回执交给投诉人，查询码只显示这一次。"
-	vm.Similar = similarRows(s.similarAtIntake(r, actor, v.Number)) // repeats.go
+	vm.Similar = similarRows(similar) // repeats.go
 	return s.render(w, r, http.StatusOK, "desk/receipt", vm)
 }
 

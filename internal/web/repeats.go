@@ -17,17 +17,6 @@ type registered struct {
 	Similar []app.Similar `json:"similar"`
 }
 
-// similarAtIntake is what the new complaint may repeat; a failure to look is no
-// failure of the registration, which has committed: the answer then names none.
-func (s *Server) similarAtIntake(r *http.Request, actor tousu.Actor, number string) []app.Similar {
-	sim, err := s.app.SimilarAtIntake(r.Context(), actor, number)
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "similar complaints", "number", number, "error", err)
-		return []app.Similar{}
-	}
-	return sim
-}
-
 func (s *Server) complaintLinks(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	links, err := s.app.LinksOf(r.Context(), actor, r.PathValue("number"))
 	if err != nil {

@@ -117,6 +117,9 @@ type ComplaintFilter struct {
 	NameIndex     string
 	// TargetStaff keeps complaints about the staff member with this badge.
 	TargetStaff string
+	// TargetUnit keeps complaints about this unit exactly (not its subtree, nor the
+	// assigned unit): a window's complaints.
+	TargetUnit string
 	// LateHandover keeps complaints flagged 逾期移交 (when true).
 	LateHandover bool
 	// AlertsLacking keeps complaints that lack at least one of these Alert* bits.

@@ -32,7 +32,7 @@ const (
 	// MaxSimilar is how many possible repeats are shown, newest first.
 	MaxSimilar = 5
 	// similarCandidates bounds the texts compared for similarity.
-	similarCandidates = 30
+	similarCandidates = 10
 )
 
 // Reasons why a complaint may be a repeat.
@@ -139,7 +139,7 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 	case c.Target.Unit != "" && !ref.isRoot(c.Target.Unit) && len(ref.children[c.Target.Unit]) == 0:
 		// A window (a unit without units below it): a department's or a centre's
 		// complaints are too many to call repeats.
-		look(SimilarWindow, func(f *tousu.ComplaintFilter) { f.Units, f.From = []string{c.Target.Unit}, since })
+		look(SimilarWindow, func(f *tousu.ComplaintFilter) { f.TargetUnit, f.From = c.Target.Unit, since })
 	}
 	for _, l := range lookups {
 		cs, err := a.store.ListComplaints(ctx, l.f)
@@ -152,7 +152,7 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 	}
 	// Much the same wording: candidates sharing a four-character stretch of the text
 	// (the index finds them), then compared on all their bigrams.
-	text := c.Matter + "\n" + c.Request
+	words := cjk.Bigrams(c.Matter + "\n" + c.Request)
 	if q := similarQuery(c.Matter); q != "" {
 		f := base
 		f.Query, f.QueryAny, f.SearchInternal, f.From, f.Limit = q, true, false, since, similarCandidates
@@ -161,7 +161,7 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 			return nil, err
 		}
 		for _, x := range cs {
-			if score := cjk.Similarity(text, x.Matter+"\n"+x.Request); score >= SimilarThreshold {
+			if score := cjk.Jaccard(words, cjk.Bigrams(x.Matter+"\n"+x.Request)); score >= SimilarThreshold {
 				add(x, SimilarText, score)
 			}
 		}

@@ -87,8 +87,10 @@ func equal(a, b []rune) bool {
 
 // Similarity is the Jaccard similarity of two texts' bigram sets (0 to 1): how much of
 // their wording they share, whatever its order.
-func Similarity(a, b string) float64 {
-	sa, sb := Bigrams(a), Bigrams(b)
+func Similarity(a, b string) float64 { return Jaccard(Bigrams(a), Bigrams(b)) }
+
+// Jaccard is the similarity of two sets of Bigrams: what they share of what either has.
+func Jaccard(sa, sb map[string]bool) float64 {
 	if len(sa) == 0 || len(sb) == 0 {
 		return 0
 	}

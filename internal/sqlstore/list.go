@@ -161,6 +161,9 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.equals("target_staff", f.TargetStaff)
 		w.add("target_staff <> ''")
 	}
+	if f.TargetUnit != "" {
+		w.equals("target_unit", f.TargetUnit)
+	}
 	if f.NameIndex != "" {
 		w.equals("name_index", f.NameIndex)
 		w.add("name_index <> ''")

@@ -15,15 +15,28 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := decode(w, r, &in, false); err != nil {
 		return err
 	}
+	// The look-up of repeats (repeats.go) costs a registration about as much again as
+	// storing it, so an API client asks for it: ?similar=true. The desk always looks.
+	opts := app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key")}
 	similar := []app.Similar{}
-	v, err := s.app.Register(r.Context(), actor, in, app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		Similar: &similar})
+	switch r.URL.Query().Get("similar") {
+	case "true", "1":
+		opts.Similar = &similar
+	case "", "false", "0":
+	default:
+		return tousu.Problems{"similar": "应为 true 或 false"}.Err()
+	}
+	v, err := s.app.Register(r.Context(), actor, in, opts)
 	if err != nil {
 		return err
 	}
 	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
 	w.Header().Set("Location", "/api/v1/complaints/"+v.Number)
 	// With the complaints it may repeat (repeats.go).
+	if opts.Similar == nil {
+		writeJSON(w, http.StatusCreated, v)
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: similar})
 	return nil
 }

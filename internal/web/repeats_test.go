@@ -33,7 +33,7 @@ func TestRepeats(t *testing.T) {
 		t.Helper()
 		body := validComplaint()
 		mod(body)
-		r := e.do("POST", "/api/v1/complaints", "clerk", body)
+		r := e.do("POST", "/api/v1/complaints?similar=true", "clerk", body)
 		if r.code != http.StatusCreated {
 			t.Fatalf("register: %d %s", r.code, r.raw)
 		}
@@ -70,6 +70,14 @@ func TestRepeats(t *testing.T) {
 		b["matter"], b["request"] = "停车场收费标准未公示。", "公示收费标准。"
 	})); len(got) != 0 {
 		t.Errorf("unrelated complaint: similar %v, want none", got)
+	}
+
+	// Without ?similar=true the answer is the complaint alone (the look-up costs).
+	if r := e.do("POST", "/api/v1/complaints", "clerk", validComplaint()); r.code != http.StatusCreated || strings.Contains(r.raw, `"similar"`) {
+		t.Errorf("registration without similar=true: %d, answer names similar: %t", r.code, strings.Contains(r.raw, `"similar"`))
+	}
+	if r := e.do("POST", "/api/v1/complaints?similar=maybe", "clerk", validComplaint()); r.code != http.StatusUnprocessableEntity {
+		t.Errorf("similar=maybe: %d, want 422", r.code)
 	}
 
 	// Linking: supervisors only, both ways, status unchanged, once.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"tousu"
@@ -181,9 +182,16 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.add("(alerts & ?) <> ?", f.AlertsLacking, f.AlertsLacking)
 	}
 	if f.Marks != 0 {
-		// "marks <> 0" lets the planners use the partial index of marked cases.
+		// "marks <> 0" lets the planners use the partial index of marked cases; the
+		// inbox's queues have partial indexes of their own, whose predicates the planners
+		// match by their form: a constant term per mark (migration 00013).
 		w.add("(marks & ?) = ?", f.Marks, f.Marks)
 		w.add("marks <> 0")
+		for _, m := range []int{tousu.MarkDissatisfied, tousu.MarkDisciplinePending, tousu.MarkPendingExtension} {
+			if f.Marks&m != 0 {
+				w.add("(marks & " + strconv.Itoa(m) + ") <> 0")
+			}
+		}
 	}
 	if !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
 		// Only running clocks are due; '' (no due date yet) sorts below every date.

@@ -40,6 +40,58 @@ func repeatOf(ctx context.Context, q Querier, c *tousu.Complaint) (bool, error) 
 	return false, nil
 }
 
+// markLater gives the complaints received after c by the same complainant, and not yet
+// known as repeats, their earlier complaint: c, registered late (a letter, a backlog).
+// Part of the repeat seam, beside repeatOf.
+func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
+	if c.Identity.Anonymous {
+		return nil
+	}
+	type later struct {
+		id, fact string
+	}
+	var found []later
+	for _, x := range []struct{ col, v string }{{"phone_index", c.Identity.PhoneIndex}, {"id_number_index", c.Identity.IDNumberIndex}} {
+		if x.v == "" {
+			continue
+		}
+		rows, err := q.Query(ctx, `SELECT f.complaint_id, f.fact FROM complaints c JOIN stats_facts f ON f.complaint_id = c.id
+			WHERE c.`+x.col+` = ? AND c.`+x.col+` <> '' AND c.received_at > ? AND c.anonymous = FALSE AND f.earlier = 0`,
+			x.v, millis(c.ReceivedAt))
+		ls, err := collect(rows, err, func(r Row) (later, error) {
+			var l later
+			return l, r.Scan(&l.id, &l.fact)
+		})
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if !slices.ContainsFunc(found, func(o later) bool { return o.id == l.id }) {
+				found = append(found, l)
+			}
+		}
+	}
+	for _, l := range found {
+		var old tousu.StatFact
+		if err := json.Unmarshal([]byte(l.fact), &old); err != nil {
+			return err
+		}
+		f := old
+		f.Repeat = true
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE stats_facts SET earlier = 1, repeat = 1, fact = ? WHERE complaint_id = ?`, string(b), l.id); err != nil {
+			return err
+		}
+		if err := addRollup(ctx, q, tousu.StatDelta(&old, &f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 const insertFact = `INSERT INTO stats_facts (complaint_id, unit, received_day, consultation, refused, replied_day, on_time,
 	decided_day, founded, rated_day, satisfied, repeat, earlier, fact)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -83,6 +135,9 @@ func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool
 	if created {
 		var err error
 		if earlier, err = repeatOf(ctx, q, c); err != nil {
+			return err
+		}
+		if err := markLater(ctx, q, c); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ type StatMarks struct {
 // the day of each thing counted. A zero Date counts nothing.
 type StatFact struct {
 	Unit       string   `json:"unit"`       // the unit it is about: target, else assigned, else receiving unit
-	Staff      []string `json:"staff"`      // the staff complained about and those the decision concerns
+	Staff      []string `json:"staff"`      // the staff member complained about (the list's staff filter)
 	Categories []string `json:"categories"` // counted once in each
 	Channel    Channel  `json:"channel"`
 	Kind       Kind     `json:"kind"`
@@ -77,16 +77,8 @@ func StatFactOf(c *Complaint, earlier bool) StatFact {
 		f.ReceivedOn = DateOf(c.ReceivedAt.In(statZone))
 	}
 	if c.Target.Staff != "" {
-		f.Staff = append(f.Staff, c.Target.Staff)
+		f.Staff = []string{c.Target.Staff}
 	}
-	if c.Decision != nil {
-		for _, b := range c.Decision.Staff {
-			if b != "" && !slices.Contains(f.Staff, b) {
-				f.Staff = append(f.Staff, b)
-			}
-		}
-	}
-	slices.Sort(f.Staff)
 	slices.Sort(f.Categories)
 	f.Categories = slices.Compact(f.Categories)
 	f.Consultation = m.Withdrawn || c.Status == StatusWithdrawn
@@ -272,3 +264,17 @@ type StatSum struct {
 	ByDay    bool
 	DaysOnly bool
 }
+
+// StatFilter keeps the complaints behind a figure: those the figure counted over
+// [From, To] (the drill-down from a dashboard), of the units in Units when set (the
+// statistics' unit of a complaint, StatFact.Unit).
+type StatFilter struct {
+	Figure   string
+	From, To Date
+	Units    []string
+}
+
+// StatFigures are the figures a StatFilter may name: the counted ones, and replied_late
+// (replied, not on time).
+var StatFigures = []string{"received", "consultations", "not_accepted", "repeat", "replied", "replied_on_time",
+	"replied_late", "decided", "founded", "rated", "satisfied"}

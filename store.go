@@ -114,6 +114,9 @@ type ComplaintFilter struct {
 	// Marks keeps complaints that have every one of these Mark* bits.
 	Marks int
 
+	// Stat keeps the complaints behind a figure of the statistics (stats.go).
+	Stat *StatFilter
+
 	DueFrom, DueTo Date      // open, unsuspended complaints due within [DueFrom, DueTo]
 	From, To       time.Time // received_at within [From, To)
 

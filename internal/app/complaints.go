@@ -588,6 +588,9 @@ type ListQuery struct {
 	// Assisting keeps the cases that a unit in the actor's subtree assists (协办): a
 	// handler's 协办 tab.
 	Assisting bool
+	// Figure keeps the complaints behind a figure of the statistics (stats.go): From and
+	// To are then the figure's period and Unit the statistics' unit.
+	Figure string
 }
 
 // searchesComplainant reports whether the query looks for a complainant.
@@ -782,6 +785,7 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 			f.NameIndex = a.keys.NameIndex(x)
 		}
 	}
+	statFilter(ref, q, &f, p) // stats.go
 	if q.Cursor != "" {
 		order, cur, err := decodeCursor(q.Cursor)
 		if err != nil || order != f.Order {

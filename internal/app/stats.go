@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"tousu"
 )
@@ -364,4 +365,22 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 func weekKey(d tousu.Date) string {
 	back := (int(d.Weekday()) + 6) % 7
 	return d.AddDays(-back).String()
+}
+
+// statFilter turns a list query naming a figure into the drill-down of that figure: the
+// complaints it counted in the period from…to, of the unit's subtree by the statistics'
+// own unit (StatFact.Unit), so that the list holds exactly what the figure counted.
+func statFilter(ref *reference, q ListQuery, f *tousu.ComplaintFilter, p tousu.Problems) {
+	if q.Figure == "" {
+		return
+	}
+	if !slices.Contains(tousu.StatFigures, q.Figure) {
+		p.Add("figure", "应为 "+strings.Join(tousu.StatFigures, "、")+" 之一")
+		return
+	}
+	f.Stat = &tousu.StatFilter{Figure: q.Figure, From: q.From, To: q.To}
+	f.From, f.To = time.Time{}, time.Time{}
+	if q.Unit != "" && f.Units != nil {
+		f.Stat.Units, f.Units = f.Units, nil
+	}
 }

@@ -367,3 +367,53 @@ func (s *Store) BackfillStats(ctx context.Context) (err error) {
 		return rebuildStats(ctx, q)
 	})
 }
+
+// statWhere adds the drill-down of a figure: the complaints whose fact the figure counted
+// in the period, through stats_facts.
+func statWhere(w *where, f *tousu.StatFilter) {
+	day := "received_day"
+	var cond []string
+	switch f.Figure {
+	case "received":
+		cond = []string{"consultation = 0"}
+	case "consultations":
+		cond = []string{"consultation = 1"}
+	case "not_accepted":
+		cond = []string{"consultation = 0", "refused = 1"}
+	case "repeat":
+		cond = []string{"consultation = 0", "repeat = 1"}
+	case "replied":
+		day = "replied_day"
+	case "replied_on_time":
+		day, cond = "replied_day", []string{"on_time = 1"}
+	case "replied_late":
+		day, cond = "replied_day", []string{"on_time = 0"}
+	case "decided":
+		day = "decided_day"
+	case "founded":
+		day, cond = "decided_day", []string{"founded = 1"}
+	case "rated":
+		day = "rated_day"
+	case "satisfied":
+		day, cond = "rated_day", []string{"satisfied = 1"}
+	default:
+		w.add("FALSE")
+		return
+	}
+	sub := w.s.where()
+	for _, c := range cond {
+		sub.add(c)
+	}
+	sub.add(day+" <> 0")
+	if !f.From.IsZero() {
+		sub.add(day+" >= ?", tousu.DateKey(f.From))
+	}
+	if !f.To.IsZero() {
+		sub.add(day+" <= ?", tousu.DateKey(f.To))
+	}
+	if f.Units != nil {
+		in(sub, []string{"unit"}, f.Units)
+	}
+	w.add("id IN (SELECT complaint_id FROM stats_facts"+sub.String()+")", sub.args...)
+}
+

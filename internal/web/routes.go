@@ -152,5 +152,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
+		{"GET", "/api/v1/stats", s.authed(s.getStats)},
 	}
 }

@@ -404,7 +404,7 @@ func statWhere(w *where, f *tousu.StatFilter) {
 	for _, c := range cond {
 		sub.add(c)
 	}
-	sub.add(day+" <> 0")
+	sub.add(day + " <> 0")
 	if !f.From.IsZero() {
 		sub.add(day+" >= ?", tousu.DateKey(f.From))
 	}
@@ -416,4 +416,3 @@ func statWhere(w *where, f *tousu.StatFilter) {
 	}
 	w.add("id IN (SELECT complaint_id FROM stats_facts"+sub.String()+")", sub.args...)
 }
-

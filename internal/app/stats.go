@@ -384,3 +384,109 @@ func statFilter(ref *reference, q ListQuery, f *tousu.ComplaintFilter, p tousu.P
 		f.Stat.Units, f.Units = f.Units, nil
 	}
 }
+
+// StatDefinition is one figure's definition (口径), shown on the dashboard, the reports
+// and the disclosures, and written in docs/STATISTICS.md.
+type StatDefinition struct {
+	Field, Name, Definition string
+}
+
+// StatDefinitions are the definitions of the figures, in the order of Figures.
+var StatDefinitions = []StatDefinition{
+	{"received", "受理量", "统计期间内收到的投诉件（按收到日期），不含撤回件；不予受理、并案的件也计入。"},
+	{"consultations", "咨询量", "统计期间内收到、后经解释撤回的件，按咨询计，不计入受理量。"},
+	{"not_accepted", "不予受理", "受理量中决定不予受理的件。"},
+	{"replied", "答复量", "首次答复（答复或现场协调办结）在统计期间内的件；重办后的再次答复不重复计。"},
+	{"replied_on_time", "按期答复", "答复量中，首次答复日不晚于当时办理期限（含经批准的延期）的件。"},
+	{"on_time_rate", "按期办结率", "按期答复 ÷ 答复量；答复量为 0 时不计算（显示“—”）。"},
+	{"avg_working_days", "平均办理工作日", "答复量中各件自收到日至首次答复日的工作日数的平均值（收到当日不计）。"},
+	{"decided", "处理决定", "处理决定（含现场协调办结）在统计期间内、结论不是“不适用（意见建议）”的件；按最近一次决定计。"},
+	{"founded", "属实", "处理决定中结论为属实或部分属实的件；属实率 = 属实 ÷ 处理决定。"},
+	{"rated", "评价数", "统计期间内投诉人给出满意度评价的件（按最近一次评价计）；满意 = 非常满意、满意（4–5 级）；满意率 = 满意 ÷ 评价数。"},
+	{"overdue_open", "超期未办结", "现在仍在办理、计时未中止且已过办理期限的件；只在统计期间包含今天时给出。"},
+	{"repeat", "重复投诉", "受理量中，与同一投诉人（电话或身份证号一致）更早的投诉件、或被并入其他件的投诉件。"},
+}
+
+// Period is a reporting period: a month (2026-11), a quarter (2026-Q4) or a year (2026).
+type Period struct {
+	Key      string     `json:"period"`
+	Name     string     `json:"name"` // 2026年11月, 2026年第四季度, 2026年
+	Kind     string     `json:"kind"` // month, quarter, year
+	From, To tousu.Date `json:"-"`
+}
+
+// ParsePeriod reads a period's key.
+func ParsePeriod(s string) (Period, error) {
+	bad := tousu.Problems{"period": "期间应为 2026-11（月）、2026-Q4（季度）或 2026（年）"}.Err()
+	var y, n int
+	switch {
+	case len(s) == 4:
+		if _, err := fmt.Sscanf(s, "%4d", &y); err != nil || y < 2000 || y > 2100 {
+			return Period{}, bad
+		}
+		return Period{Key: s, Name: fmt.Sprintf("%d年", y), Kind: "year",
+			From: tousu.Date{Year: y, Month: 1, Day: 1}, To: tousu.Date{Year: y, Month: 12, Day: 31}}, nil
+	case len(s) == 7 && s[4:6] == "-Q":
+		if _, err := fmt.Sscanf(s, "%4d-Q%1d", &y, &n); err != nil || y < 2000 || y > 2100 || n < 1 || n > 4 {
+			return Period{}, bad
+		}
+		from := tousu.Date{Year: y, Month: time.Month(3*n - 2), Day: 1}
+		return Period{Key: s, Name: fmt.Sprintf("%d年第%s季度", y, []string{"一", "二", "三", "四"}[n-1]), Kind: "quarter",
+			From: from, To: monthEnd(from.Year, from.Month+2)}, nil
+	case len(s) == 7 && s[4] == '-':
+		if _, err := fmt.Sscanf(s, "%4d-%2d", &y, &n); err != nil || y < 2000 || y > 2100 || n < 1 || n > 12 {
+			return Period{}, bad
+		}
+		return Period{Key: s, Name: fmt.Sprintf("%d年%d月", y, n), Kind: "month",
+			From: tousu.Date{Year: y, Month: time.Month(n), Day: 1}, To: monthEnd(y, time.Month(n))}, nil
+	}
+	return Period{}, bad
+}
+
+// Previous is the period before p of the same kind.
+func (p Period) Previous() Period {
+	var key string
+	switch p.Kind {
+	case "year":
+		key = fmt.Sprintf("%d", p.From.Year-1)
+	case "quarter":
+		d := p.From.AddDays(-1)
+		key = fmt.Sprintf("%d-Q%d", d.Year, (int(d.Month)+2)/3)
+	default:
+		d := p.From.AddDays(-1)
+		key = fmt.Sprintf("%d-%02d", d.Year, d.Month)
+	}
+	prev, _ := ParsePeriod(key)
+	return prev
+}
+
+// PeriodOf is the period of the kind (month, quarter, year) holding day d.
+func PeriodOf(kind string, d tousu.Date) Period {
+	key := fmt.Sprintf("%d-%02d", d.Year, d.Month)
+	switch kind {
+	case "year":
+		key = fmt.Sprintf("%d", d.Year)
+	case "quarter":
+		key = fmt.Sprintf("%d-Q%d", d.Year, (int(d.Month)+2)/3)
+	}
+	p, _ := ParsePeriod(key)
+	return p
+}
+
+// monthEnd is the last day of month m of year y (m may run past 12).
+func monthEnd(y int, m time.Month) tousu.Date {
+	return tousu.DateOf(time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1))
+}
+
+// PreviousRange is the range of the same length just before [from, to]: whole months
+// shift by months (a month's previous is the month before, whatever its length), other
+// ranges by days.
+func PreviousRange(from, to tousu.Date) (tousu.Date, tousu.Date) {
+	if from.Day == 1 && to.AddDays(1).Day == 1 {
+		months := (to.Year-from.Year)*12 + int(to.Month) - int(from.Month) + 1
+		pf := tousu.DateOf(time.Date(from.Year, from.Month-time.Month(months), 1, 0, 0, 0, 0, time.UTC))
+		return pf, from.AddDays(-1)
+	}
+	n := from.DaysUntil(to) + 1
+	return from.AddDays(-n), from.AddDays(-1)
+}

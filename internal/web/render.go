@@ -132,6 +132,8 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
+	CanSeeStats bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

@@ -100,6 +100,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+
+	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
+	// reports, the disclosures' desk pages, and the public's disclosure pages.
+	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
 }
 
 // route is one route of the JSON API.

@@ -104,6 +104,8 @@ func (s *Server) routes() {
 	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
 	// reports, the disclosures' desk pages, and the public's disclosure pages.
 	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
+	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
 }
 
 // route is one route of the JSON API.
@@ -159,5 +161,7 @@ func (s *Server) apiRoutes() []route {
 
 		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
 		{"GET", "/api/v1/stats", s.authed(s.getStats)},
+		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
+		{"GET", "/api/v1/exports/stats", s.authed(s.exportStats)},
 	}
 }

@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
 	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
 	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
+	s.mux.Handle("GET /desk/reports", s.desk(s.periodicReport))
 }
 
 // route is one route of the JSON API.

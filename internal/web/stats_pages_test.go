@@ -11,6 +11,22 @@ import (
 // capability stay in its own files.
 func init() {
 	pageModels["desk/stats"] = sampleStatsPage()
+	pageModels["desk/report"] = sampleReportPage()
+}
+
+func sampleReportPage() reportPage {
+	p, _ := app.ParsePeriod("2026-11")
+	c := sampleComplaint()
+	rc := []app.ReportCase{{ComplaintView: c, Measures: "责令改正"}}
+	f := app.Figures{Received: 3}
+	return reportPage{Common: sampleCommon, PeriodKey: "2026-11", Unit: "root", Variant: "discipline", CanDiscipline: true,
+		Units: []deskOption{{"root", "某区政务服务中心"}}, Notice: "报告期间有误", Rows: reportRows(f, f), XLSXURL: "/desk/reports?format=xlsx",
+		Definitions: app.StatDefinitions, R: &app.PeriodReport{Period: p, Previous: p.Previous(), Variant: "discipline",
+			Title: "某区2026年11月投诉处理情况月报", Now: f, Prev: f, MinSample: 5, Generated: p.To,
+			Ranking:  []app.ReportRank{{Rank: 1, Unit: "dept-a", Name: "人社局", Figures: f}},
+			Unranked: []app.ReportRank{{Unit: "dept-b", Name: "医保局", Figures: f}},
+			Overdue:  rc, Founded: rc, Integrity: rc, Referred: rc, Truncated: true,
+			Staff: []app.ReportStaff{{Badge: "A001", Name: "王窗口", Count: 2, Numbers: []string{"TS20261127-0001", "TS20261127-0002"}}}}}
 }
 
 func sampleStatsPage() statsPage {

@@ -276,6 +276,17 @@ type Store interface {
 	OverdueOpen(ctx context.Context, today Date) ([]StatFact, error)
 	// RebuildStats recomputes every complaint's fact and the rollups from the complaints.
 	RebuildStats(ctx context.Context) error
+	// SaveDisclosure inserts a draft disclosure (ID 0, setting ID) or rewrites a draft's
+	// content and changes, with its audit records; a published one is kind conflict.
+	SaveDisclosure(ctx context.Context, d *Disclosure, audit []AuditRecord) error
+	// PublishDisclosure publishes draft id as the next version of d.Period and d.Unit,
+	// by d.PublishedBy at d.PublishedAt, with its audit records; it never changes again.
+	PublishDisclosure(ctx context.Context, id int64, d Disclosure, audit []AuditRecord) (*Disclosure, error)
+	// FindDisclosure returns the disclosure with the ID.
+	FindDisclosure(ctx context.Context, id int64) (*Disclosure, error)
+	// ListDisclosures returns up to 500 disclosures (published only when published),
+	// newest period first, the latest version first.
+	ListDisclosures(ctx context.Context, published bool) ([]Disclosure, error)
 
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.

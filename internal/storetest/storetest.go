@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
 		{"StatsRecount", testStatsRecount},
+		{"Disclosures", testDisclosures},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

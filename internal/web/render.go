@@ -73,6 +73,8 @@ func (p *pages) funcs() template.FuncMap {
 		// Statistics (desk_stats.go): a rate as a percentage, "—" for none; a finding's name.
 		"pct":          pct,
 		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
+		"ratePct":      ratePct,
+		"rateRange":    rateRange,
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
 		},

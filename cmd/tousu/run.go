@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Main struct {
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve accepts connections.
 	Ready chan<- string
+	// Spawn, when set, makes the command that runs tousu with args in a process of its
+	// own (tousu bench starts its server and baseline so); default: this executable.
+	Spawn func(args []string) *exec.Cmd
 	// KeyPoll is how often a running command looks at the key file for a rotated ring;
 	// zero means every 5 seconds.
 	KeyPoll time.Duration
@@ -69,6 +73,11 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu bench [--size 100k|1m] [--clients 1,8,32] [--nodes N] [--out docs/PERFORMANCE.md]
+                            generate data up to the size, start the server and a baseline as
+                            processes of their own, drive them over HTTP, report
+  tousu bench generate --size 100k|1m [--seed N]
+                            add generated complaints (every status, two years) through the bulk path
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -123,6 +132,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "bench":
+		return m.benchCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

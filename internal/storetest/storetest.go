@@ -68,6 +68,8 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Intake", testIntake},
 		{"StatsRecount", testStatsRecount},
 		{"Disclosures", testDisclosures},
+		{"BulkRegister", testBulkRegister},
+		{"FindTokenUser", testFindTokenUser},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -256,13 +256,17 @@ func StatDelta(before, after *StatFact) map[StatKey]*StatMeasures {
 func MonthOf(d Date) Date { return Date{Year: d.Year, Month: d.Month, Day: 1} }
 
 // StatSum asks the store for the rollup sums of dimension Dim ("" for the units' totals)
-// over [From, To]: per unit and key, and per day (or month) when ByDay; DaysOnly reads
-// daily rows only (a grouping by week).
+// over [From, To]: per key, per unit when ByUnit, and per day (or month) when ByDay;
+// DaysOnly reads daily rows only (a grouping by week).
 type StatSum struct {
 	Dim      string
 	From, To Date
 	ByDay    bool
 	DaysOnly bool
+	// Units keeps the rows of these units (nil: every unit); ByUnit returns a row per
+	// unit, else the units are summed together (Unit "").
+	Units  []string
+	ByUnit bool
 }
 
 // StatFilter keeps the complaints behind a figure: those the figure counted over

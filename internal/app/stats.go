@@ -227,14 +227,17 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 		}
 	}
 	byDay := q.GroupBy == "month" || q.GroupBy == "week"
-	rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "", From: q.From, To: q.To, ByDay: byDay, DaysOnly: q.GroupBy == "week"})
+	byUnit := q.GroupBy == "unit" || q.GroupBy == "window"
+	var units []string // nil: every unit, for a scope at the root
+	if !ref.isRoot(unit) {
+		units = ref.subtree(unit)
+	}
+	sum := tousu.StatSum{Dim: "", From: q.From, To: q.To, ByDay: byDay, DaysOnly: q.GroupBy == "week", Units: units, ByUnit: byUnit}
+	rows, err := a.store.SumStats(ctx, sum)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		if !inScope(r.Unit) {
-			continue
-		}
 		for i, v := range r.Measures {
 			total[i] += v
 		}
@@ -243,14 +246,12 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 		}
 	}
 	if dim != "" {
-		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: dim, From: q.From, To: q.To})
+		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: dim, From: q.From, To: q.To, Units: units})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
-			if inScope(r.Unit) {
-				addTo(groupOf(r.Unit, r.Key, r.Day), r.Measures)
-			}
+			addTo(groupOf(r.Unit, r.Key, r.Day), r.Measures)
 		}
 	}
 

@@ -92,6 +92,27 @@ func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
 	return nil
 }
 
+// unitPath is unit and the units above it, up to the root, from the organisation tree;
+// unit alone when the tree does not know it.
+func unitPath(ctx context.Context, q Querier, unit string) ([]string, error) {
+	rows, err := q.Query(ctx, `WITH RECURSIVE up (code, parent, n) AS (
+			SELECT code, parent, 0 FROM units WHERE code = ?
+			UNION ALL
+			SELECT u.code, u.parent, up.n + 1 FROM units u JOIN up ON u.code = up.parent WHERE up.n < 64
+		) SELECT code FROM up ORDER BY n`, unit)
+	path, err := collect(rows, err, func(r Row) (string, error) {
+		var c string
+		return c, r.Scan(&c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(path) == 0 {
+		path = []string{unit}
+	}
+	return path, nil
+}
+
 const insertFact = `INSERT INTO stats_facts (complaint_id, unit, received_day, consultation, refused, replied_day, on_time,
 	decided_day, founded, rated_day, satisfied, repeat, earlier, fact)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -142,6 +163,12 @@ func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool
 		}
 	}
 	f := tousu.StatFactOf(c, earlier)
+	var err error
+	if old != nil && old.Unit == f.Unit {
+		f.Path = old.Path // the tree is read again only when the unit changes
+	} else if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+		return err
+	}
 	b, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -329,6 +356,7 @@ func rebuildStats(ctx context.Context, q Querier) error {
 	}
 	const page = 1000
 	after := ""
+	paths := map[string][]string{}
 	total := map[tousu.StatKey]*tousu.StatMeasures{}
 	for {
 		rows, err := q.Query(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id > ? ORDER BY id LIMIT ?`, after, page)
@@ -344,6 +372,12 @@ func rebuildStats(ctx context.Context, q Querier) error {
 				}
 			}
 			f := tousu.StatFactOf(c, e)
+			if f.Path = paths[f.Unit]; f.Path == nil {
+				if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+					return err
+				}
+				paths[f.Unit] = f.Path
+			}
 			b, err := json.Marshal(f)
 			if err != nil {
 				return err

@@ -38,6 +38,14 @@ func recount(t *testing.T, s tousu.Store) map[tousu.StatKey]tousu.StatMeasures {
 	if err != nil {
 		t.Fatal(err)
 	}
+	units, err := s.ListUnits(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := map[string]string{}
+	for _, u := range units {
+		parent[u.Code] = u.Parent
+	}
 	out := map[tousu.StatKey]tousu.StatMeasures{}
 	for _, c := range cs {
 		earlier := false
@@ -49,6 +57,11 @@ func recount(t *testing.T, s tousu.Store) map[tousu.StatKey]tousu.StatMeasures {
 			}
 		}
 		f := tousu.StatFactOf(c, earlier)
+		if _, ok := parent[f.Unit]; ok {
+			for u := f.Unit; u != ""; u = parent[u] {
+				f.Path = append(f.Path, u)
+			}
+		}
 		for k, m := range tousu.StatDelta(nil, &f) {
 			sum := out[k]
 			for i, v := range m {
@@ -89,6 +102,14 @@ func compareRollups(t *testing.T, stage string, got, want map[tousu.StatKey]tous
 // days.
 func testStatsRecount(t *testing.T, s tousu.Store) {
 	ctx := t.Context()
+	// A tree for some of the units (each complaint counts under its unit and the units
+	// above it); "win-a2" stays outside it and counts under itself alone.
+	for _, u := range []tousu.Unit{{Code: "centre", Name: "中心"}, {Code: "dept-a", Name: "甲局", Parent: "centre"},
+		{Code: "win-a1", Name: "甲窗口", Parent: "dept-a"}, {Code: "dept-b", Name: "乙局", Parent: "centre"}} {
+		if err := s.PutUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r := rand.New(rand.NewPCG(15, 15))
 	units := []string{"win-a1", "win-a2", "dept-b", ""}
 	staff := []string{"", "A001", "A002"}

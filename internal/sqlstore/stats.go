@@ -195,7 +195,7 @@ var upsertRollup = func() string {
 		set = append(set, m+" = stats_rollup."+m+" + excluded."+m)
 	}
 	return `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `) VALUES (` +
-		placeholders(5+tousu.StatMeasureCount) + `) ON CONFLICT (dim, grain, day, unit, key) DO UPDATE SET ` + strings.Join(set, ", ")
+		placeholders(5+tousu.StatMeasureCount) + `) ON CONFLICT (dim, unit, grain, day, key) DO UPDATE SET ` + strings.Join(set, ", ")
 }()
 
 // addRollup adds a delta to the rollups, in a stable order so that two writers on
@@ -206,8 +206,8 @@ func addRollup(ctx context.Context, q Querier, d map[tousu.StatKey]*tousu.StatMe
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b tousu.StatKey) int {
-		return strings.Compare(a.Dim+"\x00"+a.Grain+"\x00"+a.Day.String()+"\x00"+a.Unit+"\x00"+a.Key,
-			b.Dim+"\x00"+b.Grain+"\x00"+b.Day.String()+"\x00"+b.Unit+"\x00"+b.Key)
+		return strings.Compare(a.Dim+"\x00"+a.Unit+"\x00"+a.Grain+"\x00"+a.Day.String()+"\x00"+a.Key,
+			b.Dim+"\x00"+b.Unit+"\x00"+b.Grain+"\x00"+b.Day.String()+"\x00"+b.Key)
 	})
 	stmts := make([]Stmt, len(keys))
 	for i, k := range keys {
@@ -231,8 +231,9 @@ func (s *Store) SumStats(ctx context.Context, f tousu.StatSum) (_ []tousu.StatRo
 		return nil, nil
 	}
 	from, to := tousu.DateKey(f.From), tousu.DateKey(f.To)
-	// Each part is a range of the primary key (dim, grain, day, …): the months wholly
-	// inside [from, to] from the monthly rows, the days around them from the daily rows.
+	// Each part is, for each unit asked for, a range of the primary key (dim, unit, grain,
+	// day, key): the months wholly inside [from, to] from the monthly rows, the days around
+	// them from the daily rows.
 	type part struct {
 		grain  string
 		lo, hi int64 // day >= lo AND day <= hi

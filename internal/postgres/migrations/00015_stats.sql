@@ -1,6 +1,6 @@
 -- Version 15: the statistics (docs/STATISTICS.md). stats_facts holds what each complaint
 -- contributes (tousu.StatFact), stats_rollup the daily ("d") and monthly ("m") sums of the
--- facts by unit and dimension. Both are rewritten in the complaint's write transaction,
+-- facts by unit and dimension, keyed so that one unit's rows of a period are one range. Both are rewritten in the complaint's write transaction,
 -- so that a year's figures read a few thousand rows instead of every complaint. Days are
 -- YYYYMMDD integers in the deployment's time zone; a month's rows carry its first day.
 -- The complaints written before this version are counted by the store right after the
@@ -47,7 +47,7 @@ CREATE TABLE stats_rollup (
     rated           bigint  NOT NULL,
     satisfied       bigint  NOT NULL,
     repeat          bigint  NOT NULL,
-    PRIMARY KEY (dim, grain, day, unit, key)
+    PRIMARY KEY (dim, unit, grain, day, key)
 );
 
 INSERT INTO settings (key, value) VALUES ('stats.backfill', 'pending') ON CONFLICT (key) DO NOTHING;

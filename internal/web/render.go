@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,19 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return t.In(p.loc).Format("2006-01-02 15:04")
 		},
+		// percent shows a rate of the figures (0–1) as 87.5%; "—" when there is none.
+		"percent": func(r *float64) string {
+			if r == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*r*100, 'f', 1, 64) + "%"
+		},
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
 		},
@@ -132,6 +146,8 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	// CanSeeEvaluations: the 好差评 pages (a case-reading role).
+	CanSeeEvaluations bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

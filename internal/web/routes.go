@@ -100,6 +100,23 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+
+	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
+	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
+	// policy and table cards (desk_evaluations.go).
+	s.mux.Handle("GET /evaluate", s.portal(s.evaluateForm))
+	s.mux.Handle("POST /evaluate", s.portal(s.evaluateSubmit))
+	s.mux.Handle("GET /evaluate/qr.svg", s.portal(s.evaluateQR))
+	s.mux.Handle("GET /desk/evaluations", s.desk(s.evaluationList))
+	s.mux.Handle("GET /desk/evaluations/stats", s.desk(s.evaluationStatsView))
+	s.mux.Handle("GET /desk/evaluations/slip", s.desk(s.slipForm))
+	s.mux.Handle("POST /desk/evaluations/slip", s.desk(s.slipSubmit))
+	s.mux.Handle("GET /desk/evaluations/slip.pdf", s.desk(s.slipPDF))
+	s.mux.Handle("GET /desk/evaluations/{id}", s.desk(s.evaluationShow))
+	s.mux.Handle("POST /desk/evaluations/{id}/{action}", s.desk(s.evaluationAct))
+	s.mux.Handle("GET /desk/admin/evaluations", s.admin(s.adminEvaluations))
+	s.mux.Handle("POST /desk/admin/evaluations", s.admin(s.adminEvaluationsSave))
+	s.mux.Handle("GET /desk/admin/evaluations/cards/{file}", s.admin(s.evaluationCard))
 }
 
 // route is one route of the JSON API.
@@ -152,5 +169,15 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
+		// checked; appeals; figures (evaluations.go).
+		{"POST", "/api/v1/public/evaluations", s.api(s.evaluatePublic)},
+		{"GET", "/api/v1/evaluations", s.authed(s.listEvaluations)},
+		{"GET", "/api/v1/evaluations/stats", s.authed(s.evaluationStats)},
+		{"GET", "/api/v1/evaluations/{id}", s.authed(s.getEvaluation)},
+		{"POST", "/api/v1/evaluations/{id}/{action}", s.authed(s.actOnEvaluation)},
+		{"GET", "/api/v1/evaluation-policy", s.authed(s.getEvaluationPolicy)},
+		{"PUT", "/api/v1/evaluation-policy", s.authed(s.putEvaluationPolicy)},
 	}
 }

@@ -220,7 +220,11 @@ func (a *App) createEvaluation(ctx context.Context, actor tousu.Actor, in Rate, 
 	if in.Phone != "" {
 		e.Phone = a.keys.Seal([]byte(in.Phone), phoneAAD(id))
 	}
-	ev := &tousu.EvaluationEvent{Type: "rate", Actor: actor.Login, ActorName: actor.Name, At: now, To: string(tousu.EvalClosed)}
+	name := actor.Name
+	if actor.Login == tousu.PublicActor.Login {
+		name = "评价人"
+	}
+	ev := &tousu.EvaluationEvent{Type: "rate", Actor: actor.Login, ActorName: name, At: now, To: string(tousu.EvalClosed)}
 	payload := map[string]any{"level": in.Level, "channel": in.Channel}
 	var out []tousu.Message
 	if e.Bad() {
@@ -464,6 +468,50 @@ type EvaluationAction struct {
 	// Name is the citizen's name for a complaint made from the rating (convert); without
 	// it the complaint is anonymous and the phone is not carried over.
 	Name string `json:"name"`
+}
+
+// EvaluationEventText tells what an event of a rating's timeline records, in Chinese.
+func EvaluationEventText(ev tousu.EvaluationEvent) string {
+	var m map[string]any
+	_ = json.Unmarshal(ev.Payload, &m)
+	str := func(k string) string { s, _ := m[k].(string); return s }
+	yes := func(k, y, n string) string {
+		if b, _ := m[k].(bool); b {
+			return y
+		}
+		return n
+	}
+	switch ev.Type {
+	case "rate":
+		lv, _ := m["level"].(float64)
+		text := tousu.SatisfactionLabels[int(lv)] + "（" + tousu.EvaluationChannels.Label(tousu.EvaluationChannel(str("channel"))) + "）"
+		if d := str("callback_due"); d != "" {
+			text += "；回访期限 " + d + "，整改期限 " + str("rectify_due")
+		}
+		return text
+	case EvalActCallback:
+		return yes("reached", "已联系上", "未联系上") + "：" + str("note")
+	case EvalActRectify:
+		return str("text")
+	case EvalActVerify:
+		text := yes("accepted", "通过", "退回重新整改")
+		if n := str("note"); n != "" {
+			text += "：" + n
+		}
+		if _, ok := m["on_time"]; ok {
+			text += yes("on_time", "（按期）", "（超期）")
+		}
+		return text
+	case EvalActAppeal:
+		return str("reason")
+	case EvalActDecideAppeal:
+		return yes("upheld", "申诉成立，不计入统计", "申诉不成立") + "：" + str("note")
+	case EvalActConvert:
+		return "投诉件 " + str("complaint")
+	case "warn_overdue", "urge", "escalate":
+		return str("message")
+	}
+	return ""
 }
 
 // GetEvaluation returns a rating with its timeline to staff in scope.

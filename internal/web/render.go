@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // The pages, their layouts and static assets, embedded so that the binary is the whole
@@ -78,6 +79,7 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return strconv.FormatFloat(*r*100, 'f', 1, 64) + "%"
 		},
+		"evalText": app.EvaluationEventText,
 		"deref": func(t *time.Time) time.Time {
 			if t == nil {
 				return time.Time{}

@@ -944,14 +944,14 @@ func (a *App) EvaluationStats(ctx context.Context, actor tousu.Actor, q Evaluati
 		} else if st, err := a.store.FindStaff(ctx, c.Key); err == nil {
 			fig.Name, fig.Unit = st.Name, st.Unit
 		}
-		fig.GoodRate, fig.BadRate = ratio(c.Good, c.Total), ratio(c.Bad, c.Total)
-		fig.RectifiedOnTimeRate, fig.CallbackRate = ratio(c.OnTime, c.Bad), ratio(c.Callback, c.Bad)
+		fig.GoodRate, fig.BadRate = evalRatio(c.Good, c.Total), evalRatio(c.Bad, c.Total)
+		fig.RectifiedOnTimeRate, fig.CallbackRate = evalRatio(c.OnTime, c.Bad), evalRatio(c.Callback, c.Bad)
 		out = append(out, fig)
 	}
 	return out, nil
 }
 
-func ratio(n, d int) *float64 {
+func evalRatio(n, d int) *float64 {
 	if d == 0 {
 		return nil
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
+		{"StatsRecount", testStatsRecount},
 		// 好差评 (issue 16): evaluations.go.
 		{"Evaluations", testEvaluations},
 		{"EvaluationLists", testEvaluationLists},

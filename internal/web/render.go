@@ -148,6 +148,8 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
+	CanSeeStats bool
 	// CanSeeEvaluations: the 好差评 pages (a case-reading role).
 	CanSeeEvaluations bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.

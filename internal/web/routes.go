@@ -101,6 +101,10 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 
+	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
+	// reports, the disclosures' desk pages, and the public's disclosure pages.
+	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+
 	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
 	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
 	// policy and table cards (desk_evaluations.go).
@@ -169,6 +173,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
+		{"GET", "/api/v1/stats", s.authed(s.getStats)},
 
 		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
 		// checked; appeals; figures (evaluations.go).

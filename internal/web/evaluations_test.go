@@ -418,3 +418,52 @@ func TestEvaluationPages(t *testing.T) {
 	saved := admin.post("/desk/admin/evaluations", url.Values{"callback_days": {"0"}, "rectify_days": {"5"}})
 	mustContain(t, "policy refused", saved, "应为1至30个工作日")
 }
+
+// TestEvaluationsInStats: GET /api/v1/stats grouped by window or staff carries the 好差评
+// figures — evaluations, good_rate, bad_rate, rectified_on_time_rate — beside the
+// complaints' figures, within the caller's scope; other groupings do not.
+func TestEvaluationsInStats(t *testing.T) {
+	e := newEnv(t)
+	e.register(nil) // a complaint about win-a1, so that its group has complaints too
+	onTime := e.rate(badRating("BJ1")).str("id")
+	e.rate(badRating("BJ2"))
+	e.rate(map[string]any{"window": "win-b1", "staff": "B001", "level": 5})
+	e.rate(map[string]any{"window": "win-a1", "level": 4})
+	e.evalAct(onTime, "callback", "dept-b-super", map[string]any{"reached": true, "note": "已回访"}, http.StatusOK)
+	e.evalAct(onTime, "rectify", "handler-b", map[string]any{"text": "已整改"}, http.StatusOK)
+	e.evalAct(onTime, "verify", "dept-b-super", map[string]any{"accepted": true, "note": "通过"}, http.StatusOK)
+
+	group := func(r result, key string) map[string]any {
+		t.Helper()
+		groups, _ := r.field("groups").([]any)
+		for _, g := range groups {
+			if g := g.(map[string]any); g["key"] == key {
+				return g
+			}
+		}
+		t.Fatalf("no group %s in %s", key, r.raw)
+		return nil
+	}
+	r := e.do("GET", "/api/v1/stats?from=2026-01-30&to=2026-01-30&group_by=window", "supervisor", nil)
+	if r.code != http.StatusOK {
+		t.Fatalf("stats: %d %s", r.code, r.raw)
+	}
+	b := group(r, "win-b1")
+	if b["evaluations"] != 3.0 || b["good_rate"] != 0.3333 || b["bad_rate"] != 0.6667 || b["rectified_on_time_rate"] != 0.5 {
+		t.Errorf("win-b1 = %v, want 3 ratings, 好评率 0.3333, 差评率 0.6667, 差评整改率 0.5", b)
+	}
+	a := group(r, "win-a1")
+	if a["evaluations"] != 1.0 || a["good_rate"] != 1.0 || a["rectified_on_time_rate"] != nil || a["received"] != 1.0 {
+		t.Errorf("win-a1 = %v, want 1 rating (好评率 1, no 差评) beside its complaint", a)
+	}
+	if r.field("total.evaluations") != 4.0 {
+		t.Errorf("total = %v, want 4 ratings", r.field("total"))
+	}
+	s := e.do("GET", "/api/v1/stats?from=2026-01-30&to=2026-01-30&group_by=staff", "dept-b-super", nil)
+	if g := group(s, "B001"); g["evaluations"] != 3.0 || g["bad_rate"] != 0.6667 {
+		t.Errorf("B001 = %v, want 3 ratings, 差评率 0.6667", g)
+	}
+	if u := e.do("GET", "/api/v1/stats?from=2026-01-30&to=2026-01-30&group_by=unit", "supervisor", nil); strings.Contains(u.raw, `"evaluations"`) {
+		t.Errorf("group_by=unit carries evaluation figures: %s", u.raw)
+	}
+}

@@ -399,6 +399,9 @@ func (r *reference) mayEvaluationAct(actor tousu.Actor, e *tousu.Evaluation, act
 		if err := requireRole(actor, tousu.RoleSupervisor, tousu.RoleHandler); err != nil {
 			return err
 		}
+		if self {
+			return tousu.Errorf(tousu.KindForbidden, "被评价人本人不能回访评价人")
+		}
 		return state(e.Status == tousu.EvalCallbackDue, "回访")
 	case EvalActRectify:
 		if err := requireRole(actor, tousu.RoleSupervisor, tousu.RoleHandler); err != nil {

@@ -156,6 +156,9 @@ func (a *App) RunJobs(ctx context.Context, opts JobOptions) {
 			a.log.Info("jobs", "due_soon", s.DueSoon, "overdue", s.Overdue, "urged", s.Urged, "escalated", s.Escalated,
 				"sent", d.Sent, "retried", d.Retried, "dead", d.Dead)
 		}
+		if ev := rep.Evaluations; ev.Warnings() > 0 {
+			a.log.Info("jobs: bad ratings", "overdue", ev.Overdue, "urged", ev.Urged, "escalated", ev.Escalated)
+		}
 		select {
 		case <-ctx.Done():
 			return

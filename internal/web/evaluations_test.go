@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,13 @@ func TestEvaluationRating(t *testing.T) {
 	if r := e.evalAct(bad, "reveal", "dept-b-super", map[string]any{"reason": "回访评价人"}, http.StatusOK); r.str("phone") != "13812345678" {
 		t.Errorf("reveal: %s", r.raw)
 	}
+	if !strings.HasPrefix(e.dsn, "postgres") { // the SQLite file holds the phone sealed only
+		for _, f := range []string{e.dsn, e.dsn + "-wal"} {
+			if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), "13812345678") {
+				t.Errorf("%s holds the phone in clear", filepath.Base(f))
+			}
+		}
+	}
 	recs, err := e.store.SearchAudit(context.Background(), tousu.AuditFilter{Object: bad})
 	if err != nil {
 		t.Fatal(err)
@@ -186,6 +195,11 @@ func TestEvaluationLifecycle(t *testing.T) {
 	if all := strings.Join(subjects, "|"); !strings.Contains(all, "差评待回访 "+id) || !strings.Contains(all, "催办 "+id) {
 		t.Errorf("handler-b's desk messages: %v, want the bad rating and the urge", subjects)
 	}
+
+	// The staff member rated neither calls the citizen back nor sees the phone.
+	own := e.rate(map[string]any{"window": "win-a1", "staff": "A001", "level": 2, "reasons": []string{"slow"}, "phone": "13912345678"}).str("id")
+	e.evalAct(own, "callback", "target", map[string]any{"reached": true, "note": "我打的"}, http.StatusForbidden)
+	e.evalAct(own, "reveal", "target", map[string]any{"reason": "回访"}, http.StatusForbidden)
 
 	// The window's supervisor calls back; the call-back's due day passed, the step is new.
 	e.evalAct(id, "callback", "dept-b-super", map[string]any{"note": "已联系"}, http.StatusUnprocessableEntity)
@@ -343,6 +357,7 @@ func TestEvaluationConvertAndPolicy(t *testing.T) {
 		t.Fatalf("convert: %s, want a complaint number", r.raw)
 	}
 	e.evalAct(id, "convert", "supervisor", map[string]any{}, http.StatusConflict)
+	mustContain(t, "the complaint's desk page", e.signIn("supervisor").get("/desk/complaints/"+number), `href="/desk/evaluations/`+id+`"`)
 	c := e.do("GET", "/api/v1/complaints/"+number, "supervisor", nil)
 	if c.str("external_ref") != id || c.str("channel") != "evaluation" || c.str("target.unit") != "win-b1" ||
 		!strings.Contains(c.str("matter"), "跑了三趟") {

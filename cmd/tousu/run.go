@@ -69,6 +69,10 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu evaluations stats [--from DATE] [--to DATE] [--group-by window|staff]
+                            the 好差评 figures: counts by level, 好评率, 差评率, 差评整改率, 回访率
+  tousu evaluations cards --public-url URL DIR
+                            every window's A4 table card with its rating QR code, as DIR/CODE.pdf
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -123,6 +127,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "evaluations":
+		return m.evaluationsCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"image"
 	"net/http"
 	"net/url"
@@ -345,12 +346,22 @@ func (s *Server) evaluationCard(w http.ResponseWriter, r *http.Request, actor to
 	if win == nil {
 		return tousu.Errorf(tousu.KindNotFound, "未找到该窗口")
 	}
-	staff, err := s.app.Staff(r.Context(), code)
+	pdf, err := CardPDF(r.Context(), s.app, *win, s.siteName(r), s.evaluateLink(r, code, ""))
 	if err != nil {
 		return err
 	}
-	card := paper.Card{Org: s.siteName(r), Window: win.Name, Path: win.Path, URL: s.evaluateLink(r, code, ""),
-		At: s.app.Now().Truncate(24 * time.Hour), QR: func(text string) (image.Image, error) {
+	return writePDF(w, code+".pdf", pdf)
+}
+
+// CardPDF prints the A4 table card of a window (desk and CLI): its name, its active staff
+// and the QR code of link, its rating page.
+func CardPDF(ctx context.Context, a *app.App, win app.EvaluationWindow, org, link string) ([]byte, error) {
+	staff, err := a.Staff(ctx, win.Code)
+	if err != nil {
+		return nil, err
+	}
+	card := paper.Card{Org: org, Window: win.Name, Path: win.Path, URL: link,
+		At: a.Now().Truncate(24 * time.Hour), QR: func(text string) (image.Image, error) {
 			c, err := qr.Encode(text)
 			if err != nil {
 				return nil, err
@@ -362,9 +373,10 @@ func (s *Server) evaluationCard(w http.ResponseWriter, r *http.Request, actor to
 			card.Staff = append(card.Staff, st.Name+"（工号 "+st.Badge+"）")
 		}
 	}
-	pdf, err := paper.TableCard(card)
-	if err != nil {
-		return err
-	}
-	return writePDF(w, code+".pdf", pdf)
+	return paper.TableCard(card)
+}
+
+// EvaluateLink is a window's rating page under the public address base.
+func EvaluateLink(base, window string) string {
+	return strings.TrimRight(base, "/") + evaluateURL(window, "", nil)
 }

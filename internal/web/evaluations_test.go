@@ -478,6 +478,9 @@ func TestEvaluationsInStats(t *testing.T) {
 	if g := group(s, "B001"); g["evaluations"] != 3.0 || g["bad_rate"] != 0.6667 {
 		t.Errorf("B001 = %v, want 3 ratings, 差评率 0.6667", g)
 	}
+	dash := e.signIn("supervisor").get("/desk/stats?period=custom&from=2026-01-30&to=2026-01-30&group=window")
+	mustContain(t, "the dashboard by window", dash, "评价数", "差评整改率", "33.3%", "66.7%", "50.0%",
+		"/desk/evaluations?from=2026-01-30")
 	if u := e.do("GET", "/api/v1/stats?from=2026-01-30&to=2026-01-30&group_by=unit", "supervisor", nil); strings.Contains(u.raw, `"evaluations"`) {
 		t.Errorf("group_by=unit carries evaluation figures: %s", u.raw)
 	}

@@ -130,6 +130,10 @@ func (s *Server) evaluateSubmit(w http.ResponseWriter, r *http.Request) error {
 	vm, _ := s.evaluateVM(r, win, f)
 	vm.Done = v
 	vm.Title = "感谢您的评价"
+	if vm.Pad || vm.Kiosk {
+		// The counter's pad and the hall's screen wait for the next citizen without a tap.
+		w.Header().Set("Refresh", "8; url="+vm.Again)
+	}
 	return s.render(w, r, http.StatusOK, "portal/evaluate", vm)
 }
 

@@ -201,6 +201,10 @@ func TestEvaluationLifecycle(t *testing.T) {
 	e.evalAct(own, "callback", "target", map[string]any{"reached": true, "note": "我打的"}, http.StatusForbidden)
 	e.evalAct(own, "reveal", "target", map[string]any{"reason": "回访"}, http.StatusForbidden)
 
+	// Its desk message leads to the rating.
+	notes := e.signIn("handler-b").get("/desk/notifications")
+	mustContain(t, "handler-b's notifications", notes, "查看评价 "+id, `name="evaluation" value="`+id+`"`)
+
 	// The window's supervisor calls back; the call-back's due day passed, the step is new.
 	e.evalAct(id, "callback", "dept-b-super", map[string]any{"note": "已联系"}, http.StatusUnprocessableEntity)
 	e.evalAct(id, "rectify", "dept-b-super", map[string]any{"text": "整改"}, http.StatusConflict)

@@ -55,6 +55,20 @@ type StatFact struct {
 
 	// Repeat marks a complaint linked to an earlier one (see Store.Repeat seams).
 	Repeat bool `json:"repeat"`
+
+	// Path is the fact's unit and every unit above it, up to the root: the rollups count
+	// the fact under each, so that a unit's figures (its whole subtree) are its own rows,
+	// whatever the number of units below it. The store fills it from the organisation
+	// tree as it writes the fact; empty, the fact counts under Unit alone.
+	Path []string `json:"path,omitempty"`
+}
+
+// Units is the units the fact is counted under: Path, or Unit alone.
+func (f StatFact) Units() []string {
+	if len(f.Path) > 0 {
+		return f.Path
+	}
+	return []string{f.Unit}
 }
 
 // statZone is the day of receipt's zone when a complaint carries no ReceivedOn (rows
@@ -194,7 +208,7 @@ func (f StatFact) Counts() []StatCount {
 }
 
 // StatRow is one row of the rollups: the sums of a day (Grain "d") or a month (Grain
-// "m", Day the month's first) for a unit and a dimension's key.
+// "m", Day the month's first) for a unit — its whole subtree — and a dimension's key.
 type StatRow struct {
 	Grain    string
 	Day      Date
@@ -228,14 +242,16 @@ func StatDelta(before, after *StatFact) map[StatKey]*StatMeasures {
 				}
 				for _, dim := range StatDims {
 					for _, key := range f.Keys(dim) {
-						k := StatKey{grain, day, f.Unit, dim, key}
-						m := out[k]
-						if m == nil {
-							m = new(StatMeasures)
-							out[k] = m
-						}
-						for i, v := range c.Measures {
-							m[i] += sign * v
+						for _, unit := range f.Units() {
+							k := StatKey{grain, day, unit, dim, key}
+							m := out[k]
+							if m == nil {
+								m = new(StatMeasures)
+								out[k] = m
+							}
+							for i, v := range c.Measures {
+								m[i] += sign * v
+							}
 						}
 					}
 				}
@@ -256,13 +272,17 @@ func StatDelta(before, after *StatFact) map[StatKey]*StatMeasures {
 func MonthOf(d Date) Date { return Date{Year: d.Year, Month: d.Month, Day: 1} }
 
 // StatSum asks the store for the rollup sums of dimension Dim ("" for the units' totals)
-// over [From, To]: per unit and key, and per day (or month) when ByDay; DaysOnly reads
-// daily rows only (a grouping by week).
+// over [From, To]: per key, per unit when ByUnit, and per day (or month) when ByDay;
+// DaysOnly reads daily rows only (a grouping by week).
 type StatSum struct {
 	Dim      string
 	From, To Date
 	ByDay    bool
 	DaysOnly bool
+	// Units keeps the rows of these units (nil: every unit); ByUnit returns a row per
+	// unit, else the units are summed together (Unit "").
+	Units  []string
+	ByUnit bool
 }
 
 // StatFilter keeps the complaints behind a figure: those the figure counted over

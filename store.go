@@ -146,6 +146,14 @@ type Store interface {
 	// is still ch.Complaint.Version; it then increments Version. A stale version fails
 	// with kind conflict.
 	UpdateComplaint(ctx context.Context, ch *Change) error
+	// BulkRegister stores complaints with their whole history (see BulkComplaint) in
+	// one transaction: all of them or, on any error, none. It writes what
+	// CreateComplaint writes, through the same code, plus the later events; source
+	// (SourceImport, SourceGenerated) marks every event and audit record. Call it with
+	// batches of a few thousand: one transaction each, one durable commit each. It
+	// sets each complaint's Number and Version and each event's ID, Seq and ComplaintID.
+	BulkRegister(ctx context.Context, source string, cs []BulkComplaint) error
+
 	// FindComplaint returns the complaint with the given number.
 	FindComplaint(ctx context.Context, number string) (*Complaint, error)
 	// ListComplaints returns at most f.Limit complaints in f.Order after f.After.
@@ -186,6 +194,9 @@ type Store interface {
 	CreateToken(ctx context.Context, t Token) error
 	// FindToken returns the token with the hash.
 	FindToken(ctx context.Context, hash string) (*Token, error)
+	// FindTokenUser returns the token with the hash and its account (StaffHistory
+	// filled) in one read: what authenticating an API request needs.
+	FindTokenUser(ctx context.Context, hash string) (*Token, *User, error)
 	// ListTokens returns the tokens of an account ("" for every account), newest first.
 	ListTokens(ctx context.Context, login string) ([]Token, error)
 	// DeleteToken removes a token (revocation); a missing one is kind not_found.
@@ -276,6 +287,17 @@ type Store interface {
 	OverdueOpen(ctx context.Context, today Date) ([]StatFact, error)
 	// RebuildStats recomputes every complaint's fact and the rollups from the complaints.
 	RebuildStats(ctx context.Context) error
+	// SaveDisclosure inserts a draft disclosure (ID 0, setting ID) or rewrites a draft's
+	// content and changes, with its audit records; a published one is kind conflict.
+	SaveDisclosure(ctx context.Context, d *Disclosure, audit []AuditRecord) error
+	// PublishDisclosure publishes draft id as the next version of d.Period and d.Unit,
+	// by d.PublishedBy at d.PublishedAt, with its audit records; it never changes again.
+	PublishDisclosure(ctx context.Context, id int64, d Disclosure, audit []AuditRecord) (*Disclosure, error)
+	// FindDisclosure returns the disclosure with the ID.
+	FindDisclosure(ctx context.Context, id int64) (*Disclosure, error)
+	// ListDisclosures returns up to 500 disclosures (published only when published),
+	// newest period first, the latest version first.
+	ListDisclosures(ctx context.Context, published bool) ([]Disclosure, error)
 
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.

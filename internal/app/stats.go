@@ -293,31 +293,64 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 			t[i] += v
 		}
 	}
+	// The rollups count each complaint under its unit and every unit above it: the
+	// scope's figures are the rows of unit itself, a child's are the child's rows, and
+	// the unit's own level (本级) is what its children's rows leave over.
 	byDay := q.GroupBy == "month" || q.GroupBy == "week"
-	rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "", From: q.From, To: q.To, ByDay: byDay, DaysOnly: q.GroupBy == "week"})
+	sum := tousu.StatSum{Dim: "", From: q.From, To: q.To, ByDay: byDay, DaysOnly: q.GroupBy == "week", Units: []string{unit}}
+	rows, err := a.store.SumStats(ctx, sum)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		if !inScope(r.Unit) {
-			continue
-		}
 		for i, v := range r.Measures {
 			total[i] += v
 		}
-		if dim == "" {
-			addTo(groupOf(r.Unit, "", r.Day), r.Measures)
+		if byDay {
+			addTo(groupOf("", "", r.Day), r.Measures)
 		}
 	}
-	if dim != "" {
-		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: dim, From: q.From, To: q.To})
+	switch q.GroupBy {
+	case "unit", "window":
+		var units []string
+		if q.GroupBy == "unit" {
+			units = ref.children[unit]
+		} else {
+			for _, u := range ref.subtree(unit) {
+				if ref.unitByCode[u].Kind == tousu.UnitWindow {
+					units = append(units, u)
+				}
+			}
+		}
+		if len(units) > 0 {
+			rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "", From: q.From, To: q.To, Units: units, ByUnit: true})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rows {
+				addTo(r.Unit, r.Measures)
+			}
+		}
+		if q.GroupBy == "unit" {
+			own := total
+			for _, ch := range units {
+				if m := groups[ch]; m != nil {
+					for i, v := range m {
+						own[i] -= v
+					}
+				}
+			}
+			if own != (tousu.StatMeasures{}) {
+				addTo(unit, own)
+			}
+		}
+	case "staff", "category", "channel", "kind":
+		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: dim, From: q.From, To: q.To, Units: []string{unit}})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
-			if inScope(r.Unit) {
-				addTo(groupOf(r.Unit, r.Key, r.Day), r.Measures)
-			}
+			addTo(groupOf(r.Unit, r.Key, r.Day), r.Measures)
 		}
 	}
 

@@ -247,3 +247,21 @@ func TestStatsFigures(t *testing.T) {
 		}
 	})
 }
+
+// TestWilson compares the 95% Wilson interval with values computed by hand.
+func TestWilson(t *testing.T) {
+	for _, c := range []struct {
+		k, n      int64
+		low, high float64
+	}{
+		{0, 10, 0, 0.2775}, {5, 10, 0.2366, 0.7634}, {10, 10, 0.7225, 1}, {81, 100, 0.7222, 0.8749},
+	} {
+		r := app.Wilson(c.k, c.n)
+		if r == nil || r.Low != c.low || r.High != c.high {
+			t.Errorf("Wilson(%d, %d) = %+v, want [%v, %v]", c.k, c.n, r, c.low, c.high)
+		}
+	}
+	if app.Wilson(0, 0) != nil {
+		t.Errorf("Wilson(0, 0) is not nil")
+	}
+}

@@ -92,6 +92,27 @@ func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
 	return nil
 }
 
+// unitPath is unit and the units above it, up to the root, from the organisation tree;
+// unit alone when the tree does not know it.
+func unitPath(ctx context.Context, q Querier, unit string) ([]string, error) {
+	rows, err := q.Query(ctx, `WITH RECURSIVE up (code, parent, n) AS (
+			SELECT code, parent, 0 FROM units WHERE code = ?
+			UNION ALL
+			SELECT u.code, u.parent, up.n + 1 FROM units u JOIN up ON u.code = up.parent WHERE up.n < 64
+		) SELECT code FROM up ORDER BY n`, unit)
+	path, err := collect(rows, err, func(r Row) (string, error) {
+		var c string
+		return c, r.Scan(&c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(path) == 0 {
+		path = []string{unit}
+	}
+	return path, nil
+}
+
 const insertFact = `INSERT INTO stats_facts (complaint_id, unit, received_day, consultation, refused, replied_day, on_time,
 	decided_day, founded, rated_day, satisfied, repeat, earlier, fact)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -142,6 +163,12 @@ func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool
 		}
 	}
 	f := tousu.StatFactOf(c, earlier)
+	var err error
+	if old != nil && old.Unit == f.Unit {
+		f.Path = old.Path // the tree is read again only when the unit changes
+	} else if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+		return err
+	}
 	b, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -159,20 +186,17 @@ func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool
 
 var measureCols = strings.Join(tousu.StatMeasureNames[:], ", ")
 
-// upsertRollup adds n rows' counters to the rollups in one statement.
-func upsertRollup(n int) string {
+// upsertRollup adds one row's counters to the rollups. One statement text for every row:
+// SQLite's writer runs it prepared, and PostgreSQL receives a change's rows in one batch
+// (runBatch), where statements built for each number of rows were prepared anew.
+var upsertRollup = func() string {
 	var set []string
 	for _, m := range tousu.StatMeasureNames {
 		set = append(set, m+" = stats_rollup."+m+" + excluded."+m)
 	}
-	row := "(" + placeholders(5+tousu.StatMeasureCount) + ")"
-	return `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `) VALUES ` +
-		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") +
-		` ON CONFLICT (dim, grain, day, unit, key) DO UPDATE SET ` + strings.Join(set, ", ")
-}
-
-// rollupChunk bounds the rows of one upsert (16 arguments each).
-const rollupChunk = 200
+	return `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `) VALUES (` +
+		placeholders(5+tousu.StatMeasureCount) + `) ON CONFLICT (dim, grain, day, unit, key) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
 
 // addRollup adds a delta to the rollups, in a stable order so that two writers on
 // PostgreSQL lock the rows they share in the same order.
@@ -185,21 +209,16 @@ func addRollup(ctx context.Context, q Querier, d map[tousu.StatKey]*tousu.StatMe
 		return strings.Compare(a.Dim+"\x00"+a.Grain+"\x00"+a.Day.String()+"\x00"+a.Unit+"\x00"+a.Key,
 			b.Dim+"\x00"+b.Grain+"\x00"+b.Day.String()+"\x00"+b.Unit+"\x00"+b.Key)
 	})
-	for len(keys) > 0 {
-		chunk := keys[:min(len(keys), rollupChunk)]
-		keys = keys[len(chunk):]
-		args := make([]any, 0, len(chunk)*(5+tousu.StatMeasureCount))
-		for _, k := range chunk {
-			args = append(args, k.Dim, k.Grain, tousu.DateKey(k.Day), k.Unit, k.Key)
-			for _, v := range d[k] {
-				args = append(args, v)
-			}
+	stmts := make([]Stmt, len(keys))
+	for i, k := range keys {
+		args := make([]any, 0, 5+tousu.StatMeasureCount)
+		args = append(args, k.Dim, k.Grain, tousu.DateKey(k.Day), k.Unit, k.Key)
+		for _, v := range d[k] {
+			args = append(args, v)
 		}
-		if _, err := q.Exec(ctx, upsertRollup(len(chunk)), args...); err != nil {
-			return err
-		}
+		stmts[i] = Stmt{Query: upsertRollup, Args: args}
 	}
-	return nil
+	return runBatch(ctx, q, stmts)
 }
 
 // SumStats returns the rollup sums of a dimension over a period, one row per unit and key
@@ -212,36 +231,62 @@ func (s *Store) SumStats(ctx context.Context, f tousu.StatSum) (_ []tousu.StatRo
 		return nil, nil
 	}
 	from, to := tousu.DateKey(f.From), tousu.DateKey(f.To)
-	var (
-		cond string
-		args = []any{f.Dim}
-	)
-	// The months wholly inside [from, to].
+	// Each part is a range of the primary key (dim, grain, day, …): the months wholly
+	// inside [from, to] from the monthly rows, the days around them from the daily rows.
+	type part struct {
+		grain  string
+		lo, hi int64 // day >= lo AND day <= hi
+	}
+	var parts []part
 	m0 := tousu.MonthOf(f.From)
 	if m0 != f.From {
 		m0 = tousu.MonthOf(m0.AddDays(31))
 	}
-	m1 := tousu.MonthOf(f.To) // the month after the last whole one
+	m1 := tousu.MonthOf(f.To) // the first month after the last whole one
 	if f.To.AddDays(1).Day == 1 {
 		m1 = f.To.AddDays(1)
 	}
 	if f.DaysOnly || !m0.Before(m1) {
-		cond = `grain = 'd' AND day >= ? AND day <= ?`
-		args = append(args, from, to)
+		parts = []part{{"d", from, to}}
 	} else {
-		cond = `((grain = 'm' AND day >= ? AND day < ?) OR (grain = 'd' AND ((day >= ? AND day < ?) OR (day >= ? AND day <= ?))))`
-		args = append(args, tousu.DateKey(m0), tousu.DateKey(m1), from, tousu.DateKey(m0), tousu.DateKey(m1), to)
+		parts = []part{{"m", tousu.DateKey(m0), tousu.DateKey(m1) - 1}}
+		if f.From.Before(m0) {
+			parts = append(parts, part{"d", from, tousu.DateKey(m0) - 1})
+		}
+		if !m1.After(f.To) {
+			parts = append(parts, part{"d", tousu.DateKey(m1), to})
+		}
+	}
+	var (
+		union []string
+		args  []any
+	)
+	w := s.where()
+	if f.Units != nil {
+		in(w, []string{"unit"}, f.Units)
+	}
+	scope := strings.Replace(w.String(), " WHERE ", " AND ", 1)
+	for _, p := range parts {
+		union = append(union, `SELECT day, unit, key, `+measureCols+` FROM stats_rollup
+			WHERE dim = ? AND grain = ? AND day >= ? AND day <= ?`+scope)
+		args = append(args, f.Dim, p.grain, p.lo, p.hi)
+		args = append(args, w.args...)
 	}
 	sums := make([]string, tousu.StatMeasureCount)
 	for i, m := range tousu.StatMeasureNames {
 		sums[i] = "SUM(" + m + ")"
 	}
-	group := "0, unit, key"
+	// The selected day and unit are constants when not grouped by: the GROUP BY then
+	// names only what varies.
+	day, unit, group := "0", "''", []string{"key"}
 	if f.ByDay {
-		group = "day, unit, key"
+		day, group = "day", append(group, "day")
 	}
-	query := `SELECT ` + group + `, ` + strings.Join(sums, ", ") + ` FROM stats_rollup WHERE dim = ? AND ` + cond +
-		` GROUP BY ` + strings.TrimPrefix(group, "0, ")
+	if f.ByUnit {
+		unit, group = "unit", append(group, "unit")
+	}
+	query := `SELECT ` + day + `, ` + unit + `, key, ` + strings.Join(sums, ", ") + ` FROM (` + strings.Join(union, " UNION ALL ") + `) r
+		GROUP BY ` + strings.Join(group, ", ")
 	rows, err := s.e.Read.Query(ctx, query, args...)
 	return collect(rows, err, func(r Row) (tousu.StatRow, error) {
 		var (
@@ -311,6 +356,7 @@ func rebuildStats(ctx context.Context, q Querier) error {
 	}
 	const page = 1000
 	after := ""
+	paths := map[string][]string{}
 	total := map[tousu.StatKey]*tousu.StatMeasures{}
 	for {
 		rows, err := q.Query(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id > ? ORDER BY id LIMIT ?`, after, page)
@@ -326,6 +372,12 @@ func rebuildStats(ctx context.Context, q Querier) error {
 				}
 			}
 			f := tousu.StatFactOf(c, e)
+			if f.Path = paths[f.Unit]; f.Path == nil {
+				if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+					return err
+				}
+				paths[f.Unit] = f.Path
+			}
 			b, err := json.Marshal(f)
 			if err != nil {
 				return err

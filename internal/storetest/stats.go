@@ -16,7 +16,7 @@ func statsRows(t *testing.T, s tousu.Store, grain string) map[tousu.StatKey]tous
 	out := map[tousu.StatKey]tousu.StatMeasures{}
 	for _, dim := range tousu.StatDims {
 		rows, err := s.SumStats(t.Context(), tousu.StatSum{Dim: dim, From: tousu.MustDate("2026-01-01"),
-			To: tousu.MustDate("2027-12-31"), ByDay: true, DaysOnly: grain == "d"})
+			To: tousu.MustDate("2027-12-31"), ByDay: true, DaysOnly: grain == "d", ByUnit: true})
 		if err != nil {
 			t.Fatalf("SumStats(%q) = %v", dim, err)
 		}
@@ -38,6 +38,14 @@ func recount(t *testing.T, s tousu.Store) map[tousu.StatKey]tousu.StatMeasures {
 	if err != nil {
 		t.Fatal(err)
 	}
+	units, err := s.ListUnits(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := map[string]string{}
+	for _, u := range units {
+		parent[u.Code] = u.Parent
+	}
 	out := map[tousu.StatKey]tousu.StatMeasures{}
 	for _, c := range cs {
 		earlier := false
@@ -49,6 +57,11 @@ func recount(t *testing.T, s tousu.Store) map[tousu.StatKey]tousu.StatMeasures {
 			}
 		}
 		f := tousu.StatFactOf(c, earlier)
+		if _, ok := parent[f.Unit]; ok {
+			for u := f.Unit; u != ""; u = parent[u] {
+				f.Path = append(f.Path, u)
+			}
+		}
 		for k, m := range tousu.StatDelta(nil, &f) {
 			sum := out[k]
 			for i, v := range m {
@@ -89,6 +102,14 @@ func compareRollups(t *testing.T, stage string, got, want map[tousu.StatKey]tous
 // days.
 func testStatsRecount(t *testing.T, s tousu.Store) {
 	ctx := t.Context()
+	// A tree for some of the units (each complaint counts under its unit and the units
+	// above it); "win-a2" stays outside it and counts under itself alone.
+	for _, u := range []tousu.Unit{{Code: "centre", Name: "中心"}, {Code: "dept-a", Name: "甲局", Parent: "centre"},
+		{Code: "win-a1", Name: "甲窗口", Parent: "dept-a"}, {Code: "dept-b", Name: "乙局", Parent: "centre"}} {
+		if err := s.PutUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r := rand.New(rand.NewPCG(15, 15))
 	units := []string{"win-a1", "win-a2", "dept-b", ""}
 	staff := []string{"", "A001", "A002"}
@@ -179,7 +200,7 @@ func testStatsRecount(t *testing.T, s tousu.Store) {
 	// days around it add up to the recount of those days.
 	from, to := tousu.MustDate("2026-11-15"), tousu.MustDate("2027-01-10")
 	for _, dim := range tousu.StatDims {
-		rows, err := s.SumStats(ctx, tousu.StatSum{Dim: dim, From: from, To: to})
+		rows, err := s.SumStats(ctx, tousu.StatSum{Dim: dim, From: from, To: to, ByUnit: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,6 +221,32 @@ func testStatsRecount(t *testing.T, s tousu.Store) {
 		for k, w := range wantSum {
 			if got[k] != w {
 				t.Errorf("SumStats(%q, %s…%s) %v = %v, want %v", dim, from, to, k, got[k], w)
+			}
+		}
+		// The same, summed over two units in the store: what a scoped group by key reads.
+		rows, err = s.SumStats(ctx, tousu.StatSum{Dim: dim, From: from, To: to, Units: []string{"win-a1", "dept-b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		summed := map[string]tousu.StatMeasures{}
+		for k, m := range wantSum {
+			if k[0] == "win-a1" || k[0] == "dept-b" {
+				sum := summed[k[1]]
+				for i, v := range m {
+					sum[i] += v
+				}
+				summed[k[1]] = sum
+			}
+		}
+		for _, r := range rows {
+			if r.Unit != "" || r.Measures != summed[r.Key] {
+				t.Errorf("SumStats(%q, two units) key %q = %v (unit %q), want %v", dim, r.Key, r.Measures, r.Unit, summed[r.Key])
+			}
+			delete(summed, r.Key)
+		}
+		for k, m := range summed {
+			if m != (tousu.StatMeasures{}) {
+				t.Errorf("SumStats(%q, two units) lacks key %q = %v", dim, k, m)
 			}
 		}
 	}

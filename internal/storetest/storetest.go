@@ -67,6 +67,9 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
 		{"StatsRecount", testStatsRecount},
+		{"Disclosures", testDisclosures},
+		{"BulkRegister", testBulkRegister},
+		{"FindTokenUser", testFindTokenUser},
 		// 好差评 (issue 16): evaluations.go.
 		{"Evaluations", testEvaluations},
 		{"EvaluationLists", testEvaluationLists},

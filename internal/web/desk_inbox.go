@@ -94,6 +94,9 @@ type inboxPage struct {
 	SortDueURL, SortNewestURL string
 
 	Statuses, Kinds, Channels, Categories, Units []deskOption
+	// ExportURL is the 导出 of the list as shown (tab and filters), for the roles that may
+	// export; "" for the others.
+	ExportURL string
 	// FigureLabel names the figure of the statistics whose complaints the list shows
 	// (the dashboard's drill-down), "" when none.
 	FigureLabel string
@@ -267,6 +270,9 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	vm.Categories, vm.Units = categoryOptions(cats, vm.F.Val("category")), unitOptions(units)
 	vm.CanSearchComplainant = app.CanReveal(actor) == nil
 	vm.FigureLabel = figureLabels[base.Figure] // desk_stats.go
+	if app.CanExport(actor) == nil {
+		vm.ExportURL = "/desk/complaints/export?" + inboxURL(cur.Key, vm.F.Values, "")[len("/desk/?"):]
+	}
 	return s.render(w, r, http.StatusOK, "desk/inbox", vm)
 }
 

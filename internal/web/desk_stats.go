@@ -64,6 +64,7 @@ type statsPage struct {
 	BreakdownName    string
 	Definitions      []app.StatDefinition
 	ReportURL        string
+	ExportURL        string
 }
 
 // statColumns are the figures of the tables, with the list each links to.
@@ -300,6 +301,8 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request, actor to
 	}
 	vm.Units = unitOptions(units)
 	vm.Unit = unit
+	vm.ExportURL = "/desk/stats/export?" + url.Values{"period": {vm.Period}, "from": {vm.From}, "to": {vm.To},
+		"unit": {unit}, "group": {vm.Group}}.Encode()
 	vm.ReportURL = "/desk/reports?" + url.Values{"period": {app.PeriodOf("month", from).Key}, "unit": {unit}}.Encode()
 	return s.render(w, r, http.StatusOK, "desk/stats", vm)
 }

@@ -72,6 +72,11 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return t.In(p.loc).Format("2006-01-02 15:04")
 		},
+		// Statistics (desk_stats.go): a rate as a percentage, "—" for none; a finding's name.
+		"pct":          pct,
+		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
+		"ratePct":      ratePct,
+		"rateRange":    rateRange,
 		// percent shows a rate of the figures (0–1) as 87.5%; "—" when there is none.
 		"percent": func(r *float64) string {
 			if r == nil {

@@ -104,6 +104,16 @@ func (s *Server) routes() {
 	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
 	// reports, the disclosures' desk pages, and the public's disclosure pages.
 	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
+	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
+	s.mux.Handle("GET /desk/reports", s.desk(s.periodicReport))
+	s.mux.Handle("GET /desk/disclosures", s.desk(s.deskDisclosures))
+	s.mux.Handle("POST /desk/disclosures", s.desk(s.deskPrepareDisclosure))
+	s.mux.Handle("GET /desk/disclosures/{id}", s.desk(s.deskDisclosure))
+	s.mux.Handle("POST /desk/disclosures/{id}", s.desk(s.deskReviseDisclosure))
+	s.mux.Handle("GET /disclosure", s.portal(s.disclosureIndex))
+	s.mux.Handle("GET /disclosure/guide", s.portal(s.disclosureGuide))
+	s.mux.Handle("GET /disclosure/{id}", s.portal(s.disclosureShow))
 
 	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
 	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
@@ -176,6 +186,15 @@ func (s *Server) apiRoutes() []route {
 
 		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
 		{"GET", "/api/v1/stats", s.authed(s.getStats)},
+		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
+		{"GET", "/api/v1/exports/stats", s.authed(s.exportStats)},
+		{"POST", "/api/v1/disclosures", s.authed(s.createDisclosure)},
+		{"GET", "/api/v1/disclosures", s.authed(s.listDisclosures)},
+		{"GET", "/api/v1/disclosures/{id}", s.authed(s.getDisclosure)},
+		{"PUT", "/api/v1/disclosures/{id}", s.authed(s.reviseDisclosure)},
+		{"POST", "/api/v1/disclosures/{id}/publish", s.authed(s.publishDisclosure)},
+		{"GET", "/api/v1/public/disclosures", s.api(s.publicDisclosures)},
+		{"GET", "/api/v1/public/disclosures/{id}", s.api(s.publicDisclosure)},
 
 		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
 		// checked; appeals; figures (evaluations.go).

@@ -52,7 +52,27 @@ CREATE TABLE stats_rollup (
 
 INSERT INTO settings (key, value) VALUES ('stats.backfill', 'pending') ON CONFLICT (key) DO NOTHING;
 
+-- Public disclosures (公示): drafts, and published versions that never change. version is
+-- 0 for a draft and numbered on publication, per period and unit.
+CREATE TABLE disclosures (
+    id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    period       TEXT    NOT NULL,
+    unit         TEXT    NOT NULL,
+    version      INTEGER NOT NULL,
+    status       TEXT    NOT NULL,
+    content      TEXT    NOT NULL,
+    changes      TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    published_by TEXT    NOT NULL,
+    published_at INTEGER
+) STRICT;
+
+CREATE UNIQUE INDEX disclosures_version ON disclosures (period, unit, version) WHERE version > 0;
+
 -- +goose Down
+DROP INDEX disclosures_version;
+DROP TABLE disclosures;
 DROP TABLE stats_rollup;
 DROP INDEX stats_facts_rated;
 DROP INDEX stats_facts_decided;

@@ -139,7 +139,7 @@ const (
 // wait for it and then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "postgres.Migrate")
-	return db.migrate(ctx, func(p *goose.Provider) error {
+	err = db.migrate(ctx, func(p *goose.Provider) error {
 		if _, err := p.Up(ctx); err != nil {
 			return err
 		}
@@ -148,6 +148,12 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 		_, err := db.BackfillSearch(ctx)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	// Version 15 counts the complaints written before it, in Go (sqlstore/stats.go),
+	// once: the node that deletes the request does it.
+	return db.BackfillStats(ctx)
 }
 
 // migrate runs fn with a goose provider of the embedded migrations, under the session

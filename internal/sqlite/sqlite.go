@@ -152,6 +152,10 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	if _, err := db.BackfillSearch(ctx); err != nil {
 		return err
 	}
+	// Version 15 counts the complaints written before it, in Go (sqlstore/stats.go).
+	if err := db.BackfillStats(ctx); err != nil {
+		return err
+	}
 	// The schema is up to date: gather the statistics that are missing or stale
 	// (optimize.go).
 	return db.optimize(ctx, true)

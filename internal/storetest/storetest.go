@@ -69,8 +69,14 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Search", testSearch},
 		{"Links", testLinks},
 		{"SearchBulk", testSearchBulk},
+		{"StatsRecount", testStatsRecount},
+		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},
 		{"FindTokenUser", testFindTokenUser},
+		// 好差评 (issue 16): evaluations.go.
+		{"Evaluations", testEvaluations},
+		{"EvaluationLists", testEvaluationLists},
+		{"EvaluationStats", testEvaluationStats},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -136,6 +136,7 @@ type JobReport struct {
 	Delivery        DeliveryReport
 	SessionsDeleted int
 	Recompute       RecomputeReport // due dates moved by a change of the calendar
+	Rectify         RectScanReport  // rectification tasks warned of and escalated (rectify.go)
 }
 
 // RunJobs runs the jobs every interval until ctx ends, the first time at once. Failures
@@ -182,7 +183,11 @@ func (a *App) Tick(ctx context.Context, holder string, interval time.Duration) (
 			if rep.Recompute, err = a.RecomputeDeadlines(ctx); err != nil {
 				return err
 			}
-			rep.Scan, err = a.ScanDeadlines(ctx)
+			if rep.Scan, err = a.ScanDeadlines(ctx); err != nil {
+				return err
+			}
+			// Rectification tasks of inspections climb the same ladder (rectify.go).
+			rep.Rectify, err = a.ScanRectifications(ctx)
 			return err
 		}},
 		{JobOutbox, func(ctx context.Context) (err error) { rep.Delivery, err = a.DeliverOutbox(ctx); return err }},

@@ -152,5 +152,21 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// 行风督查 (issue 17): checklists, inspections, rectification (conduct_api.go).
+		{"GET", "/api/v1/checklists", s.authed(s.listChecklists)},
+		{"PUT", "/api/v1/checklists/{code}", s.authed(s.putChecklist)},
+		{"POST", "/api/v1/inspections", s.authed(s.createInspection)},
+		{"GET", "/api/v1/inspections", s.authed(s.listInspections)},
+		{"GET", "/api/v1/inspections/{id}", s.authed(s.getInspection)},
+		{"POST", "/api/v1/inspections/{id}/results", s.authed(s.recordResults)},
+		{"POST", "/api/v1/inspections/{id}/complete", s.authed(s.completeInspection)},
+		{"POST", "/api/v1/inspections/{id}/photos", s.authed(s.addInspectionPhotos)},
+		{"GET", "/api/v1/inspections/{id}/photos/{photo}", s.authed(s.inspectionPhoto)},
+		{"GET", "/api/v1/rectifications", s.authed(s.listRectifications)},
+		{"GET", "/api/v1/rectifications/{id}", s.authed(s.getRectification)},
+		{"POST", "/api/v1/rectifications/{id}/submit", s.authed(s.submitRectification)},
+		{"POST", "/api/v1/rectifications/{id}/verify", s.authed(s.verifyRectification)},
+		{"GET", "/api/v1/rectifications/{id}/evidence/{file}", s.authed(s.rectificationFile)},
 	}
 }

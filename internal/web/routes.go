@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"tousu"
 )
 
 // routes registers every route of tousu, method and path, on one screen. apiRoutes
@@ -168,5 +170,18 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/rectifications/{id}/submit", s.authed(s.submitRectification)},
 		{"POST", "/api/v1/rectifications/{id}/verify", s.authed(s.verifyRectification)},
 		{"GET", "/api/v1/rectifications/{id}/evidence/{file}", s.authed(s.rectificationFile)},
+		// The staff record, praise, sanctions, training; malicious complaints (lifecycle-
+		// neutral); the monthly assessment (staffrecord_api.go).
+		{"GET", "/api/v1/staff/{badge}/record", s.authed(s.staffRecord)},
+		{"POST", "/api/v1/staff/{badge}/praise", s.authed(s.staffEntry(tousu.EntryPraise))},
+		{"POST", "/api/v1/staff/{badge}/sanctions", s.authed(s.staffEntry(tousu.EntrySanction))},
+		{"POST", "/api/v1/staff/{badge}/training", s.authed(s.staffEntry(tousu.EntryTraining))},
+		{"POST", "/api/v1/complaints/{number}/malicious", s.authed(s.proposeMalicious)},
+		{"GET", "/api/v1/complaints/{number}/malicious", s.authed(s.getMalicious)},
+		{"POST", "/api/v1/complaints/{number}/malicious_review", s.authed(s.reviewMalicious)},
+		{"GET", "/api/v1/malicious", s.authed(s.listMalicious)},
+		{"GET", "/api/v1/assessment", s.authed(s.assessment)},
+		{"GET", "/api/v1/assessment/weights", s.authed(s.getWeights)},
+		{"PUT", "/api/v1/assessment/weights", s.authed(s.putWeights)},
 	}
 }

@@ -19,8 +19,8 @@ import (
 
 // AccountabilityKinds label the kinds.
 var AccountabilityKinds = tousu.Vocabulary[string]{
-	{"late_handover", "逾期移交"}, {"late_report", "逾期报送承办结果"}, {"late_reply", "逾期答复"},
-	{"rectification_overdue", "整改超期"},
+	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
+	{Value: "rectification_overdue", Label: "整改超期"},
 }
 
 // AccountabilityRecord is one deadline let pass, by a person (Staff, when known) and a

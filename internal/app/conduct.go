@@ -495,3 +495,9 @@ func (a *App) OpenInspectionPhoto(ctx context.Context, actor tousu.Actor, id, ph
 	}
 	return a.store.OpenConductFile(ctx, inspectionObject(id), photo)
 }
+
+// CanSeeConduct reports, as an error, whether the actor may open the 督查 pages.
+func CanSeeConduct(actor tousu.Actor) error { return requireRole(actor, conductReaders...) }
+
+// CanInspect reports, as an error, whether the actor plans and records inspections.
+func CanInspect(actor tousu.Actor) error { return requireRole(actor, inspectors...) }

@@ -23,7 +23,7 @@ type MaliciousView struct {
 }
 
 var maliciousLabels = tousu.Vocabulary[string]{
-	{tousu.MaliciousProposed, "已提请认定"}, {tousu.MaliciousConfirmed, "已认定为恶意投诉"}, {tousu.MaliciousRejected, "不予认定"},
+	{Value: tousu.MaliciousProposed, Label: "已提请认定"}, {Value: tousu.MaliciousConfirmed, Label: "已认定为恶意投诉"}, {Value: tousu.MaliciousRejected, Label: "不予认定"},
 }
 
 // ProposeMalicious is a supervisor's proposal that the complaint was malicious. A

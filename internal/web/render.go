@@ -132,6 +132,7 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	CanInspect    bool // 督查: inspections, rectification, staff records
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

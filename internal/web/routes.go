@@ -102,6 +102,23 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+
+	// 行风督查 (issue 17): inspections recorded on a phone, rectification, the 整改通知书,
+	// the staff record and the month's ranking (desk_conduct.go).
+	s.mux.Handle("GET /desk/inspections", s.desk(s.deskInspections))
+	s.mux.Handle("POST /desk/inspections", s.desk(s.deskPlanInspection))
+	s.mux.Handle("GET /desk/inspections/{id}", s.desk(s.deskInspection))
+	s.mux.Handle("POST /desk/inspections/{id}/results", s.desk(s.deskRecordResults))
+	s.mux.Handle("POST /desk/inspections/{id}/complete", s.desk(s.deskCompleteInspection))
+	s.mux.Handle("GET /desk/inspections/{id}/photos/{photo}", s.desk(s.deskInspectionPhoto))
+	s.mux.Handle("GET /desk/inspections/{id}/notice", s.desk(s.deskRectNotice))
+	s.mux.Handle("GET /desk/rectifications", s.desk(s.deskRectifications))
+	s.mux.Handle("GET /desk/rectifications/{id}", s.desk(s.deskRectification))
+	s.mux.Handle("POST /desk/rectifications/{id}/submit", s.desk(s.deskSubmitRect))
+	s.mux.Handle("POST /desk/rectifications/{id}/verify", s.desk(s.deskVerifyRect))
+	s.mux.Handle("GET /desk/rectifications/{id}/evidence/{file}", s.desk(s.deskRectFile))
+	s.mux.Handle("GET /desk/staff/{badge}", s.desk(s.deskStaffRecord))
+	s.mux.Handle("GET /desk/ranking", s.desk(s.deskRanking))
 }
 
 // route is one route of the JSON API.

@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tousu"
+)
+
+// postFiles posts form fields and files (field name → file name → bytes) as a
+// browser does.
+func (d *deskClient) postFiles(path string, form url.Values, field string, files map[string][]byte) page {
+	d.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if len(files) == 0 {
+		mw.CreateFormFile(field, "")
+	}
+	for name, data := range files {
+		w, _ := mw.CreateFormFile(field, name)
+		w.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", d.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return d.do(req)
+}
+
+// tinyPNG is enough of a PNG for content sniffing.
+var tinyPNG = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+
+var inspectionURL = regexp.MustCompile(`^/desk/inspections/(\d+)$`)
+
+// TestInspectionDesk: the whole round on the desk without JavaScript — the supervisor
+// plans an unannounced inspection, records a failed item with a photo and completes it;
+// the 整改通知书 prints; the unit's handler submits with evidence; the inspector returns
+// it without a reason (refused beside the form), then accepts; the staff record shows
+// the finding; the ranking shows the window.
+func TestInspectionDesk(t *testing.T) {
+	e := newEnv(t)
+	sup := e.signIn("supervisor")
+	p := sup.get("/desk/inspections")
+	mustContain(t, "inspections", p, "计划督查", "政务服务大厅窗口督查清单", "明察暗访")
+	p = sup.post("/desk/inspections", url.Values{"unit": {"win-a1"}, "kind": {"unannounced"}, "date": {"2026-01-30"}, "checklist": {"nope"}})
+	mustContain(t, "bad plan", p, "没有这个督查清单")
+	p = sup.post("/desk/inspections", url.Values{"unit": {"win-a1"}, "kind": {"unannounced"}, "date": {"2026-01-30"}, "checklist": {"hall"}})
+	m := inspectionURL.FindStringSubmatch(p.location)
+	if m == nil {
+		t.Fatalf("plan: %d %s", p.code, p.location)
+	}
+	id := m[1]
+	form := url.Values{}
+	for _, it := range tousu.DefaultChecklists()[0].Items {
+		form.Set("result_"+it.Code, "pass")
+	}
+	form.Set("result_one_notice", "fail")
+	p = sup.postFiles("/desk/inspections/"+id+"/results", form, "photo", nil)
+	mustContain(t, "a failed item without a note", p, "不合格项请写明发现的问题")
+	form.Set("note_one_notice", "群众材料不全，窗口未一次性告知")
+	form.Set("staff_one_notice", "A001")
+	form.Set("photo_item", "one_notice")
+	p = sup.follow(sup.postFiles("/desk/inspections/"+id+"/results", form, "photo", map[string][]byte{"现场.png": tinyPNG}))
+	mustContain(t, "recorded", p, "已保存9项检查结果、1张照片", "照片：现场.png")
+	p = sup.follow(sup.post("/desk/inspections/"+id+"/complete", nil))
+	mustContain(t, "completed", p, "督查已完成，得分85，生成整改任务1项", "打印整改通知书", "一次性告知")
+	pdf := sup.get("/desk/inspections/" + id + "/notice")
+	if pdf.code != http.StatusOK || !strings.HasPrefix(pdf.body, "%PDF") || pdf.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("整改通知书: %d %s", pdf.code, pdf.header.Get("Content-Type"))
+	}
+
+	h := e.signIn("handler-a")
+	p = h.get("/desk/rectifications")
+	rect := regexp.MustCompile(`href="/desk/rectifications/(\d+)"`).FindStringSubmatch(p.body)
+	if rect == nil {
+		t.Fatalf("the unit's tasks: %s", clipBody(p.body))
+	}
+	p = h.get("/desk/rectifications/" + rect[1])
+	mustContain(t, "task", p, "提交整改情况", "群众材料不全")
+	p = h.follow(h.postFiles("/desk/rectifications/"+rect[1]+"/submit", url.Values{"text": {"已制作一次性告知清单并组织学习"}},
+		"evidence", map[string][]byte{"清单.png": tinyPNG}))
+	mustContain(t, "submitted", p, "已提交整改情况，等待验收", "清单.png", "待验收")
+	if b := e.signIn("handler-b").get("/desk/rectifications/" + rect[1]); b.code != http.StatusNotFound {
+		t.Errorf("another unit opens the task: %d", b.code)
+	}
+
+	in := e.signIn("inspector")
+	p = in.post("/desk/rectifications/"+rect[1]+"/verify", url.Values{"accepted": {"false"}})
+	mustContain(t, "return without reason", p, "退回整改请写明理由")
+	p = in.follow(in.post("/desk/rectifications/"+rect[1]+"/verify", url.Values{"accepted": {"true"}, "note": {"整改到位"}}))
+	mustContain(t, "verified", p, "已验收通过", "已验收")
+
+	p = sup.get("/desk/staff/A001?from=2026-01-01&to=2026-01-31")
+	mustContain(t, "staff record", p, "个人档案：王窗口", "一次性告知", "群众材料不全")
+	if p := e.signIn("target").get("/desk/staff/A001"); p.code != http.StatusForbidden {
+		t.Errorf("A001 opens their own record: %d", p.code)
+	}
+	p = e.signIn("leader").get("/desk/ranking?month=2026-01")
+	mustContain(t, "ranking", p, "月度考核 2026-01", "社保1号窗口", "医保1号窗口")
+}

@@ -96,11 +96,29 @@ func (a *App) ReviewMalicious(ctx context.Context, actor tousu.Actor, number str
 	} else {
 		m.Status = tousu.MaliciousRejected
 	}
-	if err := a.store.PutMalicious(ctx, m, []tousu.AuditRecord{a.auditRecord(ctx, actor, act, c.Number, note)}); err != nil {
+	rec := []tousu.AuditRecord{a.auditRecord(ctx, actor, act, c.Number, note)}
+	if confirmed {
+		// The complaint carries the mark, so that whatever counts complaints from their
+		// projection (statistics, lists) can leave it out of the staff member's figures.
+		// Written first: should the mark's row then fail, the review can be repeated.
+		c.Marks |= tousu.MarkMalicious
+		c.UpdatedAt = now
+		ev := &tousu.Event{ComplaintID: c.ID, Type: EventMaliciousConfirmed, Actor: actor.Login, ActorName: actor.Name,
+			At: now, From: c.Status, To: c.Status}
+		if err := a.store.UpdateComplaint(ctx, &tousu.Change{Complaint: c, Event: ev, Audit: rec}); err != nil {
+			return nil, err
+		}
+		rec = nil
+	}
+	if err := a.store.PutMalicious(ctx, m, rec); err != nil {
 		return nil, err
 	}
 	return &MaliciousView{MaliciousMark: *m, StatusLabel: maliciousLabels.Label(m.Status)}, nil
 }
+
+// EventMaliciousConfirmed is the internal event of a complaint confirmed malicious: its
+// status stays as it was.
+const EventMaliciousConfirmed tousu.EventType = "malicious_confirmed"
 
 // MaliciousOf is the mark of a complaint, for supervisors and inspectors; nil when it
 // has none.
@@ -170,4 +188,35 @@ func (a *App) MaliciousList(ctx context.Context, actor tousu.Actor, status strin
 		out = append(out, MaliciousView{MaliciousMark: m, StatusLabel: maliciousLabels.Label(m.Status)})
 	}
 	return out, nil
+}
+
+// MaliciousPanel is what the case page shows of malicious complaints: the notice about
+// the complainant, the complaint's own mark, and the forms the viewer may use.
+type MaliciousPanel struct {
+	Notice     string
+	Mark       *MaliciousView
+	MayPropose bool
+	MayReview  bool
+}
+
+// MaliciousPanelOf is the panel of the case page for the actor; nil when there is
+// nothing for it to see.
+func (a *App) MaliciousPanelOf(ctx context.Context, actor tousu.Actor, number string) *MaliciousPanel {
+	_, c, err := a.load(ctx, actor, number)
+	if err != nil {
+		return nil
+	}
+	p := &MaliciousPanel{Notice: a.MaliciousNotice(ctx, actor, c)}
+	if requireRole(actor, tousu.RoleSupervisor, tousu.RoleInspector) == nil {
+		if m, err := a.store.FindMalicious(ctx, c.ID); err == nil {
+			p.Mark = &MaliciousView{MaliciousMark: *m, StatusLabel: maliciousLabels.Label(m.Status)}
+		}
+		open := p.Mark == nil || p.Mark.Status == tousu.MaliciousRejected
+		p.MayPropose = actor.Has(tousu.RoleSupervisor) && open && !founded(c)
+		p.MayReview = actor.Has(tousu.RoleInspector) && p.Mark != nil && p.Mark.Status == tousu.MaliciousProposed
+	}
+	if p.Notice == "" && p.Mark == nil && !p.MayPropose {
+		return nil
+	}
+	return p
 }

@@ -107,3 +107,34 @@ func TestInspectionDesk(t *testing.T) {
 	p = e.signIn("leader").get("/desk/ranking?month=2026-01")
 	mustContain(t, "ranking", p, "月度考核 2026-01", "社保1号窗口", "医保1号窗口")
 }
+
+// TestMaliciousDesk: a supervisor proposes on the case page, the inspector confirms
+// there; the clerk's page of the same person's next complaint shows the notice, which
+// a handler never sees; the forms are not offered to the wrong roles.
+func TestMaliciousDesk(t *testing.T) {
+	e := newEnv(t)
+	n := e.register(nil)
+	sup := e.signIn("supervisor")
+	p := sup.get("/desk/complaints/" + n)
+	mustContain(t, "case page", p, "恶意投诉认定", "提请认定")
+	p = sup.post("/desk/complaints/"+n+"/malicious", url.Values{"reason": {""}})
+	mustContain(t, "no reason", p, "请写明认定为恶意投诉的理由")
+	p = sup.follow(sup.post("/desk/complaints/"+n+"/malicious", url.Values{"reason": {"所述情形经核查不存在，且多次重复投诉"}}))
+	mustContain(t, "proposed", p, "已提请认定为恶意投诉", "已提请认定")
+	in := e.signIn("inspector")
+	p = in.get("/desk/complaints/" + n)
+	mustContain(t, "inspector's page", p, "不予认定")
+	p = in.follow(in.post("/desk/complaints/"+n+"/malicious_review", url.Values{"confirmed": {"true"}}))
+	mustContain(t, "confirmed", p, "已认定为恶意投诉")
+	again := e.register(nil)
+	p = e.signIn("clerk").get("/desk/complaints/" + again)
+	mustContain(t, "the clerk's notice", p, "此前有经纪检审核认定的恶意投诉（"+n+"）", "不得因此拒绝受理")
+	if strings.Contains(p.body, "提请认定") {
+		t.Errorf("the clerk is offered the proposal form")
+	}
+	e.act(again, "accept", "supervisor", map[string]any{"classification": "case", "categories": []string{"attitude"}}, http.StatusOK)
+	e.act(again, "assign", "supervisor", map[string]any{"unit": "dept-a", "handler": "handler-a", "mode": "self"}, http.StatusOK)
+	if p := e.signIn("handler-a").get("/desk/complaints/" + again); strings.Contains(p.body, "恶意投诉") {
+		t.Errorf("the handler sees the malicious notice")
+	}
+}

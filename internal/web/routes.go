@@ -119,6 +119,8 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/rectifications/{id}/evidence/{file}", s.desk(s.deskRectFile))
 	s.mux.Handle("GET /desk/staff/{badge}", s.desk(s.deskStaffRecord))
 	s.mux.Handle("GET /desk/ranking", s.desk(s.deskRanking))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious", s.desk(s.deskProposeMalicious))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious_review", s.desk(s.deskReviewMalicious))
 }
 
 // route is one route of the JSON API.

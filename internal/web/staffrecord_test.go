@@ -50,6 +50,12 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	if r := e.do("GET", "/api/v1/complaints/"+malicious, "supervisor", nil); r.str("status") != "registered" {
 		t.Errorf("the complaint's status after the review: %s, want registered (lifecycle-neutral)", r.str("status"))
 	}
+	if c, err := e.store.FindComplaint(ctx, malicious); err != nil || c.Marks&tousu.MarkMalicious == 0 {
+		t.Errorf("the confirmed complaint lacks its mark (%v)", err)
+	}
+	if r := e.do("GET", "/api/v1/public/complaints/"+malicious+"?code=x", "", nil); strings.Contains(r.raw, "malicious") {
+		t.Errorf("the public answer mentions the mark: %s", r.raw)
+	}
 	if r := e.do("GET", "/api/v1/malicious?status=confirmed", "inspector", nil); !strings.Contains(r.raw, malicious) {
 		t.Errorf("the 纪检 summary lacks the confirmed complaint: %s", r.raw)
 	}

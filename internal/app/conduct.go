@@ -501,3 +501,28 @@ func CanSeeConduct(actor tousu.Actor) error { return requireRole(actor, conductR
 
 // CanInspect reports, as an error, whether the actor plans and records inspections.
 func CanInspect(actor tousu.Actor) error { return requireRole(actor, inspectors...) }
+
+// RectificationDays is the working days a rectification task is given.
+func (a *App) RectificationDays(ctx context.Context) (int, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return ref.rectificationDays(), nil
+}
+
+// SetRectificationDays sets the working days rectification tasks are given from now on
+// (admin at the root; audited).
+func (a *App) SetRectificationDays(ctx context.Context, actor tousu.Actor, n int) error {
+	if err := a.requireRootAdmin(ctx, actor); err != nil {
+		return err
+	}
+	if n < 1 || n > 60 {
+		return tousu.Problems{"rectification_days": "整改期限应为1至60个工作日"}.Err()
+	}
+	if err := a.store.PutSetting(ctx, RectificationDaysSetting, strconv.Itoa(n)); err != nil {
+		return err
+	}
+	a.invalidate()
+	return a.audit(ctx, actor, "rectification.days", RectificationDaysSetting, strconv.Itoa(n))
+}

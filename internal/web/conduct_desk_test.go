@@ -138,3 +138,44 @@ func TestMaliciousDesk(t *testing.T) {
 		t.Errorf("the handler sees the malicious notice")
 	}
 }
+
+// TestConductAdminAndRedList: the admin edits a checklist and the weights on the desk
+// (bad lines and numbers refused with the field named); the red list is on the portal
+// only once published, and only with windows that have the minimum sample.
+func TestConductAdminAndRedList(t *testing.T) {
+	e := newEnv(t)
+	e.inspect()
+	if p := e.signIn("admin").get("/redlist?month=2026-01"); p.code == http.StatusOK {
+		t.Errorf("an unpublished red list: %d", p.code)
+	}
+	if r, _ := http.Get(e.srv.URL + "/redlist?month=2026-01"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("an unpublished red list on the portal: %d, want 404", r.StatusCode)
+	}
+	ad := e.signIn("admin")
+	p := ad.get("/desk/admin/conduct?edit=hall")
+	mustContain(t, "admin page", p, "督查与考核", "on_post|在岗在位|15|", "医院窗口与科室行风督查清单")
+	p = ad.post("/desk/admin/conduct/checklists", url.Values{"code": {"mine"}, "name": {"专项"}, "items": {"fees|收费公示"}})
+	mustContain(t, "bad line", p, "第1行应为“编码|名称|分值|评分规则”")
+	p = ad.follow(ad.post("/desk/admin/conduct/checklists", url.Values{"code": {"mine"}, "name": {"收费专项"}, "items": {"fees|收费公示|60|未公示不合格\nreceipt|开具票据|40"}}))
+	mustContain(t, "saved", p, "已保存督查清单", "收费专项")
+	weights := url.Values{"rectification_days": {"3"}, "base": {"100"}, "founded": {"10"}, "failed_item": {"5"}, "accountability": {"3"},
+		"sanction": {"5"}, "bad_evaluation": {"2"}, "praise": {"x"}, "publish": {"1"}, "min_sample": {"1"}, "top": {"10"}}
+	p = ad.post("/desk/admin/conduct/weights", weights)
+	mustContain(t, "bad weight", p, "请填写数字")
+	weights.Set("praise", "2")
+	p = ad.follow(ad.post("/desk/admin/conduct/weights", weights))
+	mustContain(t, "weights saved", p, "已保存考核权重和整改期限")
+	if d, err := e.app.RectificationDays(t.Context()); err != nil || d != 3 {
+		t.Errorf("rectification days = %d (%v), want 3", d, err)
+	}
+	r, err := http.Get(e.srv.URL + "/redlist?month=2026-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b := new(bytes.Buffer)
+	b.ReadFrom(r.Body)
+	if r.StatusCode != http.StatusOK || !strings.Contains(b.String(), "社保1号窗口") || strings.Contains(b.String(), "医保1号窗口") {
+		t.Errorf("red list: %d, want win-a1 and not win-b1 (no sample):\n%s", r.StatusCode, clipBody(b.String()))
+	}
+}

@@ -43,6 +43,11 @@ func init() {
 	pageModels["desk/rectifications"] = rectsPage{Common: c, Items: []app.RectificationView{*rect}}
 	pageModels["desk/rectification"] = rectPage{Common: c, V: rect, Error: "退回整改请写明理由"}
 	pageModels["desk/staff_record"] = staffPage{Common: c, R: rec, From: "2026-01-01", To: "2026-01-31", Findings: []deskOption{{Value: "1", Label: "属实"}}}
+	pageModels["desk/admin_conduct"] = adminConductPage{adminBase: adminBase{Common: c, Nav: []adminNavItem{{URL: "/desk/admin/conduct", Label: "督查与考核", Current: true}}},
+		Checklists: tousu.DefaultChecklists(), Edit: &deskForm{Values: map[string][]string{"code": {"hall"}}, Errors: map[string]string{"items": "第1行应为"}, Message: "有误"},
+		Weights: &deskForm{Values: map[string][]string{"base": {"100"}, "publish": {"1"}}, Errors: map[string]string{"top": "公布数量应为1至100"}}, Days: 5}
+	pageModels["portal/redlist"] = redListPage{portalBase: portalBase{Common: Common{Title: "服务窗口红榜", SiteName: SiteName}},
+		Month: "2026-01", Units: as.Units, MinSample: 3}
 	pageModels["desk/ranking"] = rankingPage{Common: c, A: as, Month: "2026-01", Units: []rankRow{{Rank: 1, Score: as.Units[0]}},
 		Black: as.Units[1:]}
 }

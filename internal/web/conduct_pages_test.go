@@ -48,6 +48,6 @@ func init() {
 		Weights: &deskForm{Values: map[string][]string{"base": {"100"}, "publish": {"1"}}, Errors: map[string]string{"top": "公布数量应为1至100"}}, Days: 5}
 	pageModels["portal/redlist"] = redListPage{portalBase: portalBase{Common: Common{Title: "服务窗口红榜", SiteName: SiteName}},
 		Month: "2026-01", Units: as.Units, MinSample: 3}
-	pageModels["desk/ranking"] = rankingPage{Common: c, A: as, Month: "2026-01", Units: []rankRow{{Rank: 1, Score: as.Units[0]}},
+	pageModels["desk/ranking"] = rankingPage{Common: c, A: as, Month: "2026-01", Units: []rankRow{{Rank: 1, S: as.Units[0]}},
 		Black: as.Units[1:]}
 }

@@ -385,7 +385,7 @@ type rankingPage struct {
 // rankRow is a window's place in the ranking.
 type rankRow struct {
 	Rank int
-	app.Score
+	S    app.Score
 }
 
 // deskRanking is GET /desk/ranking?month=YYYY-MM: the month's 红黑榜 for leaders.
@@ -396,7 +396,7 @@ func (s *Server) deskRanking(w http.ResponseWriter, r *http.Request, actor tousu
 	}
 	vm := rankingPage{Common: s.deskView(r, actor, "月度考核 "+as.Month), A: as, Month: as.Month}
 	for i, u := range as.Units {
-		vm.Units = append(vm.Units, rankRow{Rank: i + 1, Score: u})
+		vm.Units = append(vm.Units, rankRow{Rank: i + 1, S: u})
 	}
 	for i := len(as.Units) - 1; i >= 0 && len(vm.Black) < 5; i-- {
 		vm.Black = append(vm.Black, as.Units[i])

@@ -248,6 +248,9 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		if err := putUnits(ctx, q, c, false); err != nil {
 			return err
 		}
+		if err := writeStats(ctx, q, c, true); err != nil { // stats.go
+			return err
+		}
 		var err error
 		if ch.Event != nil {
 			if eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
@@ -350,6 +353,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			return err
 		}
 		if err := putUnits(ctx, q, c, true); err != nil {
+			return err
+		}
+		if err := writeStats(ctx, q, c, false); err != nil { // stats.go
 			return err
 		}
 		if ch.Event != nil {

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Intake", testIntake},
 		{"Conduct", testConduct},
 		{"Malicious", testMalicious},
+		{"StatsRecount", testStatsRecount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

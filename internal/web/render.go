@@ -70,6 +70,9 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return t.In(p.loc).Format("2006-01-02 15:04")
 		},
+		// Statistics (desk_stats.go): a rate as a percentage, "—" for none; a finding's name.
+		"pct":          pct,
+		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
 		},
@@ -133,6 +136,8 @@ type deskUser struct {
 	CanAdminister bool
 	CanReadAudit  bool
 	CanInspect    bool // 督查: inspections, rectification, staff records
+	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
+	CanSeeStats bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

@@ -125,6 +125,13 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /desk/admin/conduct/checklists", s.admin(s.adminChecklistSave))
 	s.mux.Handle("POST /desk/admin/conduct/weights", s.admin(s.adminWeightsSave))
 	s.mux.Handle("GET /redlist", s.portal(s.portalRedList))
+
+	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
+	// reports, the disclosures' desk pages, and the public's disclosure pages.
+	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
+	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
+	s.mux.Handle("GET /desk/reports", s.desk(s.periodicReport))
 }
 
 // route is one route of the JSON API.
@@ -206,5 +213,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/assessment", s.authed(s.assessment)},
 		{"GET", "/api/v1/assessment/weights", s.authed(s.getWeights)},
 		{"PUT", "/api/v1/assessment/weights", s.authed(s.putWeights)},
+
+		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
+		{"GET", "/api/v1/stats", s.authed(s.getStats)},
+		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
+		{"GET", "/api/v1/exports/stats", s.authed(s.exportStats)},
 	}
 }

@@ -191,3 +191,38 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 		t.Errorf("red list = %+v (%v), want win-a1 alone (win-b1 has no sample)", red, err)
 	}
 }
+
+// TestMaliciousLeavesStaffStats: statistics by staff count a complaint about A001 until
+// it is confirmed malicious; then A001's figures leave it out and the window's keep it.
+func TestMaliciousLeavesStaffStats(t *testing.T) {
+	e := newEnv(t)
+	n := e.register(func(b map[string]any) { b["target"] = map[string]any{"unit": "win-a1", "staff": "A001"} })
+	received := func(groupBy, key string) float64 {
+		t.Helper()
+		r := e.do("GET", "/api/v1/stats?from=2026-01-01&to=2026-01-31&group_by="+groupBy, "leader", nil)
+		if r.code != http.StatusOK {
+			t.Fatalf("stats: %d %s", r.code, r.raw)
+		}
+		groups, _ := r.field("groups").([]any)
+		for _, g := range groups {
+			if m := g.(map[string]any); m["key"] == key {
+				v, _ := m["received"].(float64)
+				return v
+			}
+		}
+		return 0
+	}
+	if got := received("staff", "A001"); got != 1 {
+		t.Fatalf("A001 received before = %v, want 1", got)
+	}
+	e.do("POST", "/api/v1/complaints/"+n+"/malicious", "supervisor", map[string]any{"reason": "捏造事实"})
+	if r := e.do("POST", "/api/v1/complaints/"+n+"/malicious_review", "inspector", map[string]any{"confirmed": true}); r.code != http.StatusOK {
+		t.Fatalf("confirm: %d %s", r.code, r.raw)
+	}
+	if got := received("staff", "A001"); got != 0 {
+		t.Errorf("A001 received after the confirmation = %v, want 0", got)
+	}
+	if got := received("window", "win-a1"); got != 1 {
+		t.Errorf("win-a1 received after the confirmation = %v, want 1 (the window did receive it)", got)
+	}
+}

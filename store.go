@@ -293,8 +293,9 @@ type Store interface {
 	// Object get "inspection:ID".
 	CreateInspection(ctx context.Context, in *Inspection, audit []AuditRecord) error
 	// UpdateInspection writes an inspection's status, note, results, score and completion
-	// and inserts the rectification tasks it opens, setting their IDs.
-	UpdateInspection(ctx context.Context, in *Inspection, rects []Rectification, audit []AuditRecord) error
+	// and inserts the rectification tasks it opens, setting their IDs, with the messages
+	// that tell the unit.
+	UpdateInspection(ctx context.Context, in *Inspection, rects []Rectification, msgs []Message, audit []AuditRecord) error
 	// FindInspection returns an inspection with its photos.
 	FindInspection(ctx context.Context, id int64) (*Inspection, error)
 	// ListInspections returns the inspections f selects, newest day first (without photos).
@@ -318,8 +319,9 @@ type Store interface {
 	AddStaffEntry(ctx context.Context, e *StaffEntry, audit []AuditRecord) error
 	// ListStaffEntries returns the entries f selects, by day.
 	ListStaffEntries(ctx context.Context, f StaffEntryFilter) ([]StaffEntry, error)
-	// PutMalicious inserts or replaces the malicious-complaint mark of a complaint.
-	PutMalicious(ctx context.Context, m *MaliciousMark, audit []AuditRecord) error
+	// PutMalicious inserts or replaces the malicious-complaint mark of a complaint, with
+	// the messages it causes.
+	PutMalicious(ctx context.Context, m *MaliciousMark, msgs []Message, audit []AuditRecord) error
 	// FindMalicious returns the mark of a complaint; not_found when it has none.
 	FindMalicious(ctx context.Context, complaintID string) (*MaliciousMark, error)
 	// ListMalicious returns the marks f selects, newest first: the seam through which

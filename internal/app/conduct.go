@@ -354,7 +354,7 @@ func (a *App) RecordResults(ctx context.Context, actor tousu.Actor, id int64, re
 	for _, r := range results {
 		fails = append(fails, r.Item+"="+r.Result)
 	}
-	if err := a.store.UpdateInspection(ctx, in, nil, []tousu.AuditRecord{
+	if err := a.store.UpdateInspection(ctx, in, nil, nil, []tousu.AuditRecord{
 		a.auditRecord(ctx, actor, "inspection.results", inspectionObject(in.ID), strings.Join(fails, ","))}); err != nil {
 		return nil, err
 	}
@@ -432,7 +432,20 @@ func (a *App) CompleteInspection(ctx context.Context, actor tousu.Actor, id int6
 			CreatedAt: now})
 	}
 	detail := fmt.Sprintf("得分%g/%g，不合格%d项，整改期限%s", in.Score, in.MaxScore, in.Failed, due)
-	if err := a.store.UpdateInspection(ctx, in, rects, []tousu.AuditRecord{
+	var msgs []tousu.Message
+	if len(rects) > 0 {
+		// The unit learns of the tasks (and of an unannounced inspection) now.
+		body := fmt.Sprintf("%s对%s的%s发现%d项问题，请于%s前整改并提交整改情况。", in.Date, ref.unitName(in.Unit),
+			tousu.InspectionKinds.Label(in.Kind), len(rects), due)
+		seen := map[string]bool{}
+		for _, l := range a.unitAccounts(ctx, ref, in.Unit) {
+			if !seen[l] {
+				seen[l] = true
+				msgs = append(msgs, tousu.Message{Channel: tousu.MessageDesk, ToLogin: l, Subject: "督查整改通知", Body: body, CreatedAt: now})
+			}
+		}
+	}
+	if err := a.store.UpdateInspection(ctx, in, rects, msgs, []tousu.AuditRecord{
 		a.auditRecord(ctx, actor, "inspection.complete", inspectionObject(in.ID), detail)}); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,7 +54,20 @@ func (a *App) ProposeMalicious(ctx context.Context, actor tousu.Actor, number, r
 	}
 	m := &tousu.MaliciousMark{ComplaintID: c.ID, Number: c.Number, Status: tousu.MaliciousProposed, Reason: reason,
 		ProposedBy: actor.Login, ProposedAt: a.now().UTC().Truncate(time.Millisecond), Staff: c.Target.Staff, Unit: c.Target.Unit}
-	if err := a.store.PutMalicious(ctx, m, []tousu.AuditRecord{a.auditRecord(ctx, actor, "malicious", c.Number, reason)}); err != nil {
+	var msgs []tousu.Message
+	if users, err := a.store.ListUsers(ctx); err == nil {
+		ref, err := a.reference(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if !u.Disabled && slices.Contains(u.Roles, tousu.RoleInspector) && ref.visible(u.Actor(), c) {
+				msgs = append(msgs, tousu.Message{Channel: tousu.MessageDesk, ToLogin: u.Login, Subject: "恶意投诉认定待审核",
+					Body: "督查员提请将投诉件 " + c.Number + " 认定为恶意投诉，请审核。", CreatedAt: m.ProposedAt})
+			}
+		}
+	}
+	if err := a.store.PutMalicious(ctx, m, msgs, []tousu.AuditRecord{a.auditRecord(ctx, actor, "malicious", c.Number, reason)}); err != nil {
 		return nil, err
 	}
 	return &MaliciousView{MaliciousMark: *m, StatusLabel: maliciousLabels.Label(m.Status)}, nil
@@ -110,7 +124,7 @@ func (a *App) ReviewMalicious(ctx context.Context, actor tousu.Actor, number str
 		}
 		rec = nil
 	}
-	if err := a.store.PutMalicious(ctx, m, rec); err != nil {
+	if err := a.store.PutMalicious(ctx, m, nil, rec); err != nil {
 		return nil, err
 	}
 	return &MaliciousView{MaliciousMark: *m, StatusLabel: maliciousLabels.Label(m.Status)}, nil

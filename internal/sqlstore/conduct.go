@@ -165,8 +165,10 @@ func nonNil[T any](xs []T) []T {
 }
 
 // UpdateInspection writes an inspection's status, note, results, score and completion,
-// and inserts the rectification tasks its completion opens (setting their IDs).
-func (s *Store) UpdateInspection(ctx context.Context, in *tousu.Inspection, rects []tousu.Rectification, audit []tousu.AuditRecord) (err error) {
+// inserts the rectification tasks its completion opens (setting their IDs) and queues
+// the messages that tell the unit.
+func (s *Store) UpdateInspection(ctx context.Context, in *tousu.Inspection, rects []tousu.Rectification, msgs []tousu.Message,
+	audit []tousu.AuditRecord) (err error) {
 	defer s.wrap(&err, "store.UpdateInspection(%d)", in.ID)
 	res, err := json.Marshal(nonNil(in.Results))
 	if err != nil {
@@ -184,8 +186,18 @@ func (s *Store) UpdateInspection(ctx context.Context, in *tousu.Inspection, rect
 				return err
 			}
 		}
-		return nil
+		return queue(ctx, q, msgs)
 	})
+}
+
+// queue inserts messages for the outbox, setting their IDs.
+func queue(ctx context.Context, q Querier, msgs []tousu.Message) error {
+	stmts := make([]Stmt, len(msgs))
+	for i := range msgs {
+		msgs[i] = msgs[i].Queued("")
+		stmts[i] = messageStmt(msgs[i], &msgs[i].ID)
+	}
+	return runBatch(ctx, q, stmts)
 }
 
 // FindInspection returns an inspection with its photos.
@@ -348,12 +360,7 @@ func (s *Store) UpdateRectification(ctx context.Context, r *tousu.Rectification,
 		if n == 0 {
 			return &tousu.Error{Kind: tousu.KindConflict, Message: "整改任务的状态已被他人改变，请刷新后重试"}
 		}
-		stmts := make([]Stmt, len(msgs))
-		for i := range msgs {
-			msgs[i] = msgs[i].Queued("")
-			stmts[i] = messageStmt(msgs[i], &msgs[i].ID)
-		}
-		return runBatch(ctx, q, stmts)
+		return queue(ctx, q, msgs)
 	})
 }
 
@@ -490,7 +497,7 @@ func scanMalicious(r Row) (tousu.MaliciousMark, error) {
 }
 
 // PutMalicious inserts or replaces the malicious mark of a complaint.
-func (s *Store) PutMalicious(ctx context.Context, m *tousu.MaliciousMark, audit []tousu.AuditRecord) (err error) {
+func (s *Store) PutMalicious(ctx context.Context, m *tousu.MaliciousMark, msgs []tousu.Message, audit []tousu.AuditRecord) (err error) {
 	defer s.wrap(&err, "store.PutMalicious(%q)", m.Number)
 	return s.audited(ctx, audit, func(ctx context.Context, q Querier) error {
 		_, err := q.Exec(ctx, `INSERT INTO malicious_marks (`+maliciousColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -504,7 +511,13 @@ func (s *Store) PutMalicious(ctx context.Context, m *tousu.MaliciousMark, audit 
 		if err != nil && s.e.IsForeignKey(err) {
 			return notFound("未找到该投诉")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		for i := range msgs {
+			msgs[i].ComplaintID = m.ComplaintID
+		}
+		return queue(ctx, q, msgs)
 	})
 }
 

@@ -57,7 +57,7 @@ func testConduct(t *testing.T, s tousu.Store) {
 	in.Status, in.Score, in.Failed, in.CompletedAt = tousu.InspectionCompleted, 7.5, 1, &at
 	rects := []tousu.Rectification{{Source: "inspection", InspectionID: in.ID, Unit: "win-a1", Item: "on_post", ItemName: "在岗在位",
 		Finding: "离岗", Staff: []string{"A001"}, DueDate: tousu.MustDate("2026-02-06"), Status: tousu.RectOpen, Inspector: "supervisor", CreatedAt: at}}
-	if err := s.UpdateInspection(ctx, in, rects, audit("inspection.complete")); err != nil || rects[0].ID == 0 {
+	if err := s.UpdateInspection(ctx, in, rects, []tousu.Message{{Channel: tousu.MessageDesk, ToLogin: "handler-a", Subject: "督查整改通知", Body: "请整改", CreatedAt: at}}, audit("inspection.complete")); err != nil || rects[0].ID == 0 {
 		t.Fatalf("UpdateInspection = %v, task id %d", err, rects[0].ID)
 	}
 	got, err := s.FindInspection(ctx, in.ID)
@@ -66,7 +66,7 @@ func testConduct(t *testing.T, s tousu.Store) {
 		t.Fatalf("FindInspection = %+v, %v", got, err)
 	}
 	wantKind(t, "FindInspection of none", func() error { _, err := s.FindInspection(ctx, 999999); return err }(), tousu.KindNotFound)
-	wantKind(t, "UpdateInspection of none", s.UpdateInspection(ctx, &tousu.Inspection{ID: 999999}, nil, nil), tousu.KindNotFound)
+	wantKind(t, "UpdateInspection of none", s.UpdateInspection(ctx, &tousu.Inspection{ID: 999999}, nil, nil, nil), tousu.KindNotFound)
 	for _, c := range []struct {
 		name string
 		f    tousu.InspectionFilter
@@ -102,6 +102,9 @@ func testConduct(t *testing.T, s tousu.Store) {
 	}
 	if ms, err := s.ListMessages(ctx, tousu.MessageFilter{ToLogin: "supervisor"}); err != nil || len(ms) != 1 || ms[0].ComplaintID != "" {
 		t.Errorf("the task's messages = %+v, %v", ms, err)
+	}
+	if ms, err := s.ListMessages(ctx, tousu.MessageFilter{ToLogin: "handler-a"}); err != nil || len(ms) != 1 || ms[0].Subject != "督查整改通知" {
+		t.Errorf("the completion's messages = %+v, %v", ms, err)
 	}
 	wantKind(t, "UpdateRectification from a stale status", s.UpdateRectification(ctx, &task, tousu.RectOpen, nil, nil), tousu.KindConflict)
 	r, err := s.FindRectification(ctx, task.ID)
@@ -190,7 +193,7 @@ func testMalicious(t *testing.T, s tousu.Store) {
 	at := base.Add(time.Hour)
 	m := &tousu.MaliciousMark{ComplaintID: c.ID, Number: c.Number, Status: tousu.MaliciousProposed, Reason: "捏造", ProposedBy: "supervisor",
 		ProposedAt: at, Staff: "A001", Unit: "win-a1"}
-	if err := s.PutMalicious(ctx, m, []tousu.AuditRecord{{At: at, Actor: "supervisor", Action: "malicious", Object: c.Number}}); err != nil {
+	if err := s.PutMalicious(ctx, m, []tousu.Message{{Channel: tousu.MessageDesk, ToLogin: "inspector", Subject: "恶意投诉认定待审核", CreatedAt: at}}, []tousu.AuditRecord{{At: at, Actor: "supervisor", Action: "malicious", Object: c.Number}}); err != nil {
 		t.Fatalf("PutMalicious = %v", err)
 	}
 	if l, err := s.ListMalicious(ctx, tousu.MaliciousFilter{Status: tousu.MaliciousConfirmed, PhoneIndex: "p1"}); err != nil || len(l) != 0 {
@@ -198,7 +201,7 @@ func testMalicious(t *testing.T, s tousu.Store) {
 	}
 	m.Status, m.Note, m.ReviewedBy, m.ReviewedAt = tousu.MaliciousConfirmed, "同意", "inspector", &at
 	m.PhoneIndex, m.IDNumberIndex = "p1", "i1"
-	if err := s.PutMalicious(ctx, m, nil); err != nil {
+	if err := s.PutMalicious(ctx, m, nil, nil); err != nil {
 		t.Fatalf("PutMalicious again = %v", err)
 	}
 	got, err := s.FindMalicious(ctx, c.ID)
@@ -216,5 +219,8 @@ func testMalicious(t *testing.T, s tousu.Store) {
 		t.Errorf("ListMalicious of a hostile index = %d, %v", len(l), err)
 	}
 	wantKind(t, "PutMalicious of a missing complaint", s.PutMalicious(ctx, &tousu.MaliciousMark{ComplaintID: "no-such", Number: "x",
-		Status: tousu.MaliciousProposed, ProposedAt: at}, nil), tousu.KindNotFound)
+		Status: tousu.MaliciousProposed, ProposedAt: at}, nil, nil), tousu.KindNotFound)
+	if ms, err := s.ListMessages(ctx, tousu.MessageFilter{ToLogin: "inspector"}); err != nil || len(ms) != 1 || ms[0].ComplaintID != c.ID {
+		t.Errorf("the proposal's messages = %+v, %v", ms, err)
+	}
 }

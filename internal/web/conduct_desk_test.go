@@ -122,6 +122,8 @@ func TestMaliciousDesk(t *testing.T) {
 	p = sup.follow(sup.post("/desk/complaints/"+n+"/malicious", url.Values{"reason": {"所述情形经核查不存在，且多次重复投诉"}}))
 	mustContain(t, "proposed", p, "已提请认定为恶意投诉", "已提请认定")
 	in := e.signIn("inspector")
+	p = in.get("/desk/malicious?status=proposed")
+	mustContain(t, "the 纪检 summary", p, n, "已提请认定", "所述情形经核查不存在")
 	p = in.get("/desk/complaints/" + n)
 	mustContain(t, "inspector's page", p, "不予认定")
 	p = in.follow(in.post("/desk/complaints/"+n+"/malicious_review", url.Values{"confirmed": {"true"}}))

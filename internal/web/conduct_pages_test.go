@@ -48,6 +48,8 @@ func init() {
 		Weights: &deskForm{Values: map[string][]string{"base": {"100"}, "publish": {"1"}}, Errors: map[string]string{"top": "公布数量应为1至100"}}, Days: 5}
 	pageModels["portal/redlist"] = redListPage{portalBase: portalBase{Common: Common{Title: "服务窗口红榜", SiteName: SiteName}},
 		Month: "2026-01", Units: as.Units, MinSample: 3}
+	pageModels["desk/malicious"] = maliciousPage{Common: c, Status: "proposed", Items: []app.MaliciousView{{MaliciousMark: tousu.MaliciousMark{
+		Number: "TS20260130-0002", Status: "proposed", Reason: "捏造事实", ProposedBy: "supervisor", ProposedAt: now, Staff: "A001"}, StatusLabel: "已提请认定"}}}
 	pageModels["desk/ranking"] = rankingPage{Common: c, A: as, Month: "2026-01", Units: []rankRow{{Rank: 1, S: as.Units[0]}},
 		Black: as.Units[1:]}
 }

@@ -143,6 +143,9 @@ func TestInspectionAndRectification(t *testing.T) {
 		t.Errorf("task = %v, want one_notice of win-a1 open, due 2026-02-06 (5 working days)", task)
 	}
 	tid := itoa(int64(task["id"].(float64)))
+	if !hasMessage(e, "handler-a", "督查整改通知") || hasMessage(e, "handler-b", "督查整改通知") {
+		t.Errorf("the unit (and only it) is not told of its tasks")
+	}
 	if r := e.do("POST", "/api/v1/inspections/"+id+"/complete", "supervisor", nil); r.code != http.StatusConflict {
 		t.Errorf("complete twice: %d, want 409", r.code)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // deskProposeMalicious is POST /desk/complaints/{number}/malicious: a supervisor's
@@ -42,4 +43,22 @@ func (s *Server) maliciousDone(w http.ResponseWriter, r *http.Request, actor tou
 		return err
 	}
 	return s.redirectFlash(w, r, "/desk/complaints/"+r.PathValue("number")+"#malicious", msg)
+}
+
+// maliciousPage is the view model of /desk/malicious: the 纪检 summary of malicious
+// complaints, proposals waiting first.
+type maliciousPage struct {
+	Common
+	Status string
+	Items  []app.MaliciousView
+}
+
+// deskMaliciousList is GET /desk/malicious?status=.
+func (s *Server) deskMaliciousList(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	st := r.URL.Query().Get("status")
+	items, err := s.app.MaliciousList(r.Context(), actor, st)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "desk/malicious", maliciousPage{Common: s.deskView(r, actor, "恶意投诉认定"), Status: st, Items: items})
 }

@@ -121,6 +121,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/ranking", s.desk(s.deskRanking))
 	s.mux.Handle("POST /desk/complaints/{number}/malicious", s.desk(s.deskProposeMalicious))
 	s.mux.Handle("POST /desk/complaints/{number}/malicious_review", s.desk(s.deskReviewMalicious))
+	s.mux.Handle("GET /desk/malicious", s.desk(s.deskMaliciousList))
 	s.mux.Handle("GET /desk/admin/conduct", s.admin(s.adminConduct))
 	s.mux.Handle("POST /desk/admin/conduct/checklists", s.admin(s.adminChecklistSave))
 	s.mux.Handle("POST /desk/admin/conduct/weights", s.admin(s.adminWeightsSave))

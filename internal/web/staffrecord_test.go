@@ -41,6 +41,9 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	if r := e.do("POST", "/api/v1/complaints/"+malicious+"/malicious", "supervisor", map[string]any{"reason": "经调取录像，所述情形不存在，且投诉人多次以同一事由投诉"}); r.code != http.StatusOK || r.str("status") != "proposed" {
 		t.Fatalf("propose: %d %s", r.code, r.raw)
 	}
+	if !hasMessage(e, "inspector", "恶意投诉认定待审核") {
+		t.Errorf("the inspector is not told of the proposal")
+	}
 	if r := e.do("POST", "/api/v1/complaints/"+malicious+"/malicious_review", "supervisor", map[string]any{"confirmed": true}); r.code != http.StatusForbidden {
 		t.Errorf("review by a supervisor: %d, want 403", r.code)
 	}

@@ -69,6 +69,8 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu assessment [--month YYYY-MM]
+                            print a month's assessment (windows and staff, best first) as CSV
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -123,6 +125,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "assessment":
+		return m.assessment(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

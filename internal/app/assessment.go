@@ -149,9 +149,9 @@ func (a *App) parseMonth(s string) (string, tousu.Date, tousu.Date, error) {
 }
 
 // AssessMonth computes the month's scores for the windows (and staff) in the actor's
-// subtree (leaders, supervisors, inspectors).
+// subtree (leaders, supervisors, inspectors; the system — the CLI — sees all).
 func (a *App) AssessMonth(ctx context.Context, actor tousu.Actor, month string) (*Assessment, error) {
-	if err := requireRole(actor, recordReaders...); err != nil {
+	if err := requireRole(actor, append(slices.Clone(recordReaders), tousu.RoleSystem)...); err != nil {
 		return nil, err
 	}
 	return a.assess(ctx, &actor, month)

@@ -39,21 +39,43 @@ type AccountabilityRecord struct {
 // Accountability computes the records of complaints received and tasks due within
 // [from, to].
 func (a *App) Accountability(ctx context.Context, from, to tousu.Date) ([]AccountabilityRecord, error) {
+	return a.accountability(ctx, from, to, "")
+}
+
+// accountability computes the records of [from, to]; for one person (badge ≠ "") it
+// reads only the complaints that can name them — those handed over late and those the
+// person's accounts handled — and no rectification task (a unit's).
+func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge string) ([]AccountabilityRecord, error) {
 	users, err := a.store.ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	badgeOf := map[string]string{}
+	filters := []tousu.ComplaintFilter{{}}
+	if badge != "" {
+		filters = []tousu.ComplaintFilter{{LateHandover: true}}
+	}
 	for _, u := range users {
 		badgeOf[u.Login] = u.Staff
+		if badge != "" && u.Staff == badge {
+			filters = append(filters, tousu.ComplaintFilter{Handler: u.Login})
+		}
 	}
 	today := a.Today()
 	var out []AccountabilityRecord
+	seen := map[string]bool{}
 	add := func(kind string, c *tousu.Complaint, due tousu.Date, unit, staff, detail string) {
+		if badge != "" && staff != badge {
+			return
+		}
 		out = append(out, AccountabilityRecord{Kind: kind, Label: AccountabilityKinds.Label(kind), Number: c.Number, Date: due,
 			Unit: unit, Staff: staff, Detail: detail})
 	}
-	err = a.eachComplaint(ctx, tousu.ComplaintFilter{}, from, to, func(c *tousu.Complaint) {
+	each := func(c *tousu.Complaint) {
+		if seen[c.ID] {
+			return
+		}
+		seen[c.ID] = true
 		if c.LateHandover && (c.Intake.Staff != "" || c.Intake.Unit != "") {
 			add("late_handover", c, tousu.DateOf(c.ReceivedAt.In(a.loc)), c.Intake.Unit, c.Intake.Staff, "首诉责任人逾期移交")
 		}
@@ -77,9 +99,14 @@ func (a *App) Accountability(ctx context.Context, from, to tousu.Date) ([]Accoun
 		case h.RepliedOn.IsZero() && c.Status.ClockRuns() && today.After(due):
 			add("late_reply", c, due, c.AssignedUnit, badgeOf[c.Handler], fmt.Sprintf("办理期限%s，至今未答复", due))
 		}
-	})
-	if err != nil {
-		return nil, err
+	}
+	for _, f := range filters {
+		if err := a.eachComplaint(ctx, f, from, to, each); err != nil {
+			return nil, err
+		}
+	}
+	if badge != "" {
+		return out, nil
 	}
 	tasks, err := a.store.ListRectifications(ctx, tousu.RectificationFilter{DueBefore: to.AddDays(1), Limit: 5000})
 	if err != nil {

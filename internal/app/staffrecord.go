@@ -170,15 +170,11 @@ func (a *App) StaffRecordOf(ctx context.Context, actor tousu.Actor, badge, from,
 			rec.Training = append(rec.Training, e)
 		}
 	}
-	acc, err := a.Accountability(ctx, f, t)
+	acc, err := a.accountability(ctx, f, t, badge)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range acc {
-		if r.Staff == badge {
-			rec.Accountability = append(rec.Accountability, r)
-		}
-	}
+	rec.Accountability = append(rec.Accountability, acc...)
 	if err := a.audit(ctx, actor, "staff.record", "staff:"+badge, fmt.Sprintf("%s 至 %s", f, t)); err != nil {
 		return nil, err
 	}

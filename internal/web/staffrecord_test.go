@@ -16,7 +16,8 @@ import (
 // month's assessment is the hand-computed 100 − 10 (founded) − 5 (failed item) − 5
 // (sanction) + 2 (praise) = 82 for A001 and for window win-a1; A002, who handles both
 // cases of dept-a still unanswered past their due date, carries two late_reply
-// accountability records: 100 − 2×3 = 94. Roles, scope and recusal hold; every view is audited.
+// accountability records: 100 − 2×3 = 94; B001, who handed a complaint over late, and
+// their window win-b1: 100 − 3 = 97. Roles, scope and recusal hold; every view is audited.
 func TestStaffRecordAndAssessment(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -27,6 +28,17 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	open := e.register(nil)
 	e.driveFrom(open, tousu.StatusInProgress)
 	e.inspect()
+	// Received on Monday 26 January by B001 and handed over on the 29th: late (逾期移交).
+	late := e.do("POST", "/api/v1/complaints", "clerk", func() map[string]any {
+		b := validComplaint()
+		b["received_at"] = "2026-01-26T09:00:00+08:00"
+		b["first_receiver"] = map[string]any{"staff": "B001"}
+		b["handed_over_at"] = "2026-01-29T16:00:00+08:00"
+		return b
+	}())
+	if late.field("late_handover") != true {
+		t.Fatalf("late handover: %s", late.raw)
+	}
 
 	// Malicious: proposed by a supervisor with reasons, confirmed by an inspector.
 	if r := e.do("POST", "/api/v1/complaints/"+malicious+"/malicious", "inspector", map[string]any{"reason": "捏造事实"}); r.code != http.StatusForbidden {
@@ -126,6 +138,11 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	if len(acc) != 2 || acc[0].(map[string]any)["kind"] != "late_reply" || !strings.Contains(r.raw, open) || !strings.Contains(r.raw, founded) {
 		t.Errorf("A002's accountability = %v, want late_reply of %s and %s", acc, open, founded)
 	}
+	r = e.do("GET", "/api/v1/staff/B001/record?from=2026-01-01&to=2026-01-31", "inspector", nil)
+	if acc, _ := r.field("accountability").([]any); len(acc) != 1 || acc[0].(map[string]any)["kind"] != "late_handover" ||
+		acc[0].(map[string]any)["unit"] != "win-b1" {
+		t.Errorf("B001's accountability = %v, want one late_handover at win-b1", r.field("accountability"))
+	}
 	if r := e.do("GET", "/api/v1/staff/A001/record", "target", nil); r.code != http.StatusForbidden {
 		t.Errorf("A001 reading their own record: %d, want 403", r.code)
 	}
@@ -161,7 +178,7 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	for _, c := range []struct {
 		list, code string
 		want       float64
-	}{{"units", "win-a1", 82}, {"units", "win-b1", 100}, {"staff", "A001", 82}, {"staff", "A002", 94}, {"staff", "B001", 100}} {
+	}{{"units", "win-a1", 82}, {"units", "win-b1", 97}, {"staff", "A001", 82}, {"staff", "A002", 94}, {"staff", "B001", 97}} {
 		if got := score(c.list, c.code); got != c.want {
 			t.Errorf("assessment %s %s = %v, want %v", c.list, c.code, got, c.want)
 		}

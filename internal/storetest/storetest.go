@@ -66,6 +66,8 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
+		{"Conduct", testConduct},
+		{"Malicious", testMalicious},
 		{"StatsRecount", testStatsRecount},
 		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},

@@ -137,6 +137,7 @@ type JobReport struct {
 	SessionsDeleted int
 	Recompute       RecomputeReport // due dates moved by a change of the calendar
 	Evaluations     ScanReport      // the overdue steps of bad ratings (好差评)
+	Rectify         RectScanReport  // rectification tasks warned of and escalated (rectify.go)
 }
 
 // RunJobs runs the jobs every interval until ctx ends, the first time at once. Failures
@@ -190,7 +191,11 @@ func (a *App) Tick(ctx context.Context, holder string, interval time.Duration) (
 				return err
 			}
 			// Bad ratings' call-back and rectification steps (evaluations.go).
-			rep.Evaluations, err = a.ScanEvaluationDeadlines(ctx)
+			if rep.Evaluations, err = a.ScanEvaluationDeadlines(ctx); err != nil {
+				return err
+			}
+			// Rectification tasks of inspections climb the same ladder (rectify.go).
+			rep.Rectify, err = a.ScanRectifications(ctx)
 			return err
 		}},
 		{JobOutbox, func(ctx context.Context) (err error) { rep.Delivery, err = a.DeliverOutbox(ctx); return err }},

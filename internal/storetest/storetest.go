@@ -69,6 +69,8 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Search", testSearch},
 		{"Links", testLinks},
 		{"SearchBulk", testSearchBulk},
+		{"Conduct", testConduct},
+		{"Malicious", testMalicious},
 		{"StatsRecount", testStatsRecount},
 		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},

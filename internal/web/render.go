@@ -153,6 +153,7 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	CanInspect    bool // 督查: inspections, rectification, staff records
 	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
 	CanSeeStats bool
 	// CanSeeEvaluations: the 好差评 pages (a case-reading role).

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"tousu"
 )
 
 // routes registers every route of tousu, method and path, on one screen. apiRoutes
@@ -103,6 +105,30 @@ func (s *Server) routes() {
 	// Repeat complaints (issue 18, repeats.go): the case page's link form (关联).
 	s.mux.Handle("POST /desk/complaints/{number}/link", s.desk(s.deskLink))
 
+	// 行风督查 (issue 17): inspections recorded on a phone, rectification, the 整改通知书,
+	// the staff record and the month's ranking (desk_conduct.go).
+	s.mux.Handle("GET /desk/inspections", s.desk(s.deskInspections))
+	s.mux.Handle("POST /desk/inspections", s.desk(s.deskPlanInspection))
+	s.mux.Handle("GET /desk/inspections/{id}", s.desk(s.deskInspection))
+	s.mux.Handle("POST /desk/inspections/{id}/results", s.desk(s.deskRecordResults))
+	s.mux.Handle("POST /desk/inspections/{id}/complete", s.desk(s.deskCompleteInspection))
+	s.mux.Handle("GET /desk/inspections/{id}/photos/{photo}", s.desk(s.deskInspectionPhoto))
+	s.mux.Handle("GET /desk/inspections/{id}/notice", s.desk(s.deskRectNotice))
+	s.mux.Handle("GET /desk/rectifications", s.desk(s.deskRectifications))
+	s.mux.Handle("GET /desk/rectifications/{id}", s.desk(s.deskRectification))
+	s.mux.Handle("POST /desk/rectifications/{id}/submit", s.desk(s.deskSubmitRect))
+	s.mux.Handle("POST /desk/rectifications/{id}/verify", s.desk(s.deskVerifyRect))
+	s.mux.Handle("GET /desk/rectifications/{id}/evidence/{file}", s.desk(s.deskRectFile))
+	s.mux.Handle("GET /desk/staff/{badge}", s.desk(s.deskStaffRecord))
+	s.mux.Handle("GET /desk/ranking", s.desk(s.deskRanking))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious", s.desk(s.deskProposeMalicious))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious_review", s.desk(s.deskReviewMalicious))
+	s.mux.Handle("GET /desk/malicious", s.desk(s.deskMaliciousList))
+	s.mux.Handle("GET /desk/admin/conduct", s.admin(s.adminConduct))
+	s.mux.Handle("POST /desk/admin/conduct/checklists", s.admin(s.adminChecklistSave))
+	s.mux.Handle("POST /desk/admin/conduct/weights", s.admin(s.adminWeightsSave))
+	s.mux.Handle("GET /redlist", s.portal(s.portalRedList))
+
 	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
 	// reports, the disclosures' desk pages, and the public's disclosure pages.
 	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
@@ -190,6 +216,35 @@ func (s *Server) apiRoutes() []route {
 		// repeats, and the link action.
 		{"GET", "/api/v1/complaints/{number}/links", s.authed(s.complaintLinks)},
 		{"POST", "/api/v1/complaints/{number}/link", s.authed(s.linkComplaint)},
+		// 行风督查 (issue 17): checklists, inspections, rectification (conduct_api.go).
+		{"GET", "/api/v1/checklists", s.authed(s.listChecklists)},
+		{"PUT", "/api/v1/checklists/{code}", s.authed(s.putChecklist)},
+		{"POST", "/api/v1/inspections", s.authed(s.createInspection)},
+		{"GET", "/api/v1/inspections", s.authed(s.listInspections)},
+		{"GET", "/api/v1/inspections/{id}", s.authed(s.getInspection)},
+		{"POST", "/api/v1/inspections/{id}/results", s.authed(s.recordResults)},
+		{"POST", "/api/v1/inspections/{id}/complete", s.authed(s.completeInspection)},
+		{"POST", "/api/v1/inspections/{id}/photos", s.authed(s.addInspectionPhotos)},
+		{"GET", "/api/v1/inspections/{id}/photos/{photo}", s.authed(s.inspectionPhoto)},
+		{"GET", "/api/v1/rectifications", s.authed(s.listRectifications)},
+		{"GET", "/api/v1/rectifications/{id}", s.authed(s.getRectification)},
+		{"POST", "/api/v1/rectifications/{id}/submit", s.authed(s.submitRectification)},
+		{"POST", "/api/v1/rectifications/{id}/verify", s.authed(s.verifyRectification)},
+		{"GET", "/api/v1/rectifications/{id}/evidence/{file}", s.authed(s.rectificationFile)},
+		// The staff record, praise, sanctions, training; malicious complaints (lifecycle-
+		// neutral); the monthly assessment (staffrecord_api.go).
+		{"GET", "/api/v1/staff/{badge}/record", s.authed(s.staffRecord)},
+		{"POST", "/api/v1/staff/{badge}/praise", s.authed(s.staffEntry(tousu.EntryPraise))},
+		{"POST", "/api/v1/staff/{badge}/sanctions", s.authed(s.staffEntry(tousu.EntrySanction))},
+		{"POST", "/api/v1/staff/{badge}/training", s.authed(s.staffEntry(tousu.EntryTraining))},
+		{"POST", "/api/v1/complaints/{number}/malicious", s.authed(s.proposeMalicious)},
+		{"GET", "/api/v1/complaints/{number}/malicious", s.authed(s.getMalicious)},
+		{"POST", "/api/v1/complaints/{number}/malicious_review", s.authed(s.reviewMalicious)},
+		{"GET", "/api/v1/malicious", s.authed(s.listMalicious)},
+		{"GET", "/api/v1/assessment", s.authed(s.assessment)},
+		{"GET", "/api/v1/assessment/weights", s.authed(s.getWeights)},
+		{"PUT", "/api/v1/assessment/weights", s.authed(s.putWeights)},
+
 		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
 		{"GET", "/api/v1/stats", s.authed(s.getStats)},
 		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},

@@ -302,6 +302,26 @@ type Store interface {
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.
 	SearchAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+
+	// Evaluations (好差评, issue 16): citizens' ratings of windows and the handling of
+	// bad ones (evaluation.go).
+
+	// CreateEvaluation inserts a rating with its first event, audit records and outbox
+	// messages. A TransactionNo already rated fails with kind conflict, storing nothing.
+	CreateEvaluation(ctx context.Context, ch *EvaluationChange) error
+	// UpdateEvaluation writes a rating and appends its event, if the stored version is
+	// still ch.Evaluation.Version; it then increments Version. A stale version fails with
+	// kind conflict.
+	UpdateEvaluation(ctx context.Context, ch *EvaluationChange) error
+	// FindEvaluation returns the rating with the ID.
+	FindEvaluation(ctx context.Context, id string) (*Evaluation, error)
+	// ListEvaluations returns at most f.Limit ratings, newest first, after f.After.
+	ListEvaluations(ctx context.Context, f EvaluationFilter) ([]*Evaluation, error)
+	// ListEvaluationEvents returns the timeline of a rating, oldest first.
+	ListEvaluationEvents(ctx context.Context, id string) ([]EvaluationEvent, error)
+	// EvaluationStats counts the ratings f selects per window or per staff member (a
+	// rating naming no staff member is not counted by staff), by key.
+	EvaluationStats(ctx context.Context, f EvaluationStatsFilter) ([]EvaluationCounts, error)
 }
 
 // AuditFilter selects audit records for the audit view. Zero fields do not filter.

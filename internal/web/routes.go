@@ -114,6 +114,23 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /disclosure", s.portal(s.disclosureIndex))
 	s.mux.Handle("GET /disclosure/guide", s.portal(s.disclosureGuide))
 	s.mux.Handle("GET /disclosure/{id}", s.portal(s.disclosureShow))
+
+	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
+	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
+	// policy and table cards (desk_evaluations.go).
+	s.mux.Handle("GET /evaluate", s.portal(s.evaluateForm))
+	s.mux.Handle("POST /evaluate", s.portal(s.evaluateSubmit))
+	s.mux.Handle("GET /evaluate/qr.svg", s.portal(s.evaluateQR))
+	s.mux.Handle("GET /desk/evaluations", s.desk(s.evaluationList))
+	s.mux.Handle("GET /desk/evaluations/stats", s.desk(s.evaluationStatsView))
+	s.mux.Handle("GET /desk/evaluations/slip", s.desk(s.slipForm))
+	s.mux.Handle("POST /desk/evaluations/slip", s.desk(s.slipSubmit))
+	s.mux.Handle("GET /desk/evaluations/slip.pdf", s.desk(s.slipPDF))
+	s.mux.Handle("GET /desk/evaluations/{id}", s.desk(s.evaluationShow))
+	s.mux.Handle("POST /desk/evaluations/{id}/{action}", s.desk(s.evaluationAct))
+	s.mux.Handle("GET /desk/admin/evaluations", s.admin(s.adminEvaluations))
+	s.mux.Handle("POST /desk/admin/evaluations", s.admin(s.adminEvaluationsSave))
+	s.mux.Handle("GET /desk/admin/evaluations/cards/{file}", s.admin(s.evaluationCard))
 }
 
 // route is one route of the JSON API.
@@ -178,5 +195,15 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/disclosures/{id}/publish", s.authed(s.publishDisclosure)},
 		{"GET", "/api/v1/public/disclosures", s.api(s.publicDisclosures)},
 		{"GET", "/api/v1/public/disclosures/{id}", s.api(s.publicDisclosure)},
+
+		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
+		// checked; appeals; figures (evaluations.go).
+		{"POST", "/api/v1/public/evaluations", s.api(s.evaluatePublic)},
+		{"GET", "/api/v1/evaluations", s.authed(s.listEvaluations)},
+		{"GET", "/api/v1/evaluations/stats", s.authed(s.evaluationStats)},
+		{"GET", "/api/v1/evaluations/{id}", s.authed(s.getEvaluation)},
+		{"POST", "/api/v1/evaluations/{id}/{action}", s.authed(s.actOnEvaluation)},
+		{"GET", "/api/v1/evaluation-policy", s.authed(s.getEvaluationPolicy)},
+		{"PUT", "/api/v1/evaluation-policy", s.authed(s.putEvaluationPolicy)},
 	}
 }

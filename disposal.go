@@ -48,3 +48,8 @@ type DisposalItem struct {
 	// Attachments is how many evidence files the case had when proposed.
 	Attachments int
 }
+
+// DisposalPlaceholder stands for a new disposal's ID in the Object and Detail of the
+// audit records its proposal appends (see Store.CreateDisposal): the store puts in the
+// ID, which is known only then.
+const DisposalPlaceholder = "{{disposal}}"

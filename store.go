@@ -247,7 +247,8 @@ type Store interface {
 	// Disposal after retention (销毁, docs/RETENTION.md).
 	//
 	// CreateDisposal stores a proposal with its items and its audit records in one
-	// transaction, setting d.ID; a case already in a proposal that is pending or
+	// transaction, setting d.ID, which it also puts for DisposalPlaceholder in the audit
+	// records' Object and Detail; a case already in a proposal that is pending or
 	// approved fails with kind conflict.
 	CreateDisposal(ctx context.Context, d *Disposal, audit []AuditRecord) error
 	// FindDisposal returns a disposal with its items, in order of case number.

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"tousu"
 )
@@ -93,6 +95,11 @@ func (s *Store) CreateDisposal(ctx context.Context, d *tousu.Disposal, audit []t
 				return notFound("未找到清册中的投诉件")
 			}
 			return err
+		}
+		ref := strconv.FormatInt(id, 10)
+		for i := range audit {
+			audit[i].Object = strings.ReplaceAll(audit[i].Object, tousu.DisposalPlaceholder, ref)
+			audit[i].Detail = strings.ReplaceAll(audit[i].Detail, tousu.DisposalPlaceholder, ref)
 		}
 		appended, err = s.e.Audit.Append(ctx, q, audit)
 		return err

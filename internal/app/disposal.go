@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,11 +46,14 @@ type DisposalView struct {
 	StatusLabel string               `json:"status_label"`
 	Reason      string               `json:"reason"`
 	ProposedBy  string               `json:"proposed_by"`
-	ProposedAt  time.Time            `json:"proposed_at"`
-	DecidedBy   string               `json:"decided_by,omitempty"`
-	DecidedAt   *time.Time           `json:"decided_at,omitempty"`
-	Note        string               `json:"note,omitempty"`
-	Items       []DisposalItemView   `json:"items"`
+	// ProposedByName and DecidedByName are the accounts' names, for the register.
+	ProposedByName string             `json:"proposed_by_name"`
+	ProposedAt     time.Time          `json:"proposed_at"`
+	DecidedBy      string             `json:"decided_by,omitempty"`
+	DecidedByName  string             `json:"decided_by_name,omitempty"`
+	DecidedAt      *time.Time         `json:"decided_at,omitempty"`
+	Note           string             `json:"note,omitempty"`
+	Items          []DisposalItemView `json:"items"`
 }
 
 // disposalRoles may read candidates and disposals.
@@ -107,10 +112,10 @@ func (a *App) DisposalCandidates(ctx context.Context, actor tousu.Actor, limit i
 		last := cs[len(cs)-1]
 		f.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
 	}
-	// Oldest first: the order of the register.
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	// Oldest first, by number among the same instant: the order of the register.
+	slices.SortFunc(out, func(x, y DisposalItemView) int {
+		return cmp.Or(x.ReceivedAt.Compare(y.ReceivedAt), strings.Compare(x.Number, y.Number))
+	})
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -242,7 +247,7 @@ func (a *App) ProposeDisposal(ctx context.Context, actor tousu.Actor, numbers []
 	if err := a.store.CreateDisposal(ctx, d, audit); err != nil {
 		return nil, err
 	}
-	return a.disposalView(ref, d), nil
+	return a.disposalView(ctx, ref, d), nil
 }
 
 func uniqueNumbers(in []string) []string {
@@ -274,7 +279,7 @@ func (a *App) Disposals(ctx context.Context, actor tousu.Actor) ([]DisposalView,
 	}
 	out := make([]DisposalView, len(ds))
 	for i := range ds {
-		out[i] = *a.disposalView(ref, &ds[i])
+		out[i] = *a.disposalView(ctx, ref, &ds[i])
 	}
 	return out, nil
 }
@@ -292,16 +297,18 @@ func (a *App) Disposal(ctx context.Context, actor tousu.Actor, id int64) (*Dispo
 	if err != nil {
 		return nil, err
 	}
-	return a.disposalView(ref, d), nil
+	return a.disposalView(ctx, ref, d), nil
 }
 
-func (a *App) disposalView(ref *reference, d *tousu.Disposal) *DisposalView {
+func (a *App) disposalView(ctx context.Context, ref *reference, d *tousu.Disposal) *DisposalView {
 	v := &DisposalView{ID: d.ID, Status: d.Status, StatusLabel: tousu.DisposalStatuses.Label(d.Status), Reason: d.Reason,
 		ProposedBy: d.ProposedBy, ProposedAt: d.ProposedAt.In(a.loc), DecidedBy: d.DecidedBy, Note: d.Note,
 		Items: make([]DisposalItemView, len(d.Items))}
 	if d.DecidedAt != nil {
 		v.DecidedAt = new(d.DecidedAt.In(a.loc))
 	}
+	v.ProposedByName = a.accountName(ctx, d.ProposedBy)
+	v.DecidedByName = a.accountName(ctx, d.DecidedBy)
 	for i, it := range d.Items {
 		class := RetentionClass(it.Class)
 		v.Items[i] = DisposalItemView{Number: it.Number, Kind: it.Kind, KindLabel: tousu.Kinds.Label(it.Kind), Unit: it.Unit,
@@ -377,7 +384,7 @@ func (a *App) ApproveDisposal(ctx context.Context, actor tousu.Actor, id int64, 
 	if err := a.store.ApproveDisposal(ctx, d, scrubbed, KeepPayload, audit); err != nil {
 		return nil, err
 	}
-	return a.disposalView(ref, d), nil
+	return a.disposalView(ctx, ref, d), nil
 }
 
 // RefuseDisposal refuses a proposed disposal with a note (leader at the root, not the
@@ -397,7 +404,7 @@ func (a *App) RefuseDisposal(ctx context.Context, actor tousu.Actor, id int64, n
 	if err := a.store.RefuseDisposal(ctx, d, audit); err != nil {
 		return nil, err
 	}
-	return a.disposalView(ref, d), nil
+	return a.disposalView(ctx, ref, d), nil
 }
 
 // Scrub empties what disposal destroys in a complaint's projection: the complainant's
@@ -482,3 +489,26 @@ func (a *App) disposedIn(ctx context.Context, c *tousu.Complaint) *DisposedView 
 	}
 	return &DisposedView{Disposal: d.ID, ProposedBy: d.ProposedBy, ApprovedBy: d.DecidedBy, ApprovedAt: d.DecidedAt.In(a.loc)}
 }
+
+// accountName is the name of the account with the login; "" when none (or unreadable).
+func (a *App) accountName(ctx context.Context, login string) string {
+	if login == "" {
+		return ""
+	}
+	u, err := a.store.FindUser(ctx, login)
+	if err != nil {
+		return ""
+	}
+	return u.Name
+}
+
+// CanDispose reports, as an error, whether the actor reads the disposal pages: a
+// supervisor proposes, a leader decides, an inspector oversees.
+func CanDispose(actor tousu.Actor) error { return requireRole(actor, disposalRoles...) }
+
+// CanProposeDisposal and CanDecideDisposal say which forms the disposal pages offer;
+// the use cases check the unit and the proposer themselves.
+func CanProposeDisposal(actor tousu.Actor) bool { return actor.Has(tousu.RoleSupervisor) }
+
+// CanDecideDisposal: see CanProposeDisposal.
+func CanDecideDisposal(actor tousu.Actor) bool { return actor.Has(tousu.RoleLeader) }

@@ -39,6 +39,7 @@ var auditActionLabels = map[string]string{
 	"calendar.put": "保存日历调整", "calendar.delete": "删除日历调整", "policy.put": "保存办理时限",
 	"policy.delete": "删除办理时限", "keys.rotate": "密钥轮换", "backup": "备份数据库", "export": "导出",
 	"portal.put": "保存门户设置", "ladder.put": "保存超期督办规则",
+	"disposal.propose": "提议销毁", "disposal.approve": "批准销毁清册", "disposal.refuse": "退回销毁清册", "dispose": "销毁案卷",
 }
 
 func auditActionLabel(a string) string {

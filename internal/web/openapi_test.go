@@ -372,6 +372,10 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Policy", jsonFields(reflect.TypeFor[tousu.Policy]()), false},
 		{"CalendarOverride", jsonFields(reflect.TypeFor[tousu.CalendarOverride]()), false},
 		{"Error", jsonFields(reflect.TypeFor[errorBody]()), false},
+		{"Disposal", jsonFields(reflect.TypeFor[app.DisposalView]()), false},
+		{"DisposalItem", jsonFields(reflect.TypeFor[app.DisposalItemView]()), false},
+		{"DisposedView", jsonFields(reflect.TypeFor[app.DisposedView]()), false},
+		{"RetentionView", jsonFields(reflect.TypeFor[app.RetentionView]()), false},
 	} {
 		v, ok := pointer(doc, "#/components/schemas/"+c.schema)
 		if !ok {

@@ -48,6 +48,8 @@ var pageModels = map[string]any{
 	"portal/track":          samplePortalTrack(),
 	"portal/forgot":         sampleForgot(false),
 	"desk/admin_intake":     sampleAdminIntake(),
+	"desk/disposals":        sampleDisposalsPage(),
+	"desk/disposal":         sampleDisposalPage(),
 }
 
 func TestPagesRender(t *testing.T) {

@@ -132,6 +132,7 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	CanDispose    bool // the disposal (销毁) pages
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

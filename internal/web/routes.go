@@ -100,6 +100,14 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+
+	// Disposal after retention (销毁, desk_disposals.go): candidates and the register, a
+	// proposal, a leader's decision, the printed 档案销毁清册.
+	s.mux.Handle("GET /desk/disposals", s.desk(s.disposalsPage))
+	s.mux.Handle("POST /desk/disposals", s.desk(s.disposalPropose))
+	s.mux.Handle("GET /desk/disposals/{id}", s.desk(s.disposalDetail))
+	s.mux.Handle("GET /desk/disposals/{id}/register.pdf", s.desk(s.disposalRegisterPDF))
+	s.mux.Handle("POST /desk/disposals/{id}/{decision}", s.desk(s.disposalDecide))
 }
 
 // route is one route of the JSON API.
@@ -152,5 +160,13 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Disposal after retention (销毁, disposals.go).
+		{"GET", "/api/v1/disposals/candidates", s.authed(s.disposalCandidates)},
+		{"GET", "/api/v1/disposals", s.authed(s.listDisposals)},
+		{"POST", "/api/v1/disposals", s.authed(s.proposeDisposal)},
+		{"GET", "/api/v1/disposals/{id}", s.authed(s.getDisposal)},
+		{"POST", "/api/v1/disposals/{id}/approve", s.authed(s.approveDisposal)},
+		{"POST", "/api/v1/disposals/{id}/refuse", s.authed(s.refuseDisposal)},
 	}
 }

@@ -69,6 +69,8 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu archive disposals   list the cases that may be disposed of and the disposal register (销毁清册);
+                            proposing and approving are done signed in, on the desk or the API
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from

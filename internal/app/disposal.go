@@ -452,7 +452,7 @@ var payloadKeeps = map[string]bool{
 	"classification": true, "categories": true, "into": true, "unit": true, "handler": true, "mode": true,
 	"unit_working_days": true, "assisting_units": true, "method": true, "statement": true, "days": true,
 	"working_days": true, "finding": true, "measures": true, "staff": true, "level": true, "reopen": true,
-	"outcome": true, "written": true, "anonymous": true,
+	"outcome": true, "written": true, "anonymous": true, "source": true,
 }
 
 // KeepPayload is what of an event's payload a disposed case keeps: the keys of

@@ -143,6 +143,14 @@ type Store interface {
 	// is still ch.Complaint.Version; it then increments Version. A stale version fails
 	// with kind conflict.
 	UpdateComplaint(ctx context.Context, ch *Change) error
+	// BulkRegister stores complaints with their whole history (see BulkComplaint) in
+	// one transaction: all of them or, on any error, none. It writes what
+	// CreateComplaint writes, through the same code, plus the later events; source
+	// (SourceImport, SourceGenerated) marks every event and audit record. Call it with
+	// batches of a few thousand: one transaction each, one durable commit each. It
+	// sets each complaint's Number and Version and each event's ID, Seq and ComplaintID.
+	BulkRegister(ctx context.Context, source string, cs []BulkComplaint) error
+
 	// FindComplaint returns the complaint with the given number.
 	FindComplaint(ctx context.Context, number string) (*Complaint, error)
 	// ListComplaints returns at most f.Limit complaints in f.Order after f.After.

@@ -71,6 +71,11 @@ Usage:
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
   tousu archive disposals   list the cases that may be disposed of and the disposal register (销毁清册);
                             proposing and approving are done signed in, on the desk or the API
+  tousu bench [--size 100k|1m] [--clients 1,8,32] [--nodes N] [--out docs/PERFORMANCE.md]
+                            generate data up to the size, start the server and a baseline as
+                            processes of their own, drive them over HTTP, report
+  tousu bench generate --size 100k|1m [--seed N]
+                            add generated complaints (every status, two years) through the bulk path
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -125,6 +130,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "bench":
+		return m.benchCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

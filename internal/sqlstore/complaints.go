@@ -203,105 +203,129 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 	if err != nil {
 		return err
 	}
-	var (
-		number  = c.Number
-		eventID int64
-		audit   Appended
-		extras  extraIDs
-	)
-	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
-	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
-		if idem := ch.Idempotency; idem != nil {
-			// The common retry, answered before taking a number. On PostgreSQL two
-			// requests with the same key at once both pass here; the second then fails on
-			// the idempotency row's primary key below.
-			var one int
-			err := q.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
-			if err == nil {
-				return retried
-			}
-			if !noRows(err) {
-				return err
-			}
-		}
-		if ch.NumberPrefix != "" {
-			var n int64
-			err := q.QueryRow(ctx, `INSERT INTO number_counters (prefix, n) VALUES (?, 1)
-				ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + 1 RETURNING n`, ch.NumberPrefix).Scan(&n)
-			if err != nil {
-				return err
-			}
-			number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
-		}
-		args := append([]any{c.ID, number, 1}, row.args(c)...)
-		args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
-		args = append(args, registeredArgs(c)...)
-		if _, err := q.Exec(ctx, insertComplaint, args...); err != nil {
-			if s.isUnique(err) {
-				return &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
-			}
-			return err
-		}
-		if err := putCategories(ctx, q, c.ID, c.Categories, false); err != nil {
-			return err
-		}
-		if err := putUnits(ctx, q, c, false); err != nil {
-			return err
-		}
-		var err error
-		if ch.Event != nil {
-			if eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
-				return err
-			}
-		}
-		if idem := ch.Idempotency; idem != nil {
-			created := idem.CreatedAt
-			if created.IsZero() {
-				created = c.CreatedAt
-			}
-			_, err := q.Exec(ctx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, idem.Actor, idem.Key, idem.RequestHash, number, idem.Secret, millis(created))
-			if s.isUnique(err) {
-				return retried
-			}
-			if err != nil {
-				return err
-			}
-		}
-		// Messages may name the new complaint by tousu.NumberPlaceholder, and audit
-		// records without an object are about it: its number is known only now.
-		withNumber := *ch
-		withNumber.Outbox = numbered(ch.Outbox, number)
-		if extras, err = insertExtras(ctx, q, c.ID, &withNumber); err != nil {
-			return err
-		}
-		recs := slices.Clone(ch.Audit)
-		for i := range recs {
-			if recs[i].Object == "" {
-				recs[i].Object = number
-			}
-		}
-		audit, err = s.e.Audit.Append(ctx, q, recs)
+	var reg registered
+	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) (err error) {
+		reg, err = s.writeRegistration(ctx, q, ch, row, 1)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	// The caller's structs change only once the transaction has committed.
-	c.Number = number
-	c.Version = 1
-	if ch.Event != nil {
-		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = eventID, 1, c.ID
-	}
-	if ch.Idempotency != nil {
-		ch.Idempotency.Number = number
-	}
+	reg.set(ch, 1)
 	// The change is committed: a failure to chain its audit records now leaves them
 	// queued for the next sealer, and is no failure of the change.
-	_ = s.e.Audit.Done(ctx, ch.Audit, audit)
-	ch.Outbox = numbered(ch.Outbox, number)
-	extras.set(ch, c.ID)
+	_ = s.e.Audit.Done(ctx, ch.Audit, reg.audit)
 	return nil
+}
+
+// registered is what writeRegistration stored, handed to the caller's structs once the
+// transaction has committed (set).
+type registered struct {
+	number  string
+	eventID int64
+	audit   Appended
+	extras  extraIDs
+}
+
+// set gives ch what its registration stored, once committed; version is the complaint's.
+func (r registered) set(ch *tousu.Change, version int) {
+	c := ch.Complaint
+	c.Number = r.number
+	c.Version = version
+	if ch.Event != nil {
+		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = r.eventID, 1, c.ID
+	}
+	if ch.Idempotency != nil {
+		ch.Idempotency.Number = r.number
+	}
+	ch.Outbox = numbered(ch.Outbox, r.number)
+	r.extras.set(ch, c.ID)
+}
+
+// writeRegistration writes, within q, everything a registration stores: its number, the
+// complaint row (row, encoded from ch.Complaint, at version), its categories and
+// assisting units, its first event, its idempotency record, its attachments and outbox
+// messages, and its audit records. CreateComplaint and BulkRegister (bulk.go) both
+// write through it and only through it, so that whatever a registration comes to write
+// (another table, an index of its own, a rollup) a bulk load writes as well: add it here,
+// not to either caller.
+func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Change, row complaintRow, version int) (registered, error) {
+	c := ch.Complaint
+	reg := registered{number: c.Number}
+	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
+	if idem := ch.Idempotency; idem != nil {
+		// The common retry, answered before taking a number. On PostgreSQL two
+		// requests with the same key at once both pass here; the second then fails on
+		// the idempotency row's primary key below.
+		var one int
+		err := q.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
+		if err == nil {
+			return reg, retried
+		}
+		if !noRows(err) {
+			return reg, err
+		}
+	}
+	if ch.NumberPrefix != "" {
+		var n int64
+		err := q.QueryRow(ctx, `INSERT INTO number_counters (prefix, n) VALUES (?, 1)
+			ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + 1 RETURNING n`, ch.NumberPrefix).Scan(&n)
+		if err != nil {
+			return reg, err
+		}
+		reg.number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
+	}
+	args := append([]any{c.ID, reg.number, version}, row.args(c)...)
+	args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
+	args = append(args, registeredArgs(c)...)
+	if _, err := q.Exec(ctx, insertComplaint, args...); err != nil {
+		if s.isUnique(err) {
+			return reg, &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
+		}
+		return reg, err
+	}
+	if err := putCategories(ctx, q, c.ID, c.Categories, false); err != nil {
+		return reg, err
+	}
+	if err := putUnits(ctx, q, c, false); err != nil {
+		return reg, err
+	}
+	var err error
+	if ch.Event != nil {
+		if reg.eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
+			return reg, err
+		}
+	}
+	if idem := ch.Idempotency; idem != nil {
+		created := idem.CreatedAt
+		if created.IsZero() {
+			created = c.CreatedAt
+		}
+		_, err := q.Exec(ctx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, idem.Actor, idem.Key, idem.RequestHash, reg.number, idem.Secret, millis(created))
+		if s.isUnique(err) {
+			return reg, retried
+		}
+		if err != nil {
+			return reg, err
+		}
+	}
+	// Messages may name the new complaint by tousu.NumberPlaceholder, and audit
+	// records without an object are about it: its number is known only now.
+	withNumber := *ch
+	withNumber.Outbox = numbered(ch.Outbox, reg.number)
+	if reg.extras, err = insertExtras(ctx, q, c.ID, &withNumber); err != nil {
+		return reg, err
+	}
+	recs := slices.Clone(ch.Audit)
+	for i := range recs {
+		if recs[i].Object == "" {
+			recs[i].Object = reg.number
+		}
+	}
+	reg.audit, err = s.e.Audit.Append(ctx, q, recs)
+	return reg, err
 }
 
 // UpdateComplaint writes the projection and appends the event, attachments, messages and

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
+		{"BulkRegister", testBulkRegister},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -280,6 +280,13 @@ type Store interface {
 	ApproveDisposal(ctx context.Context, d *Disposal, scrubbed []*Complaint,
 		keep func(typ EventType, payload []byte) []byte, audit []AuditRecord) error
 
+	// Import of past complaints (docs/import.md).
+	//
+	// ExternalRefNumbers returns, for each of refs that a stored complaint carries as
+	// its ExternalRef, that complaint's number: how an import finds the rows it has
+	// imported before.
+	ExternalRefNumbers(ctx context.Context, refs []string) (map[string]string, error)
+
 	// ClaimMessages takes up to limit pending messages whose NextAttempt is due at now,
 	// oldest first, and pushes their NextAttempt to now+lease so that no other node
 	// takes them meanwhile. Safe on many nodes.

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"ExternalRef", testExternalRef},
 		{"LegalHolds", testLegalHolds},
 		{"Disposal", testDisposal},
+		{"ExternalRefNumbers", testExternalRefNumbers},
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -453,9 +454,10 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 				break
 			}
 		}
-		if code == "" {
+		switch {
+		case code == "":
 			bad("categories", "未找到投诉类别“"+clipText(s, 30)+"”")
-		} else {
+		case !slices.Contains(cats, code):
 			cats = append(cats, code)
 		}
 	}

@@ -27,6 +27,7 @@ var adminSections = []struct{ Path, Label, Hint string }{
 	{"/desk/admin/templates", "消息模板", "发给投诉人和工作人员的短信、邮件、工作台消息的模板，预警与督办规则"},
 	{"/desk/admin/outbox", "消息发送", "短信、邮件、Webhook 的发送情况，失败的消息可重新发送"},
 	{"/desk/admin/intake", "受理机构", "被投诉单位不明的投诉由谁受理；没有督查员、承办人覆盖的单位和无人能看到的投诉件"},
+	{"/desk/admin/import", "历史导入", "导入以往已办结的投诉（CSV 或 XLSX），先检查再导入"},
 	{"/desk/admin/audit", "审计日志", "查看身份、登录、角色变更、办理操作、密钥轮换等全部操作记录（纪检人员亦可查看）"},
 }
 

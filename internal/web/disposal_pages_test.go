@@ -29,3 +29,10 @@ func sampleDisposalPage() disposalPage {
 		D: &app.DisposalView{ID: 2, Status: tousu.DisposalProposed, StatusLabel: "待审批", Reason: "期满",
 			ProposedBy: "supervisor", ProposedAt: sampleAt, Items: sampleDisposalItems()}}
 }
+
+func sampleAdminImport() adminImportPage {
+	early := sampleAt.AddDate(-10, 0, 0)
+	return adminImportPage{adminBase: sampleAdminBase("历史导入"), Columns: app.ImportColumns, FileName: "台账.csv", Encoding: "GB18030",
+		Report: &app.ImportReport{DryRun: true, Rows: 3, Imported: 2, Refused: 1, Skipped: 1, Earliest: &early, Latest: &sampleAt,
+			Problems: []app.ImportProblem{{Row: 3, Column: "收到时间", Message: "请填写收到时间"}}, Truncated: true}}
+}

@@ -50,6 +50,7 @@ var pageModels = map[string]any{
 	"desk/admin_intake":     sampleAdminIntake(),
 	"desk/disposals":        sampleDisposalsPage(),
 	"desk/disposal":         sampleDisposalPage(),
+	"desk/admin_import":     sampleAdminImport(),
 }
 
 func TestPagesRender(t *testing.T) {

@@ -108,6 +108,10 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/disposals/{id}", s.desk(s.disposalDetail))
 	s.mux.Handle("GET /desk/disposals/{id}/register.pdf", s.desk(s.disposalRegisterPDF))
 	s.mux.Handle("POST /desk/disposals/{id}/{decision}", s.desk(s.disposalDecide))
+
+	// Import of past complaints (desk_admin_import.go): check, then import, a CSV or XLSX.
+	s.mux.Handle("GET /desk/admin/import", s.admin(s.adminImport))
+	s.mux.Handle("POST /desk/admin/import", s.admin(s.adminImportRun))
 }
 
 // route is one route of the JSON API.

@@ -163,7 +163,7 @@ func (a *App) Import(ctx context.Context, actor tousu.Actor, src RowSource, opts
 		return nil, err
 	}
 	im := &importer{a: a, ref: ref, actor: actor, cols: cols, rep: &ImportReport{DryRun: opts.DryRun, Problems: []ImportProblem{}},
-		now: a.now().UTC().Truncate(time.Millisecond), seen: map[uint64]int{}, seed: maphash.MakeSeed(), units: unitIndex(ref), staff: map[string]bool{}}
+		now: a.now().UTC().Truncate(time.Millisecond), seen: &keySet{recent: map[uint64]int{}}, seed: maphash.MakeSeed(), units: unitIndex(ref), staff: map[string]bool{}}
 	for _, st := range staff {
 		im.staff[st.Badge] = true
 	}
@@ -172,6 +172,7 @@ func (a *App) Import(ctx context.Context, actor tousu.Actor, src RowSource, opts
 		if err := im.store(ctx, batch, opts.DryRun); err != nil {
 			return err
 		}
+		im.seen.compact()
 		batch = batch[:0]
 		if opts.Progress != nil {
 			opts.Progress(im.rep.Rows)
@@ -274,8 +275,7 @@ func importHeader(header []string) ([]string, error) {
 }
 
 // importer carries one import's state: the reference data, the report, and the source
-// keys seen so far in the file (as 64-bit hashes with their row: 12 bytes a row is all
-// that grows with the file).
+// keys seen so far in the file (see keySet).
 type importer struct {
 	a     *App
 	ref   *reference
@@ -283,7 +283,7 @@ type importer struct {
 	cols  []string
 	rep   *ImportReport
 	now   time.Time
-	seen  map[uint64]int
+	seen  *keySet
 	seed  maphash.Seed
 	units map[string]string // unit code or unique name → code
 	staff map[string]bool   // the badges on file
@@ -360,10 +360,10 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 		bad("source_key", "来源编号应为不超过64字的一行文字")
 	default:
 		h := maphash.String(im.seed, key)
-		if first, dup := im.seen[h]; dup {
+		if first, dup := im.seen.find(h); dup {
 			bad("source_key", fmt.Sprintf("来源编号与第%d行重复", first))
 		} else {
-			im.seen[h] = line
+			im.seen.add(h, line)
 		}
 	}
 	dateOnly := map[string]bool{}
@@ -722,4 +722,54 @@ func parseWhen(s string, loc *time.Location) (t time.Time, day, ok bool) {
 		return t.UTC().Truncate(time.Millisecond), secs == 0, true
 	}
 	return time.Time{}, false, false
+}
+
+// keySet is the source keys seen so far in a file, as 64-bit hashes with the row of each:
+// a sorted array (12 bytes a row, no map overhead, nothing for the garbage collector to
+// scan) and a small map of the batch being read, merged into the array after each batch.
+// It is all of an import's memory that grows with the file.
+type keySet struct {
+	hashes []uint64
+	rows   []uint32
+	recent map[uint64]int
+}
+
+func (k *keySet) find(h uint64) (int, bool) {
+	if r, ok := k.recent[h]; ok {
+		return r, true
+	}
+	i, ok := slices.BinarySearch(k.hashes, h)
+	if !ok {
+		return 0, false
+	}
+	return int(k.rows[i]), true
+}
+
+func (k *keySet) add(h uint64, row int) { k.recent[h] = row }
+
+// compact merges the batch's keys into the sorted array, in place from the end, so the
+// array grows as a slice grows rather than being copied for every batch.
+func (k *keySet) compact() {
+	if len(k.recent) == 0 {
+		return
+	}
+	add := make([]uint64, 0, len(k.recent))
+	for h := range k.recent {
+		add = append(add, h)
+	}
+	slices.Sort(add)
+	n, m := len(k.hashes), len(add)
+	k.hashes = slices.Grow(k.hashes, m)[:n+m]
+	k.rows = slices.Grow(k.rows, m)[:n+m]
+	i, j := n-1, m-1
+	for w := n + m - 1; j >= 0; w-- {
+		if i >= 0 && k.hashes[i] > add[j] {
+			k.hashes[w], k.rows[w] = k.hashes[i], k.rows[i]
+			i--
+		} else {
+			k.hashes[w], k.rows[w] = add[j], uint32(k.recent[add[j]])
+			j--
+		}
+	}
+	clear(k.recent)
 }

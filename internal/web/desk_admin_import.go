@@ -96,3 +96,39 @@ func readImportUpload(w http.ResponseWriter, r *http.Request) (name string, data
 		}
 	}
 }
+
+// importAPI is POST /api/v1/imports[?dry_run=true]: the CSV or XLSX file as the request
+// body (admin). It answers the report: 200 whether or not some rows were refused (the
+// report lists them), 422 when the file itself cannot be imported.
+func (s *Server) importAPI(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	dry := false
+	switch r.URL.Query().Get("dry_run") {
+	case "", "false", "0":
+	case "true", "1":
+		dry = true
+	default:
+		return &tousu.Error{Kind: tousu.KindInvalid, Message: "dry_run 应为 true 或 false", Fields: map[string]string{"dry_run": "应为 true 或 false"}}
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImportUpload))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &tousu.Error{Kind: tousu.KindTooLarge,
+				Message: fmt.Sprintf("文件过大（接口最多 %d MB）；更大的文件请用命令 tousu import 导入", maxImportUpload>>20)}
+		}
+		return &tousu.Error{Kind: tousu.KindMalformed, Message: "读取请求体失败", Err: err}
+	}
+	if len(data) == 0 {
+		return &tousu.Error{Kind: tousu.KindInvalid, Message: "请求体应为 CSV 或 XLSX 文件", Fields: map[string]string{"file": "请求体为空"}}
+	}
+	src, err := sheet.New(bytes.NewReader(data))
+	if err != nil {
+		return &tousu.Error{Kind: tousu.KindInvalid, Message: "导入文件无法读取：" + err.Error(), Fields: map[string]string{"file": err.Error()}}
+	}
+	defer src.Close()
+	rep, err := s.app.Import(r.Context(), actor, src, app.ImportOptions{DryRun: dry})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}

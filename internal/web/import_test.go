@@ -56,3 +56,39 @@ func TestDeskImport(t *testing.T) {
 		t.Errorf("import by a supervisor: %d", p.code)
 	}
 }
+
+// TestImportAPI: POST /api/v1/imports with the file as the body — a dry run stores
+// nothing, the run imports, a file that cannot be read is 422, a supervisor is 403.
+func TestImportAPI(t *testing.T) {
+	e := newEnv(t)
+	file := "source_key,received_at,closed_at,channel,unit,matter\nA-1,2007-09-10,2007-09-20,letter,win-b1,接口导入\nA-2,2007-09-11,2007-09-12,letter,nowhere,x\n"
+	r := e.do("POST", "/api/v1/imports?dry_run=true", "admin", file)
+	if r.code != http.StatusOK || r.field("dry_run") != true || r.field("imported") != 1.0 || r.field("refused") != 1.0 {
+		t.Fatalf("dry run: %d %s", r.code, r.raw)
+	}
+	if r := e.do("GET", "/api/v1/complaints/TS20070910-0001", "supervisor", nil); r.code != http.StatusNotFound {
+		t.Errorf("the dry run stored the complaint: %d", r.code)
+	}
+	r = e.do("POST", "/api/v1/imports", "admin", file)
+	if r.code != http.StatusOK || r.field("imported") != 1.0 {
+		t.Fatalf("import: %d %s", r.code, r.raw)
+	}
+	probs, _ := r.field("problems").([]any)
+	if len(probs) != 1 || probs[0].(map[string]any)["row"] != 3.0 || probs[0].(map[string]any)["column"] != "被投诉单位" {
+		t.Errorf("problems = %v", probs)
+	}
+	if r := e.do("GET", "/api/v1/complaints/TS20070910-0001", "supervisor", nil); r.code != http.StatusOK || r.str("external_ref") != "A-1" {
+		t.Errorf("imported complaint: %d %s", r.code, r.raw)
+	}
+	for _, bad := range []string{"", "编号\n1\n", "PK\x03\x04 broken"} {
+		if r := e.do("POST", "/api/v1/imports", "admin", bad); r.code != http.StatusUnprocessableEntity && r.code != http.StatusBadRequest {
+			t.Errorf("body %q: %d %s, want 422", bad, r.code, r.raw)
+		}
+	}
+	if r := e.do("POST", "/api/v1/imports?dry_run=maybe", "admin", file); r.code != http.StatusUnprocessableEntity {
+		t.Errorf("dry_run=maybe: %d", r.code)
+	}
+	if r := e.do("POST", "/api/v1/imports", "supervisor", file); r.code != http.StatusForbidden {
+		t.Errorf("import by a supervisor: %d", r.code)
+	}
+}

@@ -376,6 +376,8 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"DisposalItem", jsonFields(reflect.TypeFor[app.DisposalItemView]()), false},
 		{"DisposedView", jsonFields(reflect.TypeFor[app.DisposedView]()), false},
 		{"RetentionView", jsonFields(reflect.TypeFor[app.RetentionView]()), false},
+		{"ImportReport", jsonFields(reflect.TypeFor[app.ImportReport]()), false},
+		{"ImportProblem", jsonFields(reflect.TypeFor[app.ImportProblem]()), false},
 	} {
 		v, ok := pointer(doc, "#/components/schemas/"+c.schema)
 		if !ok {

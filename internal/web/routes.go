@@ -172,5 +172,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/disposals/{id}", s.authed(s.getDisposal)},
 		{"POST", "/api/v1/disposals/{id}/approve", s.authed(s.approveDisposal)},
 		{"POST", "/api/v1/disposals/{id}/refuse", s.authed(s.refuseDisposal)},
+
+		// Import of past complaints (desk_admin_import.go, docs/import.md).
+		{"POST", "/api/v1/imports", s.authed(s.importAPI)},
 	}
 }

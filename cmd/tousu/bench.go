@@ -163,9 +163,13 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	if *nodes < 1 || *nodes > 16 {
 		return usageError{"--nodes: 1 to 16"}
 	}
-	bin, err := os.Executable()
-	if err != nil {
-		return err
+	spawn := m.Spawn
+	if spawn == nil {
+		bin, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		spawn = func(args []string) *exec.Cmd { return exec.Command(bin, args...) }
 	}
 
 	// The data and the accounts.
@@ -229,7 +233,7 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	base, err := bench.Start(ctx, bin, append([]string{"bench", "baseline", "--addr", baseAddr}, common...), baseAddr, logf, 30*time.Second)
+	base, err := bench.Start(ctx, spawn(append([]string{"bench", "baseline", "--addr", baseAddr}, common...)), baseAddr, logf, 30*time.Second)
 	if err != nil {
 		return err
 	}
@@ -245,7 +249,7 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		p, err := bench.Start(ctx, bin, append([]string{"serve", "--addr", addr}, common...), addr, logf, 5*time.Minute)
+		p, err := bench.Start(ctx, spawn(append([]string{"serve", "--addr", addr}, common...)), addr, logf, 5*time.Minute)
 		if err != nil {
 			return err
 		}
@@ -274,10 +278,13 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	clerk := bench.NewClient(addrs, tokens["bench-clerk"], maxClients)
 	sampler := bench.SampleRSS(pids)
 	var rows []bench.Row
-	run := func(what string, c int, d time.Duration, op func(ctx context.Context, client, i int) error) bench.Result {
+	basePID := []int{base.Cmd.Process.Pid}
+	run := func(what string, c int, d time.Duration, on []int, op func(ctx context.Context, client, i int) error) (bench.Result, time.Duration) {
+		cpu0 := bench.CPUTime(on...)
 		r := bench.Closed(ctx, c, d, op)
+		cpu := bench.CPUTime(on...) - cpu0
 		fmt.Fprintf(m.Stderr, "%-40s %3d clients: %8.0f/s p99 %.1f ms errors %d %s\n", what, c, r.PerSec(), float64(r.P99)/1e6, r.Errors, r.FirstError)
-		return r
+		return r, cpu
 	}
 	post := func(cl *bench.Client, path string, want int) func(ctx context.Context, client, i int) error {
 		return func(ctx context.Context, client, i int) error {
@@ -285,13 +292,13 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 		}
 	}
 	for _, c := range clients {
-		js := run("bare Go JSON handler", c, *dur, post(baseClient, "/json", http.StatusCreated))
-		commit := run("bare handler + one durable commit", c, *dur, post(baseClient, "/commit", http.StatusCreated))
-		reg := run("register (POST /api/v1/complaints)", c, *dur, post(clerk, "/api/v1/complaints", http.StatusCreated))
-		rows = append(rows, bench.Row{What: "bare Go JSON handler", Clients: c, Result: js},
-			bench.Row{What: "bare handler + one durable commit", Clients: c, Result: commit},
-			bench.Row{What: "register", Clients: c, Result: reg, Baseline: "JSON handler", Ratio: reg.PerSec() / js.PerSec()},
-			bench.Row{What: "register", Clients: c, Result: reg, Baseline: "durable commit", Ratio: reg.PerSec() / commit.PerSec()})
+		js, jsCPU := run("bare Go JSON handler", c, *dur, basePID, post(baseClient, "/json", http.StatusCreated))
+		commit, commitCPU := run("bare handler + one durable commit", c, *dur, basePID, post(baseClient, "/commit", http.StatusCreated))
+		reg, regCPU := run("register (POST /api/v1/complaints)", c, *dur, pids, post(clerk, "/api/v1/complaints", http.StatusCreated))
+		rows = append(rows, bench.Row{What: "bare Go JSON handler", Clients: c, Result: js, CPU: jsCPU},
+			bench.Row{What: "bare handler + one durable commit", Clients: c, Result: commit, CPU: commitCPU},
+			bench.Row{What: "register", Clients: c, Result: reg, CPU: regCPU, Baseline: "JSON handler", Ratio: reg.PerSec() / js.PerSec()},
+			bench.Row{What: "register", Clients: c, Result: reg, CPU: regCPU, Baseline: "durable commit", Ratio: reg.PerSec() / commit.PerSec()})
 	}
 	if *reads {
 		for _, who := range []string{"bench-root", "bench-scoped"} {
@@ -307,10 +314,10 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 			for _, t := range lists {
 				for _, c := range clients {
 					path := "/api/v1/complaints?limit=50&" + t.Query
-					r := run(t.Label+"（"+scope+"）", c, *readDur, func(ctx context.Context, client, i int) error {
+					r, cpu := run(t.Label+"（"+scope+"）", c, *readDur, pids, func(ctx context.Context, client, i int) error {
 						return cl.Do(ctx, client+i, "GET", path, nil, http.StatusOK)
 					})
-					rows = append(rows, bench.Row{What: t.Label + "（" + scope + "督查员）", Clients: c, Result: r})
+					rows = append(rows, bench.Row{What: t.Label + "（" + scope + "督查员）", Clients: c, Result: r, CPU: cpu})
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Main struct {
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve accepts connections.
 	Ready chan<- string
+	// Spawn, when set, makes the command that runs tousu with args in a process of its
+	// own (tousu bench starts its server and baseline so); default: this executable.
+	Spawn func(args []string) *exec.Cmd
 	// KeyPoll is how often a running command looks at the key file for a rotated ring;
 	// zero means every 5 seconds.
 	KeyPoll time.Duration
@@ -78,6 +82,13 @@ Usage:
                             processes of their own, drive them over HTTP, report
   tousu bench generate --size 100k|1m [--seed N]
                             add generated complaints (every status, two years) through the bulk path
+  tousu stats --period 2026-11 | --from DATE --to DATE [--unit CODE] [--group-by G]
+                            the figures of a period as a table (docs/STATISTICS.md)
+  tousu stats rebuild       recount the statistics' rollups from the complaints
+  tousu evaluations stats [--from DATE] [--to DATE] [--group-by window|staff]
+                            the 好差评 figures: counts by level, 好评率, 差评率, 差评整改率, 回访率
+  tousu evaluations cards --public-url URL DIR
+                            every window's A4 table card with its rating QR code, as DIR/CODE.pdf
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -136,6 +147,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.importCommand(ctx, rest)
 	case "bench":
 		return m.benchCommand(ctx, rest)
+	case "stats":
+		return m.statsCommand(ctx, rest)
+	case "evaluations":
+		return m.evaluationsCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -308,7 +308,9 @@ func (a *App) Authenticate(ctx context.Context, token string) (tousu.Actor, erro
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 100 {
 		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌无效")
 	}
-	t, err := a.store.FindToken(ctx, tokenHash(token))
+	// One read, fresh on every request: a revoked token, a disabled account, a changed
+	// role or badge take effect at once on every node.
+	t, u, err := a.store.FindTokenUser(ctx, tokenHash(token))
 	if tousu.IsKind(err, tousu.KindNotFound) {
 		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌无效")
 	}
@@ -317,10 +319,6 @@ func (a *App) Authenticate(ctx context.Context, token string) (tousu.Actor, erro
 	}
 	if !t.ExpiresAt.IsZero() && !t.ExpiresAt.After(a.now()) {
 		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "访问令牌已过期")
-	}
-	u, err := a.store.FindUser(ctx, t.Login)
-	if err != nil {
-		return tousu.Actor{}, err
 	}
 	if u.Disabled {
 		return tousu.Actor{}, tousu.Errorf(tousu.KindUnauthorized, "账号已停用")

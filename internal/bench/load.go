@@ -168,3 +168,25 @@ func RSS(pid int) (now, peak int64) {
 	}
 	return now, peak
 }
+
+// CPUTime is the CPU time (user and system) a process has used so far, from
+// /proc/PID/stat in clock ticks of 1/100 s (Linux's USER_HZ); 0 where /proc cannot tell.
+func CPUTime(pids ...int) time.Duration {
+	var ticks int64
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		// The command name, in parentheses, may hold spaces: count fields after it.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		k, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + k
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -63,12 +62,10 @@ func FreeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// Start runs bin with args (which must make it listen on addr) and waits until
-// addr's /healthz answers 200, at most timeout. Its output goes to logw.
-func Start(ctx context.Context, bin string, args []string, addr string, logw io.Writer, timeout time.Duration) (*Process, error) {
-	cmd := exec.Command(bin, args...)
+// Start runs cmd (which must make it listen on addr) and waits until addr's /healthz
+// answers 200, at most timeout. Its output goes to logw.
+func Start(ctx context.Context, cmd *exec.Cmd, addr string, logw io.Writer, timeout time.Duration) (*Process, error) {
 	cmd.Stdout, cmd.Stderr = logw, logw
-	cmd.Env = os.Environ()
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -88,7 +85,7 @@ func Start(ctx context.Context, bin string, args []string, addr string, logw io.
 		}
 		select {
 		case <-exited:
-			return nil, fmt.Errorf("%s %s exited before it was healthy", bin, strings.Join(args, " "))
+			return nil, fmt.Errorf("%s exited before it was healthy", strings.Join(cmd.Args, " "))
 		case <-ctx.Done():
 			p.Stop()
 			return nil, ctx.Err()
@@ -161,6 +158,9 @@ type Row struct {
 	What    string
 	Clients int
 	Result  Result
+	// CPU is the server processes' CPU time over the run (the baseline's for a
+	// baseline row): per operation, the cost that contention for the cores does not blur.
+	CPU time.Duration
 	// Baseline names the row this one is compared with, and Ratio is PerSec over the
 	// baseline's; empty and 0 for a baseline or a read.
 	Baseline string
@@ -170,15 +170,19 @@ type Row struct {
 // Table is the Markdown table of rows.
 func Table(rows []Row) string {
 	var b strings.Builder
-	b.WriteString("| what | clients | per second | p50 ms | p99 ms | errors | against |\n")
-	b.WriteString("|------|--------:|-----------:|-------:|-------:|-------:|---------|\n")
+	b.WriteString("| what | clients | per second | p50 ms | p99 ms | errors | server CPU µs/op | against |\n")
+	b.WriteString("|------|--------:|-----------:|-------:|-------:|-------:|-----------------:|---------|\n")
 	for _, r := range rows {
 		against := ""
 		if r.Baseline != "" {
 			against = fmt.Sprintf("%.2f× %s", r.Ratio, r.Baseline)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %.1f | %.1f | %d | %s |\n", r.What, r.Clients, thousands(r.Result.PerSec()),
-			ms(r.Result.P50), ms(r.Result.P99), r.Result.Errors, against)
+		cpu := "—"
+		if r.Result.Ops > 0 && r.CPU > 0 {
+			cpu = thousands(float64(r.CPU.Microseconds()) / float64(r.Result.Ops))
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %.1f | %.1f | %d | %s | %s |\n", r.What, r.Clients, thousands(r.Result.PerSec()),
+			ms(r.Result.P50), ms(r.Result.P99), r.Result.Errors, cpu, against)
 	}
 	return b.String()
 }

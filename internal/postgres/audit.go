@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,28 +52,30 @@ func (s sealer) Done(ctx context.Context, recs []tousu.AuditRecord, a sqlstore.A
 	if len(rowIDs) == 0 {
 		return nil
 	}
-	if err := db.sealAudit(ctx); err != nil {
-		return err
-	}
-	rows, err := db.pool.Query(ctx, `SELECT row_id, id, at, object, prev_hash, hash FROM audit WHERE row_id = ANY($1)`, rowIDs)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	byRow := map[int64]tousu.AuditRecord{}
-	for rows.Next() {
-		var (
-			rowID, at int64
-			r         tousu.AuditRecord
-		)
-		if err := rows.Scan(&rowID, &r.ID, &at, &r.Object, &r.PrevHash, &r.Hash); err != nil {
+	// A writer does not queue for the sealing lock: under load another writer's turn
+	// seals its records, and many writers lining up for empty turns of their own (each a
+	// few round trips under the lock) made every node wait for every other. So: are the
+	// records sealed? If not, take a turn if the lock is free, else look again shortly.
+	var byRow map[int64]tousu.AuditRecord
+	for pause := 500 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
+		var err error
+		if byRow, err = db.sealed(ctx, rowIDs); err != nil {
 			return err
 		}
-		r.At = fromMillis(at)
-		byRow[rowID] = r
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		if len(byRow) == len(rowIDs) {
+			break
+		}
+		locked, err := db.sealTurns(ctx, true)
+		if err != nil {
+			return err
+		}
+		if !locked {
+			select {
+			case <-time.After(pause):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 	}
 	for i, id := range rowIDs {
 		s, ok := byRow[id]
@@ -84,6 +87,28 @@ func (s sealer) Done(ctx context.Context, recs []tousu.AuditRecord, a sqlstore.A
 	return nil
 }
 
+// sealed returns the records queued as rowIDs that are in the chain by now.
+func (db *DB) sealed(ctx context.Context, rowIDs []int64) (map[int64]tousu.AuditRecord, error) {
+	rows, err := db.pool.Query(ctx, `SELECT row_id, id, at, object, prev_hash, hash FROM audit WHERE row_id = ANY($1)`, rowIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byRow := map[int64]tousu.AuditRecord{}
+	for rows.Next() {
+		var (
+			rowID, at int64
+			r         tousu.AuditRecord
+		)
+		if err := rows.Scan(&rowID, &r.ID, &at, &r.Object, &r.PrevHash, &r.Hash); err != nil {
+			return nil, err
+		}
+		r.At = fromMillis(at)
+		byRow[rowID] = r
+	}
+	return byRow, rows.Err()
+}
+
 // sealBatch is how many queued records one sealing transaction chains.
 const sealBatch = 1000
 
@@ -93,11 +118,33 @@ const sealBatch = 1000
 // transaction that commits after a later one's was sealed is simply sealed in a later
 // turn: the chain's order is the order of sealing.
 func (db *DB) sealAudit(ctx context.Context) error {
+	_, err := db.sealTurns(ctx, false)
+	return err
+}
+
+// sealTurns takes sealing turns until the queue is empty. With try, it gives up at once
+// when another sealer holds the lock, reporting false.
+func (db *DB) sealTurns(ctx context.Context, try bool) (locked bool, err error) {
+	lock := `SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`
+	if try {
+		lock = `SELECT pg_try_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`
+	}
 	for {
 		n := 0
+		locked = true
 		err := db.inTx(ctx, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, auditSealLock); err != nil {
+			// The turn commits without waiting for its WAL flush, so that the next turn
+			// does not wait for the disk: the records it moves are already durable in
+			// audit_pending (queued by committed writes), and a turn lost in a crash puts
+			// them back there for the next sealer to chain; any later durable commit
+			// flushes the turn with it (docs/DEPLOY.md).
+			var got any
+			if err := tx.QueryRow(ctx, lock, auditSealLock).Scan(&got, nil); err != nil {
 				return err
+			}
+			if b, ok := got.(bool); ok && !b {
+				locked = false
+				return nil
 			}
 			var (
 				lastID int64
@@ -152,8 +199,8 @@ func (db *DB) sealAudit(ctx context.Context) error {
 			}
 			return tx.SendBatch(ctx, b).Close()
 		})
-		if err != nil || n < sealBatch {
-			return err
+		if err != nil || !locked || n < sealBatch {
+			return locked, err
 		}
 	}
 }

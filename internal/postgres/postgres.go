@@ -111,6 +111,7 @@ func Open(ctx context.Context, url string) (_ *DB, err error) {
 		One: func(ctx context.Context, fn func(context.Context, sqlstore.Querier) error) error {
 			return fn(ctx, pgq{pool})
 		},
+		Numbers:      db.numbers,
 		Audit:        sealer{db},
 		Search:       db.search,
 		Storable:     storable,
@@ -138,10 +139,16 @@ const (
 // wait for it and then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "postgres.Migrate")
-	return db.migrate(ctx, func(p *goose.Provider) error {
+	err = db.migrate(ctx, func(p *goose.Provider) error {
 		_, err := p.Up(ctx)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	// Version 15 counts the complaints written before it, in Go (sqlstore/stats.go),
+	// once: the node that deletes the request does it.
+	return db.BackfillStats(ctx)
 }
 
 // migrate runs fn with a goose provider of the embedded migrations, under the session
@@ -323,6 +330,28 @@ func (p pgq) Batch(ctx context.Context, stmts []sqlstore.Stmt) error {
 // sealer's advisory lock); everything else is one statement that needs none.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db.pool, fn)
+}
+
+// takeNumbers advances a prefix's counter as sqlstore.TakeNumbers does, in one statement
+// that commits by itself without waiting for its WAL to reach the disk
+// (synchronous_commit off, set for this transaction alone by set_config(…, true) in the
+// same statement).
+const takeNumbers = `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
+	INSERT INTO number_counters (prefix, n) SELECT $1, $2 FROM async
+	ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + $2 RETURNING n`
+
+// numbers hands out k numbers of a prefix before the registering transaction
+// (sqlstore.Engine.Numbers) and returns the last. Every registration on every node bumps
+// the same row of the day, so its lock must be held as briefly as possible: for one
+// statement, not for a whole registration, and not for a disk flush either. Skipping the
+// flush loses nothing that matters: a number is used only by a registration that commits
+// after this, synchronously, and flushing that commit flushes all WAL before it, this
+// increment included; a crash can lose only increments that no committed complaint uses,
+// and the counter then hands them out again.
+func (db *DB) numbers(ctx context.Context, prefix string, k int) (last int64, err error) {
+	defer wrap(&err, "postgres.numbers(%q, %d)", prefix, k)
+	err = db.pool.QueryRow(ctx, takeNumbers, prefix, k).Scan(&last)
+	return last, err
 }
 
 // search runs a list query that has a search term. Without one it runs on the pool, where

@@ -12,7 +12,7 @@ import (
 )
 
 // open returns a fresh, migrated database in a temporary file.
-func open(t *testing.T) *sqlite.DB {
+func open(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "tousu.db"))
 	if err != nil {

@@ -55,13 +55,38 @@ func (s *Store) BulkRegister(ctx context.Context, source string, cs []tousu.Bulk
 		}
 		p.ch = tousu.Change{Complaint: b.Complaint, Event: &p.events[0], Audit: recs, NumberPrefix: b.NumberPrefix}
 	}
+	// An engine that numbers outside the registering transaction takes each prefix's
+	// numbers for the whole batch in one step; a refused batch leaves them unused.
+	numbers := make([]string, len(cs))
+	if s.e.Numbers != nil {
+		count := map[string]int{}
+		for _, b := range cs {
+			if b.NumberPrefix != "" {
+				count[b.NumberPrefix]++
+			}
+		}
+		next := map[string]int64{}
+		for prefix, k := range count {
+			last, err := s.e.Numbers(ctx, prefix, k)
+			if err != nil {
+				return err
+			}
+			next[prefix] = last - int64(k) + 1
+		}
+		for i, b := range cs {
+			if b.NumberPrefix != "" {
+				numbers[i] = formatNumber(b.NumberPrefix, next[b.NumberPrefix])
+				next[b.NumberPrefix]++
+			}
+		}
+	}
 	regs := make([]registered, len(cs))
 	eventIDs := make([][]int64, len(cs))
 	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
 		for i := range ps {
 			p := &ps[i]
 			var err error
-			if regs[i], err = s.writeRegistration(ctx, q, &p.ch, p.row, len(p.events)); err != nil {
+			if regs[i], err = s.writeRegistration(ctx, q, &p.ch, p.row, len(p.events), numbers[i]); err != nil {
 				return fmt.Errorf("complaint %s: %w", p.ch.Complaint.ID, err)
 			}
 			ids := make([]int64, len(p.events))

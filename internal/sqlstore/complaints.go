@@ -183,10 +183,12 @@ func scanComplaint(r Row) (*tousu.Complaint, error) {
 // complaint's own number (an import). Audit records with an empty Object get the new
 // number as their object.
 //
-// The number is an upsert of the prefix's counter inside the registering transaction:
-// SQLite's single writer, or PostgreSQL's lock on the counter row until commit, hands out
-// each number once, and a registration that fails afterwards (a retried
-// Idempotency-Key, a duplicate ID) gives its number back.
+// The number is an upsert of the prefix's counter (TakeNumbers). On SQLite it runs inside
+// the registering transaction: the single writer hands out each number once, and a
+// registration that fails afterwards (a retried Idempotency-Key, a duplicate ID) gives
+// its number back. An engine with Engine.Numbers (PostgreSQL) takes it just before, in a
+// short transaction of its own, so that no registration waits for another's commit; a
+// registration that then fails leaves a gap, never a duplicate.
 func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err error) {
 	defer s.wrap(&err, "store.CreateComplaint")
 	c := ch.Complaint
@@ -203,9 +205,28 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 	if err != nil {
 		return err
 	}
+	number := ""
+	if s.e.Numbers != nil && ch.NumberPrefix != "" {
+		if idem := ch.Idempotency; idem != nil {
+			// A retry is answered before a number is spent on it (see below).
+			var one int
+			err := s.e.Read.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
+			if err == nil {
+				return &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
+			}
+			if !noRows(err) {
+				return err
+			}
+		}
+		n, err := s.e.Numbers(ctx, ch.NumberPrefix, 1)
+		if err != nil {
+			return err
+		}
+		number = formatNumber(ch.NumberPrefix, n)
+	}
 	var reg registered
 	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) (err error) {
-		reg, err = s.writeRegistration(ctx, q, ch, row, 1)
+		reg, err = s.writeRegistration(ctx, q, ch, row, 1, number)
 		return err
 	})
 	if err != nil {
@@ -217,6 +238,15 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 	// queued for the next sealer, and is no failure of the change.
 	_ = s.e.Audit.Done(ctx, ch.Audit, reg.audit)
 	return nil
+}
+
+// TakeNumbers advances a prefix's counter by k within q and returns its new value, the
+// last of the k numbers taken: the one statement both engines number with.
+func TakeNumbers(ctx context.Context, q Querier, prefix string, k int) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `INSERT INTO number_counters (prefix, n) VALUES (?, ?)
+		ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + ? RETURNING n`, prefix, k, k).Scan(&n)
+	return n, err
 }
 
 // registered is what writeRegistration stored, handed to the caller's structs once the
@@ -243,16 +273,23 @@ func (r registered) set(ch *tousu.Change, version int) {
 	r.extras.set(ch, c.ID)
 }
 
-// writeRegistration writes, within q, everything a registration stores: its number, the
-// complaint row (row, encoded from ch.Complaint, at version), its categories and
+// formatNumber is the n-th number of a prefix: TS20261127-0042.
+func formatNumber(prefix string, n int64) string { return fmt.Sprintf("%s-%04d", prefix, n) }
+
+// writeRegistration writes, within q, everything a registration stores: its number (the
+// given one, taken beforehand by Engine.Numbers; else the next of ch.NumberPrefix, or
+// the complaint's own), the complaint row (row, encoded from ch.Complaint, at version), its categories and
 // assisting units, its first event, its idempotency record, its attachments and outbox
 // messages, and its audit records. CreateComplaint and BulkRegister (bulk.go) both
 // write through it and only through it, so that whatever a registration comes to write
 // (another table, an index of its own, a rollup) a bulk load writes as well: add it here,
 // not to either caller.
-func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Change, row complaintRow, version int) (registered, error) {
+func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Change, row complaintRow, version int, number string) (registered, error) {
 	c := ch.Complaint
 	reg := registered{number: c.Number}
+	if number != "" {
+		reg.number = number
+	}
 	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
 	if idem := ch.Idempotency; idem != nil {
 		// The common retry, answered before taking a number. On PostgreSQL two
@@ -267,14 +304,12 @@ func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Chan
 			return reg, err
 		}
 	}
-	if ch.NumberPrefix != "" {
-		var n int64
-		err := q.QueryRow(ctx, `INSERT INTO number_counters (prefix, n) VALUES (?, 1)
-			ON CONFLICT (prefix) DO UPDATE SET n = number_counters.n + 1 RETURNING n`, ch.NumberPrefix).Scan(&n)
+	if ch.NumberPrefix != "" && number == "" {
+		n, err := TakeNumbers(ctx, q, ch.NumberPrefix, 1)
 		if err != nil {
 			return reg, err
 		}
-		reg.number = fmt.Sprintf("%s-%04d", ch.NumberPrefix, n)
+		reg.number = formatNumber(ch.NumberPrefix, n)
 	}
 	args := append([]any{c.ID, reg.number, version}, row.args(c)...)
 	args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
@@ -289,6 +324,9 @@ func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Chan
 		return reg, err
 	}
 	if err := putUnits(ctx, q, c, false); err != nil {
+		return reg, err
+	}
+	if err := writeStats(ctx, q, c, true); err != nil { // stats.go
 		return reg, err
 	}
 	var err error
@@ -374,6 +412,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			return err
 		}
 		if err := putUnits(ctx, q, c, true); err != nil {
+			return err
+		}
+		if err := writeStats(ctx, q, c, false); err != nil { // stats.go
 			return err
 		}
 		if ch.Event != nil {

@@ -104,6 +104,16 @@ type Engine struct {
 	// saving the two round trips of BEGIN and COMMIT.
 	One func(ctx context.Context, fn func(ctx context.Context, q Querier) error) error
 
+	// Numbers, when set, hands out k consecutive numbers of a prefix's per-day counter
+	// in a short transaction of its own, before the registering transaction, and
+	// returns the last. PostgreSQL needs it: taken inside the registration, the
+	// counter's row lock was held until that transaction committed, so every
+	// registration on every node queued behind the one before (docs/DEPLOY.md). A
+	// registration that fails afterwards leaves its number unused: a gap. nil: the
+	// registering transaction takes its number itself, gapless (SQLite, whose single
+	// writer serialises writes anyway).
+	Numbers func(ctx context.Context, prefix string, k int) (last int64, err error)
+
 	// Audit chains audit records (see AuditChain).
 	Audit AuditChain
 	// Search runs a complaint list query that has a search term: PostgreSQL plans it

@@ -26,8 +26,10 @@ func testMigrateTwice(t *testing.T, s tousu.Store) {
 	}
 }
 
-// testDuplicateID: a complaint ID is used once; the refused registration gives its number
-// back.
+// testDuplicateID: a complaint ID is used once, and the refused registration's number is
+// never handed out twice. (On SQLite it is given back, gapless — internal/sqlite checks
+// that; PostgreSQL takes numbers before the registering transaction, so a refused one
+// leaves a gap: docs/DEPLOY.md.)
 func testDuplicateID(t *testing.T, s tousu.Store) {
 	ctx := t.Context()
 	first := newComplaint(t)
@@ -43,8 +45,8 @@ func testDuplicateID(t *testing.T, s tousu.Store) {
 	if err := s.CreateComplaint(ctx, registration(other)); err != nil {
 		t.Fatal(err)
 	}
-	if want := prefix + "-0002"; other.Number != want {
-		t.Errorf("Number after a refused registration = %q, want %q", other.Number, want)
+	if other.Number != prefix+"-0002" && other.Number != prefix+"-0003" {
+		t.Errorf("Number after a refused registration = %q, want the next after %q (a gap allowed)", other.Number, first.Number)
 	}
 }
 

@@ -29,6 +29,7 @@ var adminSections = []struct{ Path, Label, Hint string }{
 	{"/desk/admin/intake", "受理机构", "被投诉单位不明的投诉由谁受理；没有督查员、承办人覆盖的单位和无人能看到的投诉件"},
 	{"/desk/admin/import", "历史导入", "导入以往已办结的投诉（CSV 或 XLSX），先检查再导入"},
 	{"/desk/admin/audit", "审计日志", "查看身份、登录、角色变更、办理操作、密钥轮换等全部操作记录（纪检人员亦可查看）"},
+	{"/desk/admin/evaluations", "好差评", "窗口评价桌牌和二维码、纸质评价表、差评回访和整改期限"},
 }
 
 // adminBase is the part every admin page shares: the layout and the sub-navigation.

@@ -7,10 +7,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // The pages, their layouts and static assets, embedded so that the binary is the whole
@@ -69,6 +71,25 @@ func (p *pages) funcs() template.FuncMap {
 				return ""
 			}
 			return t.In(p.loc).Format("2006-01-02 15:04")
+		},
+		// Statistics (desk_stats.go): a rate as a percentage, "—" for none; a finding's name.
+		"pct":          pct,
+		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
+		"ratePct":      ratePct,
+		"rateRange":    rateRange,
+		// percent shows a rate of the figures (0–1) as 87.5%; "—" when there is none.
+		"percent": func(r *float64) string {
+			if r == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*r*100, 'f', 1, 64) + "%"
+		},
+		"evalText": app.EvaluationEventText,
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
 		},
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
@@ -132,7 +153,11 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
-	CanDispose    bool // the disposal (销毁) pages
+	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
+	CanSeeStats bool
+	// CanSeeEvaluations: the 好差评 pages (a case-reading role).
+	CanSeeEvaluations bool
+	CanDispose        bool // the disposal (销毁) pages
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

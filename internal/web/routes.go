@@ -101,6 +101,37 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 
+	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
+	// reports, the disclosures' desk pages, and the public's disclosure pages.
+	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
+	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
+	s.mux.Handle("GET /desk/reports", s.desk(s.periodicReport))
+	s.mux.Handle("GET /desk/disclosures", s.desk(s.deskDisclosures))
+	s.mux.Handle("POST /desk/disclosures", s.desk(s.deskPrepareDisclosure))
+	s.mux.Handle("GET /desk/disclosures/{id}", s.desk(s.deskDisclosure))
+	s.mux.Handle("POST /desk/disclosures/{id}", s.desk(s.deskReviseDisclosure))
+	s.mux.Handle("GET /disclosure", s.portal(s.disclosureIndex))
+	s.mux.Handle("GET /disclosure/guide", s.portal(s.disclosureGuide))
+	s.mux.Handle("GET /disclosure/{id}", s.portal(s.disclosureShow))
+
+	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
+	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
+	// policy and table cards (desk_evaluations.go).
+	s.mux.Handle("GET /evaluate", s.portal(s.evaluateForm))
+	s.mux.Handle("POST /evaluate", s.portal(s.evaluateSubmit))
+	s.mux.Handle("GET /evaluate/qr.svg", s.portal(s.evaluateQR))
+	s.mux.Handle("GET /desk/evaluations", s.desk(s.evaluationList))
+	s.mux.Handle("GET /desk/evaluations/stats", s.desk(s.evaluationStatsView))
+	s.mux.Handle("GET /desk/evaluations/slip", s.desk(s.slipForm))
+	s.mux.Handle("POST /desk/evaluations/slip", s.desk(s.slipSubmit))
+	s.mux.Handle("GET /desk/evaluations/slip.pdf", s.desk(s.slipPDF))
+	s.mux.Handle("GET /desk/evaluations/{id}", s.desk(s.evaluationShow))
+	s.mux.Handle("POST /desk/evaluations/{id}/{action}", s.desk(s.evaluationAct))
+	s.mux.Handle("GET /desk/admin/evaluations", s.admin(s.adminEvaluations))
+	s.mux.Handle("POST /desk/admin/evaluations", s.admin(s.adminEvaluationsSave))
+	s.mux.Handle("GET /desk/admin/evaluations/cards/{file}", s.admin(s.evaluationCard))
+
 	// Disposal after retention (销毁, desk_disposals.go): candidates and the register, a
 	// proposal, a leader's decision, the printed 档案销毁清册.
 	s.mux.Handle("GET /desk/disposals", s.desk(s.disposalsPage))
@@ -164,6 +195,28 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
+		{"GET", "/api/v1/stats", s.authed(s.getStats)},
+		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
+		{"GET", "/api/v1/exports/stats", s.authed(s.exportStats)},
+		{"POST", "/api/v1/disclosures", s.authed(s.createDisclosure)},
+		{"GET", "/api/v1/disclosures", s.authed(s.listDisclosures)},
+		{"GET", "/api/v1/disclosures/{id}", s.authed(s.getDisclosure)},
+		{"PUT", "/api/v1/disclosures/{id}", s.authed(s.reviseDisclosure)},
+		{"POST", "/api/v1/disclosures/{id}/publish", s.authed(s.publishDisclosure)},
+		{"GET", "/api/v1/public/disclosures", s.api(s.publicDisclosures)},
+		{"GET", "/api/v1/public/disclosures/{id}", s.api(s.publicDisclosure)},
+
+		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
+		// checked; appeals; figures (evaluations.go).
+		{"POST", "/api/v1/public/evaluations", s.api(s.evaluatePublic)},
+		{"GET", "/api/v1/evaluations", s.authed(s.listEvaluations)},
+		{"GET", "/api/v1/evaluations/stats", s.authed(s.evaluationStats)},
+		{"GET", "/api/v1/evaluations/{id}", s.authed(s.getEvaluation)},
+		{"POST", "/api/v1/evaluations/{id}/{action}", s.authed(s.actOnEvaluation)},
+		{"GET", "/api/v1/evaluation-policy", s.authed(s.getEvaluationPolicy)},
+		{"PUT", "/api/v1/evaluation-policy", s.authed(s.putEvaluationPolicy)},
 
 		// Disposal after retention (销毁, disposals.go).
 		{"GET", "/api/v1/disposals/candidates", s.authed(s.disposalCandidates)},

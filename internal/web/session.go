@@ -128,7 +128,9 @@ func (s *Server) desk(h func(w http.ResponseWriter, r *http.Request, actor tousu
 func userOf(a tousu.Actor) *deskUser {
 	u := &deskUser{Login: a.Login, Name: a.Name, CanRegister: app.CanRegister(a) == nil,
 		CanAdminister: app.CanAdminister(a) == nil, CanReadAudit: app.CanReadAudit(a) == nil,
-		CanDispose: app.CanDispose(a) == nil}
+		CanSeeEvaluations: app.CanSeeCases(a) == nil,
+		CanSeeStats:       a.Has(tousu.RoleSupervisor) || a.Has(tousu.RoleInspector) || a.Has(tousu.RoleLeader),
+		CanDispose:        app.CanDispose(a) == nil}
 	for _, r := range a.Roles {
 		u.Roles = append(u.Roles, tousu.Roles.Label(r))
 	}

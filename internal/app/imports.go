@@ -567,6 +567,10 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
 	closedAt := closed
 	c.ClosedAt = &closedAt
+	// The moments the statistics count, as the lifecycle would have kept them (stats.go).
+	day := func(t time.Time) tousu.Date { return tousu.DateOf(t.In(loc)) }
+	marks := &c.Handling.Stats
+	marks.ReceivedOn = day(received)
 
 	ev := func(typ tousu.EventType, at time.Time, from, to tousu.Status, payload map[string]any) tousu.Event {
 		var p json.RawMessage
@@ -579,8 +583,10 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 		map[string]any{"channel": channel, "kind": kind, "due_date": c.Deadline.Due, "policy": pol.Name, "source_key": key})}
 	switch status {
 	case tousu.StatusNotAccepted:
+		marks.Refused = true
 		events = append(events, ev("reject", closed, tousu.StatusRegistered, status, map[string]any{"explanation": reply}))
 	case tousu.StatusWithdrawn:
+		marks.Withdrawn = true
 		events = append(events, ev("withdraw", closed, tousu.StatusRegistered, status, nil))
 	default:
 		if accepted.IsZero() {
@@ -600,6 +606,7 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 			if at.IsZero() {
 				at = closed
 			}
+			marks.DecidedOn = day(at)
 			events = append(events, ev("decide", at, from, tousu.StatusDecided,
 				map[string]any{"finding": finding, "measures": measures, "staff": c.Decision.Staff, "improvement": improvement}))
 			from = tousu.StatusDecided
@@ -610,12 +617,15 @@ func (im *importer) row(line int, cells []string) (pending, bool) {
 				at = closed
 			}
 			c.Reply = &tousu.Reply{Process: process, Result: reply, Improvement: improvement, Channel: replyChannel}
-			c.Handling.RepliedOn = tousu.DateOf(at.In(loc))
+			c.Handling.RepliedOn = day(at)
+			marks.FirstReplyOn, marks.FirstReplyDue = day(at), c.Deadline.Due
+			marks.FirstReplyWorkdays = max(0, ref.cal.WorkdaysBetween(marks.ReceivedOn, marks.FirstReplyOn))
 			events = append(events, ev("reply", at, from, tousu.StatusReplied,
 				map[string]any{"process": process, "result": reply, "improvement": improvement, "channel": replyChannel}))
 			from = tousu.StatusReplied
 		}
 		if satisfaction > 0 {
+			marks.RatedOn = day(closed)
 			events = append(events, ev("feedback", closed, from, from, map[string]any{"level": satisfaction}))
 		}
 		events = append(events, ev("close", closed, from, tousu.StatusClosed, nil))

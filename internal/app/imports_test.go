@@ -130,6 +130,15 @@ func TestImport(t *testing.T) {
 			t.Errorf("audit records of the import = %+v, %v", recs, err)
 		}
 
+		// The figures of 2009 and 2012 include the history: received, replied, founded, rated.
+		st, err := a.Stats(t.Context(), supervisor, app.StatsQuery{From: tousu.MustDate("2009-01-01"), To: tousu.MustDate("2012-12-31")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := st.Total; f.Received != 2 || f.NotAccepted != 1 || f.Replied != 1 || f.Founded != 1 || f.Rated != 1 || f.Satisfied != 1 {
+			t.Errorf("figures of the imported years = %+v", f)
+		}
+
 		// Again: what is in is skipped, nothing doubles.
 		rep, _, err = importFile(t, a, "old.csv", []byte(csv), false)
 		if err != nil || rep.Imported != 0 || rep.Skipped != 2 || countComplaints(t, db) != before+2 {

@@ -125,12 +125,29 @@ func TestDisposal(t *testing.T) {
 	if r := e.do("DELETE", "/api/v1/complaints/"+rejected+"/hold", "inspector", map[string]any{"reason": "复查结束"}); r.code != http.StatusOK {
 		t.Fatal(r.raw)
 	}
+	figures := func() string {
+		t.Helper()
+		st, err := e.app.Stats(ctx, tousu.Actor{Login: "supervisor", Roles: []tousu.Role{tousu.RoleSupervisor}},
+			app.StatsQuery{From: tousu.MustDate("2026-01-01"), To: tousu.MustDate("2026-12-31"), GroupBy: "category"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mustJSON(t, st)
+	}
+	figuresBefore := figures()
 	r = e.do("POST", approve, "leader", map[string]any{"note": "同意销毁"})
 	if r.code != http.StatusOK || r.str("status") != "approved" || r.str("decided_by") != "leader" || r.str("note") != "同意销毁" {
 		t.Fatalf("approval: %d %s", r.code, r.raw)
 	}
 	if r := e.do("POST", approve, "leader", nil); r.code != http.StatusConflict {
 		t.Errorf("approval again: %d, want 409", r.code)
+	}
+
+	if got := figures(); got != figuresBefore {
+		t.Errorf("the figures of 2026 changed with the disposal:\n%s\nwant\n%s", got, figuresBefore)
+	}
+	if !strings.Contains(figuresBefore, `"received":4`) {
+		t.Errorf("the figures checked hold nothing: %s", figuresBefore)
 	}
 
 	// What stays and what is gone.

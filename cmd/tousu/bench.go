@@ -331,6 +331,9 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 		engine = "PostgreSQL"
 	}
 	key := fmt.Sprintf("%s-%s-%dnode", strings.ToLower(engine), strings.ToLower(*sizeText), *nodes)
+	if !*reads {
+		key += "-registration"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %s complaints, %d node(s)\n\n", engine, *sizeText, *nodes)
 	fmt.Fprintf(&b, "- date: %s; machine: %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())

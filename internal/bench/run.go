@@ -157,7 +157,7 @@ func (s *Sampler) Stop() Memory {
 
 // String is the memory as the report gives it.
 func (m Memory) String() string {
-	return fmt.Sprintf("%s (%s of it the process's own, the rest mapped database pages)", MB(m.RSS), MB(m.Anon))
+	return fmt.Sprintf("%s (%s of it the process's own, the rest mapped files: the program and, on SQLite, database pages)", MB(m.RSS), MB(m.Anon))
 }
 
 // Row is one line of the report.

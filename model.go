@@ -343,6 +343,8 @@ type Handling struct {
 	// Discipline is set when the case went to discipline inspection; Outcome is theirs.
 	Discipline        bool                   `json:"discipline,omitempty"`
 	DisciplineOutcome *DisciplineOutcomeNote `json:"discipline_outcome,omitempty"`
+	// Stats are the moments the statistics count (stats.go).
+	Stats StatMarks `json:"stats,omitzero"`
 }
 
 // Assist is one assisting (协办) unit of a joint assignment.

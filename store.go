@@ -114,6 +114,9 @@ type ComplaintFilter struct {
 	// Marks keeps complaints that have every one of these Mark* bits.
 	Marks int
 
+	// Stat keeps the complaints behind a figure of the statistics (stats.go).
+	Stat *StatFilter
+
 	DueFrom, DueTo Date      // open, unsuspended complaints due within [DueFrom, DueTo]
 	From, To       time.Time // received_at within [From, To)
 
@@ -275,6 +278,27 @@ type Store interface {
 	AppendAudit(ctx context.Context, recs []AuditRecord) error
 	// ListAudit returns up to limit records with ID > after, in order.
 	ListAudit(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+	// Statistics (docs/STATISTICS.md): the rollups written with every complaint.
+
+	// SumStats returns the rollup sums that f asks for.
+	SumStats(ctx context.Context, f StatSum) ([]StatRow, error)
+	// OverdueOpen returns the facts of the open complaints whose running clock is past
+	// due on today.
+	OverdueOpen(ctx context.Context, today Date) ([]StatFact, error)
+	// RebuildStats recomputes every complaint's fact and the rollups from the complaints.
+	RebuildStats(ctx context.Context) error
+	// SaveDisclosure inserts a draft disclosure (ID 0, setting ID) or rewrites a draft's
+	// content and changes, with its audit records; a published one is kind conflict.
+	SaveDisclosure(ctx context.Context, d *Disclosure, audit []AuditRecord) error
+	// PublishDisclosure publishes draft id as the next version of d.Period and d.Unit,
+	// by d.PublishedBy at d.PublishedAt, with its audit records; it never changes again.
+	PublishDisclosure(ctx context.Context, id int64, d Disclosure, audit []AuditRecord) (*Disclosure, error)
+	// FindDisclosure returns the disclosure with the ID.
+	FindDisclosure(ctx context.Context, id int64) (*Disclosure, error)
+	// ListDisclosures returns up to 500 disclosures (published only when published),
+	// newest period first, the latest version first.
+	ListDisclosures(ctx context.Context, published bool) ([]Disclosure, error)
+
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.
 	SearchAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)

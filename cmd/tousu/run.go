@@ -78,6 +78,9 @@ Usage:
                             processes of their own, drive them over HTTP, report
   tousu bench generate --size 100k|1m [--seed N]
                             add generated complaints (every status, two years) through the bulk path
+  tousu stats --period 2026-11 | --from DATE --to DATE [--unit CODE] [--group-by G]
+                            the figures of a period as a table (docs/STATISTICS.md)
+  tousu stats rebuild       recount the statistics' rollups from the complaints
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -134,6 +137,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.archiveCommand(ctx, rest)
 	case "bench":
 		return m.benchCommand(ctx, rest)
+	case "stats":
+		return m.statsCommand(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

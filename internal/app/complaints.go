@@ -154,6 +154,7 @@ func (a *App) register(ctx context.Context, actor tousu.Actor, in tousu.Register
 	}
 	c.Deadline = tousu.Deadline{Days: pol.Days, Unit: pol.Unit, Start: tousu.DateOf(received.In(a.loc))}
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+	c.Handling.Stats.ReceivedOn = c.Deadline.Start
 
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "due_date": c.Deadline.Due,
 		"policy": pol.Name})
@@ -401,6 +402,7 @@ func (a *App) apply(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	if err := a.handlingEffects(ref, actor, c, act, p, &ev); err != nil {
 		return nil, err
 	}
+	a.statMarks(ref, c, act) // stats.go
 	if act == tousu.ActExtend || act == tousu.ActReopen || act == tousu.ActAccept || act == tousu.ActResume {
 		// Tell the reader of the timeline the date the clock now points at.
 		var m map[string]any
@@ -586,6 +588,9 @@ type ListQuery struct {
 	// Assisting keeps the cases that a unit in the actor's subtree assists (协办): a
 	// handler's 协办 tab.
 	Assisting bool
+	// Figure keeps the complaints behind a figure of the statistics (stats.go): From and
+	// To are then the figure's period and Unit the statistics' unit.
+	Figure string
 }
 
 // searchesComplainant reports whether the query looks for a complainant.
@@ -780,6 +785,7 @@ func (a *App) filter(ref *reference, actor tousu.Actor, q ListQuery) (tousu.Comp
 			f.NameIndex = a.keys.NameIndex(x)
 		}
 	}
+	statFilter(ref, q, &f, p) // stats.go
 	if q.Cursor != "" {
 		order, cur, err := decodeCursor(q.Cursor)
 		if err != nil || order != f.Order {

@@ -308,6 +308,7 @@ func (a *App) amend(ctx context.Context, ref *reference, actor tousu.Actor, c *t
 	c.Deadline.Days, c.Deadline.Unit = pol.Days, pol.Unit
 	c.Deadline.Start = tousu.DateOf(c.ReceivedAt.In(a.loc))
 	c.Deadline.Due = workday.Due(ref.cal, c.Deadline)
+	c.Handling.Stats.ReceivedOn = c.Deadline.Start
 	a.rearmAlerts(ref, c)
 
 	ev.Payload, _ = json.Marshal(map[string]any{"reason": strings.TrimSpace(p.Reason), "changes": changes,

@@ -307,6 +307,7 @@ func (g *generator) complaint(i int) tousu.BulkComplaint {
 	}
 	c.Deadline = tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: tousu.DateOf(received.In(loc))}
 	c.Deadline.Due = workday.Due(g.opts.Calendar, c.Deadline)
+	c.Handling.Stats.ReceivedOn = c.Deadline.Start
 
 	final := g.finalStatus(g.opts.End.Sub(received))
 	steps := path(final)
@@ -347,10 +348,15 @@ func (g *generator) complaint(i int) tousu.BulkComplaint {
 		case tousu.ActDecide:
 			c.Decision = &tousu.Decision{Finding: pick(r, findings), Measures: []tousu.Measure{}, Staff: []string{staff.Badge},
 				Improvement: "加强窗口人员服务规范培训"}
+			c.Handling.Stats.DecidedOn = tousu.DateOf(at.In(loc))
 		case tousu.ActReply:
 			c.Reply = &tousu.Reply{Process: "经调查核实，情况基本属实。", Result: "已对相关工作人员进行批评教育，" + pick(r, requests),
 				Improvement: "严格落实首问负责制和一次性告知制度", Channel: tousu.ChannelPhone}
 			c.Handling.RepliedOn = tousu.DateOf(at.In(loc))
+			// What the lifecycle records for the statistics (app.statMarks).
+			m := &c.Handling.Stats
+			m.FirstReplyOn, m.FirstReplyDue = c.Handling.RepliedOn, c.Deadline.Due
+			m.FirstReplyWorkdays = max(0, g.opts.Calendar.WorkdaysBetween(c.Deadline.Start, m.FirstReplyOn))
 		case tousu.ActClose:
 			c.Satisfaction = 1 + r.IntN(5)
 			if c.Satisfaction <= 2 && r.IntN(2) == 0 {
@@ -359,7 +365,10 @@ func (g *generator) complaint(i int) tousu.BulkComplaint {
 			}
 			closed := at
 			c.ClosedAt = &closed
+			c.Handling.Stats.RatedOn = tousu.DateOf(at.In(loc))
 		case tousu.ActReject, tousu.ActWithdraw, tousu.ActMerge:
+			c.Handling.Stats.Refused = st.action == tousu.ActReject
+			c.Handling.Stats.Withdrawn = st.action == tousu.ActWithdraw
 			closed := at
 			c.ClosedAt = &closed
 		}

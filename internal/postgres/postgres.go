@@ -139,10 +139,16 @@ const (
 // wait for it and then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "postgres.Migrate")
-	return db.migrate(ctx, func(p *goose.Provider) error {
+	err = db.migrate(ctx, func(p *goose.Provider) error {
 		_, err := p.Up(ctx)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	// Version 15 counts the complaints written before it, in Go (sqlstore/stats.go),
+	// once: the node that deletes the request does it.
+	return db.BackfillStats(ctx)
 }
 
 // migrate runs fn with a goose provider of the embedded migrations, under the session

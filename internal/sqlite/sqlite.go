@@ -140,8 +140,11 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	_, err = p.Up(ctx)
-	return err
+	if _, err = p.Up(ctx); err != nil {
+		return err
+	}
+	// Version 15 counts the complaints written before it, in Go (sqlstore/stats.go).
+	return db.BackfillStats(ctx)
 }
 
 // migrator is the goose provider of the embedded migrations, on the write connection.

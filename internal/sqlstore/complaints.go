@@ -326,6 +326,9 @@ func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Chan
 	if err := putUnits(ctx, q, c, false); err != nil {
 		return reg, err
 	}
+	if err := writeStats(ctx, q, c, true); err != nil { // stats.go
+		return reg, err
+	}
 	var err error
 	if ch.Event != nil {
 		if reg.eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
@@ -409,6 +412,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			return err
 		}
 		if err := putUnits(ctx, q, c, true); err != nil {
+			return err
+		}
+		if err := writeStats(ctx, q, c, false); err != nil { // stats.go
 			return err
 		}
 		if ch.Event != nil {

@@ -214,6 +214,9 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	if !f.To.IsZero() {
 		w.add("received_at < ?", millis(f.To))
 	}
+	if f.Stat != nil {
+		statWhere(w, f.Stat) // stats.go
+	}
 	return w
 }
 

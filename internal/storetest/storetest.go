@@ -66,6 +66,8 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
+		{"StatsRecount", testStatsRecount},
+		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},
 		{"FindTokenUser", testFindTokenUser},
 	}

@@ -46,7 +46,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, actor to
 // so that a misspelt filter is not silently ignored and everything answered.
 var listParams = []string{"status", "kind", "channel", "category", "unit", "due", "q", "from", "to", "order",
 	"cursor", "limit", "staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name",
-	"referred", "dissatisfied", "extended", "pending_extension", "assisting"}
+	"referred", "dissatisfied", "extended", "pending_extension", "assisting", "figure"}
 
 // unknownParams refuses a query parameter that the route does not take, naming it.
 func unknownParams(r *http.Request, known []string) error {
@@ -95,6 +95,7 @@ func listQuery(r *http.Request) (app.ListQuery, error) {
 		}
 	}
 	q.Referred = v.Get("referred")
+	q.Figure = v.Get("figure")
 	for _, f := range []struct {
 		name string
 		dst  *bool

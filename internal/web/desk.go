@@ -47,6 +47,18 @@ func (f *deskForm) Val(name string) string {
 	return f.Values.Get(name)
 }
 
+// ValOr is the value typed in field name, or def when the form has none (a page shown
+// before any submission).
+func (f *deskForm) ValOr(name, def string) string {
+	if f == nil {
+		return def
+	}
+	if v, ok := f.Values[name]; ok && len(v) > 0 {
+		return v[0]
+	}
+	return def
+}
+
 // Has reports whether a multi-valued field (checkboxes, multi-select) holds v.
 func (f *deskForm) Has(name, v string) bool {
 	if f == nil {

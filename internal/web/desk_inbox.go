@@ -94,6 +94,12 @@ type inboxPage struct {
 	SortDueURL, SortNewestURL string
 
 	Statuses, Kinds, Channels, Categories, Units []deskOption
+	// ExportURL is the 导出 of the list as shown (tab and filters), for the roles that may
+	// export; "" for the others.
+	ExportURL string
+	// FigureLabel names the figure of the statistics whose complaints the list shows
+	// (the dashboard's drill-down), "" when none.
+	FigureLabel string
 	// CanSearchComplainant offers the search by the complainant's exact phone, ID number
 	// or name (blind index; audited) to those who may reveal identities.
 	CanSearchComplainant bool
@@ -139,7 +145,7 @@ func clockOf(v *app.ComplaintView) clockView {
 
 // filterKeys are the inbox's filters, kept in every tab link and page link.
 var filterKeys = []string{"q", "kind", "channel", "category", "unit", "from", "to", "status", "order",
-	"staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name"}
+	"staff", "late_handover", "complainant_phone", "complainant_id_number", "complainant_name", "figure"}
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	ctx := r.Context()
@@ -178,7 +184,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	q, qerr := listQuery(r)
 	base := app.ListQuery{Kind: q.Kind, Channel: q.Channel, Category: q.Category, Unit: q.Unit, Query: q.Query,
 		From: q.From, To: q.To, Staff: q.Staff, LateHandover: q.LateHandover, ComplainantPhone: q.ComplainantPhone,
-		ComplainantIDNumber: q.ComplainantIDNumber, ComplainantName: q.ComplainantName}
+		ComplainantIDNumber: q.ComplainantIDNumber, ComplainantName: q.ComplainantName, Figure: q.Figure}
 	var counts []int
 	if qerr == nil {
 		counts, qerr = s.countTabs(r, actor, tabs, base)
@@ -263,6 +269,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	vm.Statuses, vm.Kinds, vm.Channels = deskOptions(tousu.Statuses), deskOptions(tousu.Kinds), deskOptions(tousu.Channels)
 	vm.Categories, vm.Units = categoryOptions(cats, vm.F.Val("category")), unitOptions(units)
 	vm.CanSearchComplainant = app.CanReveal(actor) == nil
+	vm.FigureLabel = figureLabels[base.Figure] // desk_stats.go
+	if app.CanExport(actor) == nil {
+		vm.ExportURL = "/desk/complaints/export?" + inboxURL(cur.Key, vm.F.Values, "")[len("/desk/?"):]
+	}
 	return s.render(w, r, http.StatusOK, "desk/inbox", vm)
 }
 

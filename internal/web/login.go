@@ -83,6 +83,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(r.Context(), sessionKey, u.Login)
 	s.sessions.Put(r.Context(), epochKey, u.Epoch)
+	if next == "/desk/" && leaderOnly(u.Actor()) {
+		next = "/desk/stats" // a leader's desk opens on the figures (desk_stats.go)
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

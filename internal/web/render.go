@@ -70,6 +70,11 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return t.In(p.loc).Format("2006-01-02 15:04")
 		},
+		// Statistics (desk_stats.go): a rate as a percentage, "—" for none; a finding's name.
+		"pct":          pct,
+		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
+		"ratePct":      ratePct,
+		"rateRange":    rateRange,
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
 		},
@@ -132,6 +137,8 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
+	CanSeeStats bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

@@ -100,6 +100,20 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /track/forgot", s.portal(s.forgotForm))
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
+
+	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
+	// reports, the disclosures' desk pages, and the public's disclosure pages.
+	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
+	s.mux.Handle("GET /desk/stats/export", s.desk(s.deskStatsExport))
+	s.mux.Handle("GET /desk/complaints/export", s.desk(s.deskExport))
+	s.mux.Handle("GET /desk/reports", s.desk(s.periodicReport))
+	s.mux.Handle("GET /desk/disclosures", s.desk(s.deskDisclosures))
+	s.mux.Handle("POST /desk/disclosures", s.desk(s.deskPrepareDisclosure))
+	s.mux.Handle("GET /desk/disclosures/{id}", s.desk(s.deskDisclosure))
+	s.mux.Handle("POST /desk/disclosures/{id}", s.desk(s.deskReviseDisclosure))
+	s.mux.Handle("GET /disclosure", s.portal(s.disclosureIndex))
+	s.mux.Handle("GET /disclosure/guide", s.portal(s.disclosureGuide))
+	s.mux.Handle("GET /disclosure/{id}", s.portal(s.disclosureShow))
 }
 
 // route is one route of the JSON API.
@@ -152,5 +166,17 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/staff", s.authed(s.listStaff)},
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
+
+		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
+		{"GET", "/api/v1/stats", s.authed(s.getStats)},
+		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
+		{"GET", "/api/v1/exports/stats", s.authed(s.exportStats)},
+		{"POST", "/api/v1/disclosures", s.authed(s.createDisclosure)},
+		{"GET", "/api/v1/disclosures", s.authed(s.listDisclosures)},
+		{"GET", "/api/v1/disclosures/{id}", s.authed(s.getDisclosure)},
+		{"PUT", "/api/v1/disclosures/{id}", s.authed(s.reviseDisclosure)},
+		{"POST", "/api/v1/disclosures/{id}/publish", s.authed(s.publishDisclosure)},
+		{"GET", "/api/v1/public/disclosures", s.api(s.publicDisclosures)},
+		{"GET", "/api/v1/public/disclosures/{id}", s.api(s.publicDisclosure)},
 	}
 }

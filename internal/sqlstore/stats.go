@@ -1,0 +1,471 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"tousu"
+)
+
+// The statistics' write side: each complaint's fact row and the rollups, rewritten in the
+// complaint's own write transaction (CreateComplaint, UpdateComplaint, and any bulk path
+// that writes complaint rows through writeStats) from the difference between the fact
+// stored and the fact of the new projection (tousu.StatFactOf, tousu.StatDelta).
+
+// repeatOf reports whether the store holds an earlier complaint by the same complainant
+// (the blind indexes of phone and ID number). It is the one seam of the repeat figure:
+// a table of links between complaints (same matter, related cases) answers here too
+// once it exists, and nothing else changes. A merged complaint is a repeat by its
+// projection already (tousu.StatFactOf).
+func repeatOf(ctx context.Context, q Querier, c *tousu.Complaint) (bool, error) {
+	if c.Identity.Anonymous {
+		return false, nil
+	}
+	for _, x := range []struct{ col, v string }{{"phone_index", c.Identity.PhoneIndex}, {"id_number_index", c.Identity.IDNumberIndex}} {
+		if x.v == "" {
+			continue
+		}
+		var one int
+		err := q.QueryRow(ctx, `SELECT 1 FROM complaints WHERE `+x.col+` = ? AND `+x.col+` <> '' AND received_at < ? AND id <> ? LIMIT 1`,
+			x.v, millis(c.ReceivedAt), c.ID).Scan(&one)
+		if err == nil {
+			return true, nil
+		}
+		if !noRows(err) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// markLater gives the complaints received after c by the same complainant, and not yet
+// known as repeats, their earlier complaint: c, registered late (a letter, a backlog).
+// Part of the repeat seam, beside repeatOf.
+func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
+	if c.Identity.Anonymous {
+		return nil
+	}
+	type later struct {
+		id, fact string
+	}
+	var found []later
+	for _, x := range []struct{ col, v string }{{"phone_index", c.Identity.PhoneIndex}, {"id_number_index", c.Identity.IDNumberIndex}} {
+		if x.v == "" {
+			continue
+		}
+		rows, err := q.Query(ctx, `SELECT f.complaint_id, f.fact FROM complaints c JOIN stats_facts f ON f.complaint_id = c.id
+			WHERE c.`+x.col+` = ? AND c.`+x.col+` <> '' AND c.received_at > ? AND c.anonymous = FALSE AND f.earlier = 0`,
+			x.v, millis(c.ReceivedAt))
+		ls, err := collect(rows, err, func(r Row) (later, error) {
+			var l later
+			return l, r.Scan(&l.id, &l.fact)
+		})
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if !slices.ContainsFunc(found, func(o later) bool { return o.id == l.id }) {
+				found = append(found, l)
+			}
+		}
+	}
+	for _, l := range found {
+		var old tousu.StatFact
+		if err := json.Unmarshal([]byte(l.fact), &old); err != nil {
+			return err
+		}
+		f := old
+		f.Repeat = true
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if _, err := q.Exec(ctx, `UPDATE stats_facts SET earlier = 1, repeat = 1, fact = ? WHERE complaint_id = ?`, string(b), l.id); err != nil {
+			return err
+		}
+		if err := addRollup(ctx, q, tousu.StatDelta(&old, &f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unitPath is unit and the units above it, up to the root, from the organisation tree;
+// unit alone when the tree does not know it.
+func unitPath(ctx context.Context, q Querier, unit string) ([]string, error) {
+	rows, err := q.Query(ctx, `WITH RECURSIVE up (code, parent, n) AS (
+			SELECT code, parent, 0 FROM units WHERE code = ?
+			UNION ALL
+			SELECT u.code, u.parent, up.n + 1 FROM units u JOIN up ON u.code = up.parent WHERE up.n < 64
+		) SELECT code FROM up ORDER BY n`, unit)
+	path, err := collect(rows, err, func(r Row) (string, error) {
+		var c string
+		return c, r.Scan(&c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(path) == 0 {
+		path = []string{unit}
+	}
+	return path, nil
+}
+
+const insertFact = `INSERT INTO stats_facts (complaint_id, unit, received_day, consultation, refused, replied_day, on_time,
+	decided_day, founded, rated_day, satisfied, repeat, earlier, fact)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (complaint_id) DO UPDATE SET unit = excluded.unit, received_day = excluded.received_day,
+	consultation = excluded.consultation, refused = excluded.refused, replied_day = excluded.replied_day,
+	on_time = excluded.on_time, decided_day = excluded.decided_day, founded = excluded.founded,
+	rated_day = excluded.rated_day, satisfied = excluded.satisfied, repeat = excluded.repeat,
+	earlier = excluded.earlier, fact = excluded.fact`
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeStats brings c's fact row and the rollups up to date with its projection, in the
+// transaction q that writes c. created says that c is new (no fact stored yet).
+func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool) error {
+	var (
+		old     *tousu.StatFact
+		oldText string
+		earlier bool
+	)
+	if !created {
+		var e int
+		err := q.QueryRow(ctx, `SELECT earlier, fact FROM stats_facts WHERE complaint_id = ?`, c.ID).Scan(&e, &oldText)
+		switch {
+		case noRows(err):
+			created = true
+		case err != nil:
+			return err
+		default:
+			old = new(tousu.StatFact)
+			if err := json.Unmarshal([]byte(oldText), old); err != nil {
+				return err
+			}
+			earlier = e != 0
+		}
+	}
+	if created {
+		var err error
+		if earlier, err = repeatOf(ctx, q, c); err != nil {
+			return err
+		}
+		if err := markLater(ctx, q, c); err != nil {
+			return err
+		}
+	}
+	f := tousu.StatFactOf(c, earlier)
+	var err error
+	if old != nil && old.Unit == f.Unit {
+		f.Path = old.Path // the tree is read again only when the unit changes
+	} else if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+		return err
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if string(b) == oldText {
+		return nil // most changes (notes, urges, warnings) change no figure
+	}
+	if _, err := q.Exec(ctx, insertFact, c.ID, f.Unit, tousu.DateKey(f.ReceivedOn), b2i(f.Consultation), b2i(f.Refused),
+		tousu.DateKey(f.RepliedOn), b2i(f.OnTime), tousu.DateKey(f.DecidedOn), b2i(f.Founded),
+		tousu.DateKey(f.RatedOn), b2i(f.Satisfied), b2i(f.Repeat), b2i(earlier), string(b)); err != nil {
+		return err
+	}
+	return addRollup(ctx, q, tousu.StatDelta(old, &f))
+}
+
+var measureCols = strings.Join(tousu.StatMeasureNames[:], ", ")
+
+// upsertRollup adds one row's counters to the rollups. One statement text for every row:
+// SQLite's writer runs it prepared, and PostgreSQL receives a change's rows in one batch
+// (runBatch), where statements built for each number of rows were prepared anew.
+var upsertRollup = func() string {
+	var set []string
+	for _, m := range tousu.StatMeasureNames {
+		set = append(set, m+" = stats_rollup."+m+" + excluded."+m)
+	}
+	return `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `) VALUES (` +
+		placeholders(5+tousu.StatMeasureCount) + `) ON CONFLICT (dim, unit, grain, day, key) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
+
+// addRollup adds a delta to the rollups, in a stable order so that two writers on
+// PostgreSQL lock the rows they share in the same order.
+func addRollup(ctx context.Context, q Querier, d map[tousu.StatKey]*tousu.StatMeasures) error {
+	keys := make([]tousu.StatKey, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b tousu.StatKey) int {
+		return strings.Compare(a.Dim+"\x00"+a.Unit+"\x00"+a.Grain+"\x00"+a.Day.String()+"\x00"+a.Key,
+			b.Dim+"\x00"+b.Unit+"\x00"+b.Grain+"\x00"+b.Day.String()+"\x00"+b.Key)
+	})
+	stmts := make([]Stmt, len(keys))
+	for i, k := range keys {
+		args := make([]any, 0, 5+tousu.StatMeasureCount)
+		args = append(args, k.Dim, k.Grain, tousu.DateKey(k.Day), k.Unit, k.Key)
+		for _, v := range d[k] {
+			args = append(args, v)
+		}
+		stmts[i] = Stmt{Query: upsertRollup, Args: args}
+	}
+	return runBatch(ctx, q, stmts)
+}
+
+// SumStats returns the rollup sums of a dimension over a period, one row per unit and key
+// — and per day when f.ByDay (a month's row then stands for its whole month unless
+// f.DaysOnly). Full months are read from the monthly rows, the days around them from the
+// daily rows: a year is about twelve rows per unit and key.
+func (s *Store) SumStats(ctx context.Context, f tousu.StatSum) (_ []tousu.StatRow, err error) {
+	defer s.wrap(&err, "store.SumStats(%q)", f.Dim)
+	if f.To.Before(f.From) {
+		return nil, nil
+	}
+	from, to := tousu.DateKey(f.From), tousu.DateKey(f.To)
+	// Each part is, for each unit asked for, a range of the primary key (dim, unit, grain,
+	// day, key): the months wholly inside [from, to] from the monthly rows, the days around
+	// them from the daily rows.
+	type part struct {
+		grain  string
+		lo, hi int64 // day >= lo AND day <= hi
+	}
+	var parts []part
+	m0 := tousu.MonthOf(f.From)
+	if m0 != f.From {
+		m0 = tousu.MonthOf(m0.AddDays(31))
+	}
+	m1 := tousu.MonthOf(f.To) // the first month after the last whole one
+	if f.To.AddDays(1).Day == 1 {
+		m1 = f.To.AddDays(1)
+	}
+	if f.DaysOnly || !m0.Before(m1) {
+		parts = []part{{"d", from, to}}
+	} else {
+		parts = []part{{"m", tousu.DateKey(m0), tousu.DateKey(m1) - 1}}
+		if f.From.Before(m0) {
+			parts = append(parts, part{"d", from, tousu.DateKey(m0) - 1})
+		}
+		if !m1.After(f.To) {
+			parts = append(parts, part{"d", tousu.DateKey(m1), to})
+		}
+	}
+	var (
+		union []string
+		args  []any
+	)
+	w := s.where()
+	if f.Units != nil {
+		in(w, []string{"unit"}, f.Units)
+	}
+	scope := strings.Replace(w.String(), " WHERE ", " AND ", 1)
+	for _, p := range parts {
+		union = append(union, `SELECT day, unit, key, `+measureCols+` FROM stats_rollup
+			WHERE dim = ? AND grain = ? AND day >= ? AND day <= ?`+scope)
+		args = append(args, f.Dim, p.grain, p.lo, p.hi)
+		args = append(args, w.args...)
+	}
+	sums := make([]string, tousu.StatMeasureCount)
+	for i, m := range tousu.StatMeasureNames {
+		sums[i] = "SUM(" + m + ")"
+	}
+	// The selected day and unit are constants when not grouped by: the GROUP BY then
+	// names only what varies.
+	day, unit, group := "0", "''", []string{"key"}
+	if f.ByDay {
+		day, group = "day", append(group, "day")
+	}
+	if f.ByUnit {
+		unit, group = "unit", append(group, "unit")
+	}
+	query := `SELECT ` + day + `, ` + unit + `, key, ` + strings.Join(sums, ", ") + ` FROM (` + strings.Join(union, " UNION ALL ") + `) r
+		GROUP BY ` + strings.Join(group, ", ")
+	rows, err := s.e.Read.Query(ctx, query, args...)
+	return collect(rows, err, func(r Row) (tousu.StatRow, error) {
+		var (
+			row  = tousu.StatRow{Dim: f.Dim}
+			day  int64
+			dest = []any{&day, &row.Unit, &row.Key}
+		)
+		for i := range row.Measures {
+			dest = append(dest, &row.Measures[i])
+		}
+		err := r.Scan(dest...)
+		row.Day = tousu.KeyDate(day)
+		return row, err
+	})
+}
+
+// OverdueOpen returns the facts of the complaints open today whose running clock is past
+// due: a figure of the moment, counted live rather than rolled up, since it changes with
+// the calendar and not with any write.
+func (s *Store) OverdueOpen(ctx context.Context, today tousu.Date) (_ []tousu.StatFact, err error) {
+	defer s.wrap(&err, "store.OverdueOpen")
+	rows, err := s.e.Read.Query(ctx, `SELECT `+complaintColumns+` FROM complaints
+		WHERE clock_running = TRUE AND due_date > '' AND due_date < ?`, today.String())
+	cs, err := collect(rows, err, scanComplaint)
+	out := make([]tousu.StatFact, len(cs))
+	for i, c := range cs {
+		out[i] = tousu.StatFactOf(c, false)
+	}
+	return out, err
+}
+
+// RebuildStats recomputes every fact and the rollups from the complaints, in one
+// transaction: the backfill after the migration that brought the statistics, and the
+// repair of figures after a fault. The earlier-complaint flag is kept where a fact has
+// one; complaints without a fact get it from repeatOf.
+func (s *Store) RebuildStats(ctx context.Context) (err error) {
+	defer s.wrap(&err, "store.RebuildStats")
+	return s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
+		return rebuildStats(ctx, q)
+	})
+}
+
+func rebuildStats(ctx context.Context, q Querier) error {
+	earlier := map[string]bool{}
+	rows, err := q.Query(ctx, `SELECT complaint_id, earlier FROM stats_facts`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		var e int
+		if err := rows.Scan(&id, &e); err != nil {
+			rows.Close()
+			return err
+		}
+		earlier[id] = e != 0
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM stats_rollup`); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM stats_facts`); err != nil {
+		return err
+	}
+	const page = 1000
+	after := ""
+	paths := map[string][]string{}
+	total := map[tousu.StatKey]*tousu.StatMeasures{}
+	for {
+		rows, err := q.Query(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE id > ? ORDER BY id LIMIT ?`, after, page)
+		cs, err := collect(rows, err, scanComplaint)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			e, ok := earlier[c.ID]
+			if !ok {
+				if e, err = repeatOf(ctx, q, c); err != nil {
+					return err
+				}
+			}
+			f := tousu.StatFactOf(c, e)
+			if f.Path = paths[f.Unit]; f.Path == nil {
+				if f.Path, err = unitPath(ctx, q, f.Unit); err != nil {
+					return err
+				}
+				paths[f.Unit] = f.Path
+			}
+			b, err := json.Marshal(f)
+			if err != nil {
+				return err
+			}
+			if _, err := q.Exec(ctx, insertFact, c.ID, f.Unit, tousu.DateKey(f.ReceivedOn), b2i(f.Consultation), b2i(f.Refused),
+				tousu.DateKey(f.RepliedOn), b2i(f.OnTime), tousu.DateKey(f.DecidedOn), b2i(f.Founded),
+				tousu.DateKey(f.RatedOn), b2i(f.Satisfied), b2i(f.Repeat), b2i(e), string(b)); err != nil {
+				return err
+			}
+			for k, m := range tousu.StatDelta(nil, &f) {
+				t := total[k]
+				if t == nil {
+					t = new(tousu.StatMeasures)
+					total[k] = t
+				}
+				for i, v := range m {
+					t[i] += v
+				}
+			}
+		}
+		if len(cs) < page {
+			break
+		}
+		after = cs[len(cs)-1].ID
+	}
+	return addRollup(ctx, q, total)
+}
+
+// BackfillStats runs RebuildStats once after the migration that created the statistics
+// asked for it (the setting stats.backfill), on one node: the setting is deleted in the
+// same transaction, and a node that finds it gone has nothing to do.
+func (s *Store) BackfillStats(ctx context.Context) (err error) {
+	defer s.wrap(&err, "store.BackfillStats")
+	return s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
+		n, err := q.Exec(ctx, `DELETE FROM settings WHERE key = 'stats.backfill'`)
+		if err != nil || n == 0 {
+			return err
+		}
+		return rebuildStats(ctx, q)
+	})
+}
+
+// statWhere adds the drill-down of a figure: the complaints whose fact the figure counted
+// in the period, through stats_facts.
+func statWhere(w *where, f *tousu.StatFilter) {
+	day := "received_day"
+	var cond []string
+	switch f.Figure {
+	case "received":
+		cond = []string{"consultation = 0"}
+	case "consultations":
+		cond = []string{"consultation = 1"}
+	case "not_accepted":
+		cond = []string{"consultation = 0", "refused = 1"}
+	case "repeat":
+		cond = []string{"consultation = 0", "repeat = 1"}
+	case "replied":
+		day = "replied_day"
+	case "replied_on_time":
+		day, cond = "replied_day", []string{"on_time = 1"}
+	case "replied_late":
+		day, cond = "replied_day", []string{"on_time = 0"}
+	case "decided":
+		day = "decided_day"
+	case "founded":
+		day, cond = "decided_day", []string{"founded = 1"}
+	case "rated":
+		day = "rated_day"
+	case "satisfied":
+		day, cond = "rated_day", []string{"satisfied = 1"}
+	default:
+		w.add("FALSE")
+		return
+	}
+	sub := w.s.where()
+	for _, c := range cond {
+		sub.add(c)
+	}
+	sub.add(day + " <> 0")
+	if !f.From.IsZero() {
+		sub.add(day+" >= ?", tousu.DateKey(f.From))
+	}
+	if !f.To.IsZero() {
+		sub.add(day+" <= ?", tousu.DateKey(f.To))
+	}
+	if f.Units != nil {
+		in(sub, []string{"unit"}, f.Units)
+	}
+	w.add("id IN (SELECT complaint_id FROM stats_facts"+sub.String()+")", sub.args...)
+}

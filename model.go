@@ -316,6 +316,7 @@ const (
 	MarkExtended                      // the deadline has been extended
 	MarkPendingExtension              // an extension waits for a leader's approval
 	MarkHalfwayUrgeDue                // a 督办 sub-deadline whose half-way urge is still to come
+	MarkMalicious                     // confirmed malicious (恶意投诉): out of the staff member's figures
 )
 
 // Handling is what the handling half of the lifecycle keeps on a complaint (派单, 承办,

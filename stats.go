@@ -90,7 +90,9 @@ func StatFactOf(c *Complaint, earlier bool) StatFact {
 	if f.ReceivedOn.IsZero() {
 		f.ReceivedOn = DateOf(c.ReceivedAt.In(statZone))
 	}
-	if c.Target.Staff != "" {
+	// A complaint confirmed malicious (恶意投诉) leaves the staff member's figures; the
+	// unit's keep it, for the window did receive it (docs/CONDUCT.md).
+	if c.Target.Staff != "" && c.Marks&MarkMalicious == 0 {
 		f.Staff = []string{c.Target.Staff}
 	}
 	slices.Sort(f.Categories)

@@ -302,6 +302,72 @@ type Store interface {
 	// SearchAudit returns up to f.Limit (default 50, at most 500) records the filter
 	// selects, newest (highest ID) first, for the audit view.
 	SearchAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+
+	// Evaluations (好差评, issue 16): citizens' ratings of windows and the handling of
+	// bad ones (evaluation.go).
+
+	// CreateEvaluation inserts a rating with its first event, audit records and outbox
+	// messages. A TransactionNo already rated fails with kind conflict, storing nothing.
+	CreateEvaluation(ctx context.Context, ch *EvaluationChange) error
+	// UpdateEvaluation writes a rating and appends its event, if the stored version is
+	// still ch.Evaluation.Version; it then increments Version. A stale version fails with
+	// kind conflict.
+	UpdateEvaluation(ctx context.Context, ch *EvaluationChange) error
+	// FindEvaluation returns the rating with the ID.
+	FindEvaluation(ctx context.Context, id string) (*Evaluation, error)
+	// ListEvaluations returns at most f.Limit ratings, newest first, after f.After.
+	ListEvaluations(ctx context.Context, f EvaluationFilter) ([]*Evaluation, error)
+	// ListEvaluationEvents returns the timeline of a rating, oldest first.
+	ListEvaluationEvents(ctx context.Context, id string) ([]EvaluationEvent, error)
+	// EvaluationStats counts the ratings f selects per window or per staff member (a
+	// rating naming no staff member is not counted by staff), by key.
+	EvaluationStats(ctx context.Context, f EvaluationStatsFilter) ([]EvaluationCounts, error)
+	// 行风督查 (conduct.go; migration 17): checklists, inspections, rectification tasks
+	// and their files, the staff record's entries, malicious-complaint marks. Every write
+	// commits its audit records in the same transaction.
+
+	// ListChecklists returns the checklists, by code.
+	ListChecklists(ctx context.Context) ([]Checklist, error)
+	// PutChecklist inserts or replaces a checklist by code.
+	PutChecklist(ctx context.Context, c Checklist, audit []AuditRecord) error
+	// CreateInspection inserts an inspection and sets its ID; audit records with an empty
+	// Object get "inspection:ID".
+	CreateInspection(ctx context.Context, in *Inspection, audit []AuditRecord) error
+	// UpdateInspection writes an inspection's status, note, results, score and completion
+	// and inserts the rectification tasks it opens, setting their IDs, with the messages
+	// that tell the unit.
+	UpdateInspection(ctx context.Context, in *Inspection, rects []Rectification, msgs []Message, audit []AuditRecord) error
+	// FindInspection returns an inspection with its photos.
+	FindInspection(ctx context.Context, id int64) (*Inspection, error)
+	// ListInspections returns the inspections f selects, newest day first (without photos).
+	ListInspections(ctx context.Context, f InspectionFilter) ([]Inspection, error)
+	// ListRectifications returns the tasks f selects, earliest due first (without evidence).
+	ListRectifications(ctx context.Context, f RectificationFilter) ([]Rectification, error)
+	// FindRectification returns a task with its evidence.
+	FindRectification(ctx context.Context, id int64) (*Rectification, error)
+	// UpdateRectification writes a task's status, steps, due date and alerts with the
+	// messages and audit records of the change, if its stored status is still from; else
+	// it fails with kind conflict.
+	UpdateRectification(ctx context.Context, r *Rectification, from string, msgs []Message, audit []AuditRecord) error
+	// AddConductFiles stores photos or evidence under owner ("inspection:ID",
+	// "rectification:ID"), the content once per SHA-256, and sets their IDs.
+	AddConductFiles(ctx context.Context, owner string, files []ConductFile, audit []AuditRecord) error
+	// ListConductFiles returns an owner's files, oldest first, without Data.
+	ListConductFiles(ctx context.Context, owner string) ([]ConductFile, error)
+	// OpenConductFile returns one file of an owner with its Data.
+	OpenConductFile(ctx context.Context, owner string, id int64) (*ConductFile, error)
+	// AddStaffEntry inserts a praise, sanction or training entry and sets its ID.
+	AddStaffEntry(ctx context.Context, e *StaffEntry, audit []AuditRecord) error
+	// ListStaffEntries returns the entries f selects, by day.
+	ListStaffEntries(ctx context.Context, f StaffEntryFilter) ([]StaffEntry, error)
+	// PutMalicious inserts or replaces the malicious-complaint mark of a complaint, with
+	// the messages it causes.
+	PutMalicious(ctx context.Context, m *MaliciousMark, msgs []Message, audit []AuditRecord) error
+	// FindMalicious returns the mark of a complaint; not_found when it has none.
+	FindMalicious(ctx context.Context, complaintID string) (*MaliciousMark, error)
+	// ListMalicious returns the marks f selects, newest first: the seam through which
+	// statistics leave confirmed malicious complaints out of staff figures.
+	ListMalicious(ctx context.Context, f MaliciousFilter) ([]MaliciousMark, error)
 }
 
 // AuditFilter selects audit records for the audit view. Zero fields do not filter.

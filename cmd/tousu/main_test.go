@@ -260,3 +260,18 @@ func freeAddr(t *testing.T) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
+
+// TestAssessmentCommand: the month's assessment prints as CSV with a BOM, windows and
+// staff, and a bad month is refused.
+func TestAssessmentCommand(t *testing.T) {
+	c := newCLI(t)
+	c.run("migrate")
+	c.run("demo")
+	out := c.run("assessment", "--month", "2026-01")
+	if !strings.HasPrefix(out, "\ufeff月份,类别,编码,名称,得分") || !strings.Contains(out, "2026-01,窗口,") || !strings.Contains(out, "2026-01,工作人员,") {
+		t.Errorf("assessment CSV:\n%s", out)
+	}
+	if _, err := c.try("", "assessment", "--month", "2026-13"); err == nil {
+		t.Errorf("a bad month was accepted")
+	}
+}

@@ -81,6 +81,12 @@ Usage:
   tousu stats --period 2026-11 | --from DATE --to DATE [--unit CODE] [--group-by G]
                             the figures of a period as a table (docs/STATISTICS.md)
   tousu stats rebuild       recount the statistics' rollups from the complaints
+  tousu evaluations stats [--from DATE] [--to DATE] [--group-by window|staff]
+                            the 好差评 figures: counts by level, 好评率, 差评率, 差评整改率, 回访率
+  tousu evaluations cards --public-url URL DIR
+                            every window's A4 table card with its rating QR code, as DIR/CODE.pdf
+  tousu assessment [--month YYYY-MM]
+                            print a month's assessment (windows and staff, best first) as CSV
 
 Each command takes -h for its flags. Flags fall back to environment variables
 (TOUSU_DB, TOUSU_ADDR, TOUSU_KEYS, TOUSU_TZ). serve's notification channels come from
@@ -139,6 +145,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.benchCommand(ctx, rest)
 	case "stats":
 		return m.statsCommand(ctx, rest)
+	case "evaluations":
+		return m.evaluationsCommand(ctx, rest)
+	case "assessment":
+		return m.assessment(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

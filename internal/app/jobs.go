@@ -136,6 +136,8 @@ type JobReport struct {
 	Delivery        DeliveryReport
 	SessionsDeleted int
 	Recompute       RecomputeReport // due dates moved by a change of the calendar
+	Evaluations     ScanReport      // the overdue steps of bad ratings (好差评)
+	Rectify         RectScanReport  // rectification tasks warned of and escalated (rectify.go)
 }
 
 // RunJobs runs the jobs every interval until ctx ends, the first time at once. Failures
@@ -154,6 +156,9 @@ func (a *App) RunJobs(ctx context.Context, opts JobOptions) {
 		if s, d := rep.Scan, rep.Delivery; s.Warnings()+d.Sent+d.Dead+d.Retried > 0 {
 			a.log.Info("jobs", "due_soon", s.DueSoon, "overdue", s.Overdue, "urged", s.Urged, "escalated", s.Escalated,
 				"sent", d.Sent, "retried", d.Retried, "dead", d.Dead)
+		}
+		if ev := rep.Evaluations; ev.Warnings() > 0 {
+			a.log.Info("jobs: bad ratings", "overdue", ev.Overdue, "urged", ev.Urged, "escalated", ev.Escalated)
 		}
 		select {
 		case <-ctx.Done():
@@ -182,7 +187,15 @@ func (a *App) Tick(ctx context.Context, holder string, interval time.Duration) (
 			if rep.Recompute, err = a.RecomputeDeadlines(ctx); err != nil {
 				return err
 			}
-			rep.Scan, err = a.ScanDeadlines(ctx)
+			if rep.Scan, err = a.ScanDeadlines(ctx); err != nil {
+				return err
+			}
+			// Bad ratings' call-back and rectification steps (evaluations.go).
+			if rep.Evaluations, err = a.ScanEvaluationDeadlines(ctx); err != nil {
+				return err
+			}
+			// Rectification tasks of inspections climb the same ladder (rectify.go).
+			rep.Rectify, err = a.ScanRectifications(ctx)
 			return err
 		}},
 		{JobOutbox, func(ctx context.Context) (err error) { rep.Delivery, err = a.DeliverOutbox(ctx); return err }},

@@ -17,12 +17,15 @@ import (
 
 // DeskMessage is a notification on the signed-in account's desk.
 type DeskMessage struct {
-	ID      int64
-	Number  string // the complaint it is about, for the link; "" when it names none
-	Subject string
-	Body    string
-	At      time.Time
-	Read    bool
+	ID     int64
+	Number string // the complaint it is about, for the link; "" when it names none
+	// Evaluation is the 好差评 rating it is about (a bad rating's call-back, its
+	// warnings), for the link; "" when it names none.
+	Evaluation string
+	Subject    string
+	Body       string
+	At         time.Time
+	Read       bool
 }
 
 // DeskPage is one page of desk messages, newest first.
@@ -34,6 +37,9 @@ type DeskPage struct {
 
 // numberPattern finds a complaint number in a message: desk templates must name it.
 var numberPattern = regexp.MustCompile(NumberPrefix + `[0-9]{8}-[0-9]{4,}`)
+
+// evaluationPattern finds a rating's number (evaluationID) in a message.
+var evaluationPattern = regexp.MustCompile(`PJ[0-9]{8}-[A-Z0-9]{6}`)
 
 // DeskMessages lists the actor's own desk messages, newest first, after the message
 // afterID (0: from the newest); only the unread when unread is set.
@@ -53,6 +59,9 @@ func (a *App) DeskMessages(ctx context.Context, actor tousu.Actor, unread bool, 
 	for _, m := range ms {
 		page.Items = append(page.Items, DeskMessage{ID: m.ID, Number: numberPattern.FindString(m.Subject + " " + m.Body),
 			Subject: m.Subject, Body: m.Body, At: m.CreatedAt.In(a.loc), Read: m.ReadAt != nil})
+		if it := &page.Items[len(page.Items)-1]; it.Number == "" {
+			it.Evaluation = evaluationPattern.FindString(m.Subject + " " + m.Body)
+		}
 	}
 	if len(ms) == limit {
 		page.Next = ms[len(ms)-1].ID

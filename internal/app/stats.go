@@ -66,6 +66,73 @@ type Figures struct {
 	// OverdueOpen is nil for a period that does not include today.
 	OverdueOpen *int64 `json:"overdue_open"`
 	Repeat      int64  `json:"repeat"`
+	// The 好差评 figures, for group_by window and staff and their total; absent otherwise.
+	*RatingFigures
+}
+
+// RatingFigures are the 好差评 figures of a window or staff member in a period
+// (evaluations.go): how many ratings counted (upheld appeals left out), 好评率 (4+5)/all,
+// 差评率 (1+2)/all and 差评整改率, the bad ratings closed by their due day / the bad ones.
+// Ratings are not complaints and have no fact rows: they are counted from their own
+// table in one grouped scan (Store.EvaluationStats) and joined to the groups here.
+type RatingFigures struct {
+	Evaluations         int64    `json:"evaluations"`
+	GoodRate            *float64 `json:"good_rate"`
+	BadRate             *float64 `json:"bad_rate"`
+	RectifiedOnTimeRate *float64 `json:"rectified_on_time_rate"`
+	counts              tousu.EvaluationCounts
+}
+
+// add counts c in r and works out the rates again.
+func (r *RatingFigures) add(c tousu.EvaluationCounts) {
+	x := &r.counts
+	x.Total += c.Total
+	x.Good += c.Good
+	x.Bad += c.Bad
+	x.OnTime += c.OnTime
+	r.Evaluations = int64(x.Total)
+	r.GoodRate, r.BadRate = evalRatio(x.Good, x.Total), evalRatio(x.Bad, x.Total)
+	r.RectifiedOnTimeRate = evalRatio(x.OnTime, x.Bad)
+}
+
+// ratingGroups counts the ratings of the period within unit per group of q.GroupBy
+// (window or staff), by the same grouping as the complaints' figures.
+func (a *App) ratingGroups(ctx context.Context, ref *reference, q StatsQuery, unit string,
+	groupOf func(u, key string, day tousu.Date) string) (map[string]*RatingFigures, *RatingFigures, error) {
+	total := &RatingFigures{}
+	out := map[string]*RatingFigures{}
+	if q.GroupBy != "window" && q.GroupBy != "staff" {
+		return out, total, nil
+	}
+	f := tousu.EvaluationStatsFilter{GroupBy: "window", Units: ref.subtree(unit), From: q.From.Midnight(a.loc),
+		To: q.To.AddDays(1).Midnight(a.loc)}
+	// The total over every window in scope, ratings naming no staff member included.
+	counts, err := a.store.EvaluationStats(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range counts {
+		total.add(c)
+	}
+	if q.GroupBy == "staff" {
+		f.GroupBy = "staff"
+		if counts, err = a.store.EvaluationStats(ctx, f); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Folded into the groups as the complaints' figures are: a window's ratings into the
+	// window it is or sits in, a staff member's under the badge, never the reader's own.
+	for _, c := range counts {
+		g := groupOf(c.Key, c.Key, q.From)
+		if g == "" {
+			continue
+		}
+		if out[g] == nil {
+			out[g] = &RatingFigures{}
+		}
+		out[g].add(c)
+	}
+	return out, total, nil
 }
 
 func ratio(n, d int64) *float64 {
@@ -317,6 +384,18 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 		overdueTotal = &n
 	}
 	rep.Total = figuresOf(total, overdueTotal)
+	ratings, ratingTotal, err := a.ratingGroups(ctx, ref, q, unit, groupOf)
+	if err != nil {
+		return nil, err
+	}
+	if q.GroupBy == "window" || q.GroupBy == "staff" {
+		rep.Total.RatingFigures = ratingTotal
+		for g := range ratings {
+			if groups[g] == nil {
+				groups[g] = new(tousu.StatMeasures) // rated, though never complained about
+			}
+		}
+	}
 
 	// Months and weeks show every one of the period, counted or not: a trend has no gaps.
 	if byDay {
@@ -349,6 +428,12 @@ func (a *App) Stats(ctx context.Context, actor tousu.Actor, q StatsQuery) (*Stat
 			od = new(overdue[g])
 		}
 		sg := StatGroup{Key: g, Name: g, Figures: figuresOf(*m, od)}
+		if q.GroupBy == "window" || q.GroupBy == "staff" {
+			sg.RatingFigures = ratings[g]
+			if sg.RatingFigures == nil {
+				sg.RatingFigures = &RatingFigures{}
+			}
+		}
 		switch q.GroupBy {
 		case "unit", "window":
 			sg.Name = ref.unitName(g)

@@ -61,6 +61,7 @@ type Summary struct {
 	Staff      int // staff members created
 	Users      int // accounts created
 	Complaints int // complaints registered
+	Ratings    int // 好差评 ratings of the windows
 	// ByStatus counts the loaded complaints by the status they were left in.
 	ByStatus map[tousu.Status]int
 	// Skipped is true when the demo was loaded before and nothing was done.
@@ -73,8 +74,8 @@ func (s Summary) String() string {
 		return "演示数据已存在（单位 " + CentreCode + "），未做任何更改。"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "已载入演示数据：单位 %d 个，工作人员 %d 名，账号 %d 个（密码 %s），投诉件 %d 件。\n",
-		s.Units, s.Staff, s.Users, Password, s.Complaints)
+	fmt.Fprintf(&b, "已载入演示数据：单位 %d 个，工作人员 %d 名，账号 %d 个（密码 %s），投诉件 %d 件，窗口评价 %d 条。\n",
+		s.Units, s.Staff, s.Users, Password, s.Complaints, s.Ratings)
 	for _, st := range tousu.Statuses.Values() {
 		if n := s.ByStatus[st]; n > 0 {
 			fmt.Fprintf(&b, "  %s %d\n", tousu.Statuses.Label(st), n)
@@ -193,6 +194,9 @@ func Load(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 	}
 	for _, p := range plans {
 		sum.ByStatus[p.view.Status]++
+	}
+	if sum.Ratings, err = l.rate(root); err != nil {
+		return sum, err
 	}
 	return sum, nil
 }

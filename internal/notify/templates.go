@@ -80,7 +80,7 @@ type Spec struct {
 }
 
 // Specs are every notification, in the order the admin page lists them.
-var Specs = append(baseSpecs, intakeSpecs...)
+var Specs = append(append(baseSpecs, intakeSpecs...), evaluationSpecs...)
 
 var baseSpecs = []Spec{
 	{Registered, "登记告知", "投诉登记后（匿名投诉不发送）", Complainant, Template{
@@ -239,6 +239,25 @@ var intakeSpecs = []Spec{
 	{Withdrawn, "撤销告知", "投诉人经解释说明后撤销投诉时，告知被投诉窗口的督查员和承办人", Staff, Template{
 		Subject: "撤销 {{.Number}}",
 		Body:    "{{.Kind}} {{.Number}}（涉及{{.Unit}}）经解释说明，投诉人已撤销，按咨询统计。{{if .Reason}}说明：{{.Reason}}{{end}}",
+	}},
+}
+
+// The notifications of 好差评 (issue 16).
+const (
+	EvaluationBad       Kind = "evaluation_bad"       // a 差评 arrived: the window calls back
+	EvaluationRectified Kind = "evaluation_rectified" // the citizen who left a phone hears it was put right
+)
+
+// evaluationSpecs are the notifications of 好差评, listed last.
+var evaluationSpecs = []Spec{
+	{EvaluationBad, "差评待回访", "群众给出“不满意”“非常不满意”评价时，通知窗口的承办人和督查员回访整改", Staff, Template{
+		Subject: "差评待回访 {{.Number}}",
+		Body:    "{{.Unit}}收到差评 {{.Number}}，{{.Reason}}。请于{{.DueDate}}前回访评价人，并按期整改。",
+	}},
+	{EvaluationRectified, "差评整改告知", "差评整改经核实通过后，以短信告知留下手机号的评价人", Complainant, Template{
+		Subject: "您对{{.Unit}}的评价已整改（{{.Number}}）",
+		Body:    "您对{{.Unit}}的评价（编号 {{.Number}}）反映的问题已整改：{{.Improvement}}。感谢您的监督。\n\n{{.SiteName}}",
+		SMS:     "您对{{.Unit}}的评价{{.Number}}反映的问题已整改：{{.Improvement}}。感谢您的监督。",
 	}},
 }
 

@@ -66,10 +66,16 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"DuplicateID", testDuplicateID},
 		{"ErrorsNameTheMethod", testErrorsNameTheMethod},
 		{"Intake", testIntake},
+		{"Conduct", testConduct},
+		{"Malicious", testMalicious},
 		{"StatsRecount", testStatsRecount},
 		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},
 		{"FindTokenUser", testFindTokenUser},
+		// 好差评 (issue 16): evaluations.go.
+		{"Evaluations", testEvaluations},
+		{"EvaluationLists", testEvaluationLists},
+		{"EvaluationStats", testEvaluationStats},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -26,8 +26,10 @@ var adminSections = []struct{ Path, Label, Hint string }{
 	{"/desk/admin/policies", "办理时限", "按类型、类别、分类设定的办理期限"},
 	{"/desk/admin/templates", "消息模板", "发给投诉人和工作人员的短信、邮件、工作台消息的模板，预警与督办规则"},
 	{"/desk/admin/outbox", "消息发送", "短信、邮件、Webhook 的发送情况，失败的消息可重新发送"},
+	{"/desk/admin/conduct", "督查与考核", "督查清单（政务大厅、医院、公安、药监预置），整改期限，月度考核权重与红榜公布"},
 	{"/desk/admin/intake", "受理机构", "被投诉单位不明的投诉由谁受理；没有督查员、承办人覆盖的单位和无人能看到的投诉件"},
 	{"/desk/admin/audit", "审计日志", "查看身份、登录、角色变更、办理操作、密钥轮换等全部操作记录（纪检人员亦可查看）"},
+	{"/desk/admin/evaluations", "好差评", "窗口评价桌牌和二维码、纸质评价表、差评回访和整改期限"},
 }
 
 // adminBase is the part every admin page shares: the layout and the sub-navigation.

@@ -39,6 +39,13 @@ var auditActionLabels = map[string]string{
 	"calendar.put": "保存日历调整", "calendar.delete": "删除日历调整", "policy.put": "保存办理时限",
 	"policy.delete": "删除办理时限", "keys.rotate": "密钥轮换", "backup": "备份数据库", "export": "导出",
 	"portal.put": "保存门户设置", "ladder.put": "保存超期督办规则",
+	// 行风督查 (docs/CONDUCT.md).
+	"checklist.put": "保存督查清单", "inspection.create": "计划督查", "inspection.results": "记录督查结果",
+	"inspection.complete": "完成督查", "inspection.photo": "上传督查照片", "rectification.submit": "提交整改",
+	"rectification.evidence": "上传整改证据", "rectification.accept": "整改验收通过", "rectification.return": "退回整改",
+	"rectification.overdue": "整改超期预警与上报", "rectification.days": "保存整改期限", "staff.record": "查看个人档案",
+	"staff.praise": "记录表扬", "staff.sanction": "记录处理", "staff.training": "记录培训", "malicious": "提请认定恶意投诉",
+	"malicious_review.confirm": "认定恶意投诉", "malicious_review.reject": "不予认定恶意投诉", "assessment.weights": "保存考核权重",
 }
 
 func auditActionLabel(a string) string {

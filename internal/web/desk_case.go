@@ -58,6 +58,8 @@ type casePage struct {
 	// The documents the case has now, as PDFs; and, for a role that may reveal, the form
 	// that prints one with the complainant's identity in clear (nil otherwise).
 	Documents []documentLink
+	// Malicious is the 恶意投诉 panel (desk_malicious.go); nil when there is nothing to show.
+	Malicious *app.MaliciousPanel
 	Print     *deskForm
 
 	// AmendFields are the amend form's inputs (desk_intake.go); the reissue form of the
@@ -222,6 +224,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, actor tousu.
 		Modes: deskOptions(tousu.Modes), Methods: deskOptions(tousu.Methods), Findings: deskOptions(tousu.Findings),
 		Measures: deskOptions(tousu.Measures), Channels: deskOptions(tousu.Channels),
 		Staff: staffOptGroups(units, staff, v.Target.Staff), AssignUnits: assignUnits(units, handlers)}
+	vm.Malicious = s.app.MaliciousPanelOf(ctx, actor, number)
 	if v.Handler != "" {
 		vm.Handler = names.handler(v.Handler)
 	}

@@ -57,6 +57,8 @@ func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request, actor 
 	to := "/desk/notifications"
 	if n := v.Get("number"); n != "" && numberShape(n) {
 		to = "/desk/complaints/" + url.PathEscape(n)
+	} else if n := v.Get("evaluation"); n != "" && numberShape(n) {
+		to = "/desk/evaluations/" + url.PathEscape(n)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

@@ -55,6 +55,8 @@ type statsPage struct {
 	Notice           string
 	KPIs             []kpiView
 	Columns          []string // the breakdown and trend tables' figure columns
+	// BreakdownColumns are Columns, and by window or staff the 好差评 figures after them.
+	BreakdownColumns []string
 	TrendChart       template.HTML
 	Trend            []statsRowView
 	BreakdownChart   template.HTML
@@ -229,6 +231,11 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request, actor to
 	for _, c := range statColumns {
 		vm.Columns = append(vm.Columns, c.Label)
 	}
+	rated := vm.Group == "window" || vm.Group == "staff"
+	vm.BreakdownColumns = vm.Columns
+	if rated {
+		vm.BreakdownColumns = append(append([]string(nil), vm.Columns...), "评价数", "好评率", "差评率", "差评整改率")
+	}
 
 	// The trend: the twelve months up to the period's end.
 	tf := tousu.MonthOf(to)
@@ -276,6 +283,12 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request, actor to
 				cell.URL = ""
 			}
 			row.Cells = append(row.Cells, cell)
+		}
+		if r := g.RatingFigures; rated && r != nil {
+			// The ratings behind the figures: the 好差评 list of the window or staff member.
+			list := "/desk/evaluations?" + url.Values{"tab": {"all"}, vm.Group: {g.Key}, "from": {from.String()}, "to": {to.String()}}.Encode()
+			row.Cells = append(row.Cells, statCell{Text: strconv.FormatInt(r.Evaluations, 10), URL: list},
+				statCell{Text: pct(r.GoodRate)}, statCell{Text: pct(r.BadRate)}, statCell{Text: pct(r.RectifiedOnTimeRate)})
 		}
 		vm.Breakdown = append(vm.Breakdown, row)
 		bbars = append(bbars, report.Bar{Label: g.Name, Value: float64(g.Received)})

@@ -7,10 +7,12 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"tousu"
+	"tousu/internal/app"
 )
 
 // The pages, their layouts and static assets, embedded so that the binary is the whole
@@ -75,6 +77,20 @@ func (p *pages) funcs() template.FuncMap {
 		"findingLabel": func(f tousu.Finding) string { return tousu.Findings.Label(f) },
 		"ratePct":      ratePct,
 		"rateRange":    rateRange,
+		// percent shows a rate of the figures (0–1) as 87.5%; "—" when there is none.
+		"percent": func(r *float64) string {
+			if r == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*r*100, 'f', 1, 64) + "%"
+		},
+		"evalText": app.EvaluationEventText,
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
 		"weekday": func(d tousu.Date) string {
 			return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[d.Weekday()]
 		},
@@ -137,8 +153,11 @@ type deskUser struct {
 	CanRegister   bool
 	CanAdminister bool
 	CanReadAudit  bool
+	CanInspect    bool // 督查: inspections, rectification, staff records
 	// CanSeeStats offers the statistics dashboard (supervisors, inspectors, leaders).
 	CanSeeStats bool
+	// CanSeeEvaluations: the 好差评 pages (a case-reading role).
+	CanSeeEvaluations bool
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

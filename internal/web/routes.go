@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"tousu"
 )
 
 // routes registers every route of tousu, method and path, on one screen. apiRoutes
@@ -101,6 +103,30 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /track/forgot", s.portal(s.forgotSubmit))
 	s.mux.Handle("POST /desk/admin/portal", s.admin(s.adminPortalSave))
 
+	// 行风督查 (issue 17): inspections recorded on a phone, rectification, the 整改通知书,
+	// the staff record and the month's ranking (desk_conduct.go).
+	s.mux.Handle("GET /desk/inspections", s.desk(s.deskInspections))
+	s.mux.Handle("POST /desk/inspections", s.desk(s.deskPlanInspection))
+	s.mux.Handle("GET /desk/inspections/{id}", s.desk(s.deskInspection))
+	s.mux.Handle("POST /desk/inspections/{id}/results", s.desk(s.deskRecordResults))
+	s.mux.Handle("POST /desk/inspections/{id}/complete", s.desk(s.deskCompleteInspection))
+	s.mux.Handle("GET /desk/inspections/{id}/photos/{photo}", s.desk(s.deskInspectionPhoto))
+	s.mux.Handle("GET /desk/inspections/{id}/notice", s.desk(s.deskRectNotice))
+	s.mux.Handle("GET /desk/rectifications", s.desk(s.deskRectifications))
+	s.mux.Handle("GET /desk/rectifications/{id}", s.desk(s.deskRectification))
+	s.mux.Handle("POST /desk/rectifications/{id}/submit", s.desk(s.deskSubmitRect))
+	s.mux.Handle("POST /desk/rectifications/{id}/verify", s.desk(s.deskVerifyRect))
+	s.mux.Handle("GET /desk/rectifications/{id}/evidence/{file}", s.desk(s.deskRectFile))
+	s.mux.Handle("GET /desk/staff/{badge}", s.desk(s.deskStaffRecord))
+	s.mux.Handle("GET /desk/ranking", s.desk(s.deskRanking))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious", s.desk(s.deskProposeMalicious))
+	s.mux.Handle("POST /desk/complaints/{number}/malicious_review", s.desk(s.deskReviewMalicious))
+	s.mux.Handle("GET /desk/malicious", s.desk(s.deskMaliciousList))
+	s.mux.Handle("GET /desk/admin/conduct", s.admin(s.adminConduct))
+	s.mux.Handle("POST /desk/admin/conduct/checklists", s.admin(s.adminChecklistSave))
+	s.mux.Handle("POST /desk/admin/conduct/weights", s.admin(s.adminWeightsSave))
+	s.mux.Handle("GET /redlist", s.portal(s.portalRedList))
+
 	// Statistics, reports and public disclosure (issue 15): the dashboard, the periodic
 	// reports, the disclosures' desk pages, and the public's disclosure pages.
 	s.mux.Handle("GET /desk/stats", s.desk(s.statsDashboard))
@@ -114,6 +140,23 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /disclosure", s.portal(s.disclosureIndex))
 	s.mux.Handle("GET /disclosure/guide", s.portal(s.disclosureGuide))
 	s.mux.Handle("GET /disclosure/{id}", s.portal(s.disclosureShow))
+
+	// 好差评 (issue 16): the public rating page and each window's QR code (evaluate.go);
+	// on the desk the ratings, their actions, the figures, paper slips, and the admin's
+	// policy and table cards (desk_evaluations.go).
+	s.mux.Handle("GET /evaluate", s.portal(s.evaluateForm))
+	s.mux.Handle("POST /evaluate", s.portal(s.evaluateSubmit))
+	s.mux.Handle("GET /evaluate/qr.svg", s.portal(s.evaluateQR))
+	s.mux.Handle("GET /desk/evaluations", s.desk(s.evaluationList))
+	s.mux.Handle("GET /desk/evaluations/stats", s.desk(s.evaluationStatsView))
+	s.mux.Handle("GET /desk/evaluations/slip", s.desk(s.slipForm))
+	s.mux.Handle("POST /desk/evaluations/slip", s.desk(s.slipSubmit))
+	s.mux.Handle("GET /desk/evaluations/slip.pdf", s.desk(s.slipPDF))
+	s.mux.Handle("GET /desk/evaluations/{id}", s.desk(s.evaluationShow))
+	s.mux.Handle("POST /desk/evaluations/{id}/{action}", s.desk(s.evaluationAct))
+	s.mux.Handle("GET /desk/admin/evaluations", s.admin(s.adminEvaluations))
+	s.mux.Handle("POST /desk/admin/evaluations", s.admin(s.adminEvaluationsSave))
+	s.mux.Handle("GET /desk/admin/evaluations/cards/{file}", s.admin(s.evaluationCard))
 }
 
 // route is one route of the JSON API.
@@ -167,6 +210,35 @@ func (s *Server) apiRoutes() []route {
 		{"PUT", "/api/v1/staff/{badge}", s.authed(s.putStaff)},
 		{"GET", "/api/v1/me", s.authed(s.me)},
 
+		// 行风督查 (issue 17): checklists, inspections, rectification (conduct_api.go).
+		{"GET", "/api/v1/checklists", s.authed(s.listChecklists)},
+		{"PUT", "/api/v1/checklists/{code}", s.authed(s.putChecklist)},
+		{"POST", "/api/v1/inspections", s.authed(s.createInspection)},
+		{"GET", "/api/v1/inspections", s.authed(s.listInspections)},
+		{"GET", "/api/v1/inspections/{id}", s.authed(s.getInspection)},
+		{"POST", "/api/v1/inspections/{id}/results", s.authed(s.recordResults)},
+		{"POST", "/api/v1/inspections/{id}/complete", s.authed(s.completeInspection)},
+		{"POST", "/api/v1/inspections/{id}/photos", s.authed(s.addInspectionPhotos)},
+		{"GET", "/api/v1/inspections/{id}/photos/{photo}", s.authed(s.inspectionPhoto)},
+		{"GET", "/api/v1/rectifications", s.authed(s.listRectifications)},
+		{"GET", "/api/v1/rectifications/{id}", s.authed(s.getRectification)},
+		{"POST", "/api/v1/rectifications/{id}/submit", s.authed(s.submitRectification)},
+		{"POST", "/api/v1/rectifications/{id}/verify", s.authed(s.verifyRectification)},
+		{"GET", "/api/v1/rectifications/{id}/evidence/{file}", s.authed(s.rectificationFile)},
+		// The staff record, praise, sanctions, training; malicious complaints (lifecycle-
+		// neutral); the monthly assessment (staffrecord_api.go).
+		{"GET", "/api/v1/staff/{badge}/record", s.authed(s.staffRecord)},
+		{"POST", "/api/v1/staff/{badge}/praise", s.authed(s.staffEntry(tousu.EntryPraise))},
+		{"POST", "/api/v1/staff/{badge}/sanctions", s.authed(s.staffEntry(tousu.EntrySanction))},
+		{"POST", "/api/v1/staff/{badge}/training", s.authed(s.staffEntry(tousu.EntryTraining))},
+		{"POST", "/api/v1/complaints/{number}/malicious", s.authed(s.proposeMalicious)},
+		{"GET", "/api/v1/complaints/{number}/malicious", s.authed(s.getMalicious)},
+		{"POST", "/api/v1/complaints/{number}/malicious_review", s.authed(s.reviewMalicious)},
+		{"GET", "/api/v1/malicious", s.authed(s.listMalicious)},
+		{"GET", "/api/v1/assessment", s.authed(s.assessment)},
+		{"GET", "/api/v1/assessment/weights", s.authed(s.getWeights)},
+		{"PUT", "/api/v1/assessment/weights", s.authed(s.putWeights)},
+
 		// Statistics, exports and public disclosure (issue 15: stats.go, exports.go).
 		{"GET", "/api/v1/stats", s.authed(s.getStats)},
 		{"GET", "/api/v1/exports/complaints", s.authed(s.exportComplaints)},
@@ -178,5 +250,15 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/disclosures/{id}/publish", s.authed(s.publishDisclosure)},
 		{"GET", "/api/v1/public/disclosures", s.api(s.publicDisclosures)},
 		{"GET", "/api/v1/public/disclosures/{id}", s.api(s.publicDisclosure)},
+
+		// 好差评 (issue 16): ratings of windows, bad ones called back, put right and
+		// checked; appeals; figures (evaluations.go).
+		{"POST", "/api/v1/public/evaluations", s.api(s.evaluatePublic)},
+		{"GET", "/api/v1/evaluations", s.authed(s.listEvaluations)},
+		{"GET", "/api/v1/evaluations/stats", s.authed(s.evaluationStats)},
+		{"GET", "/api/v1/evaluations/{id}", s.authed(s.getEvaluation)},
+		{"POST", "/api/v1/evaluations/{id}/{action}", s.authed(s.actOnEvaluation)},
+		{"GET", "/api/v1/evaluation-policy", s.authed(s.getEvaluationPolicy)},
+		{"PUT", "/api/v1/evaluation-policy", s.authed(s.putEvaluationPolicy)},
 	}
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// ForgotPerMinute limits "忘记查询码" requests, each of which may send a text
 	// message; zero means 3.
 	ForgotPerMinute int
+	// EvaluatePerMinute limits public ratings (好差评) per client address; zero means 30
+	// (a hall's kiosk or a counter's pad rates for many citizens from one address).
+	EvaluatePerMinute int
 	// InsecureCookie drops the Secure flag from the desk's session cookie, for a
 	// deployment served over plain HTTP on a network name (browsers accept Secure
 	// cookies from http://localhost and 127.0.0.1 anyway).
@@ -64,6 +67,7 @@ type Server struct {
 	submit   *limiter
 	track    *limiter
 	forgot   *limiter
+	evaluate *limiter
 	pages    *pages
 	sessions *scs.SessionManager
 	proxies  []netip.Prefix
@@ -98,6 +102,10 @@ func New(opts Options) *Server {
 		opts.ForgotPerMinute = 3
 	}
 	s.forgot = newLimiter(opts.ForgotPerMinute)
+	if opts.EvaluatePerMinute == 0 {
+		opts.EvaluatePerMinute = 30
+	}
+	s.evaluate = newLimiter(opts.EvaluatePerMinute)
 	s.metrics = newMetrics()
 	pages, err := parsePages(opts.App.Location())
 	if err != nil {

@@ -128,7 +128,9 @@ func (s *Server) desk(h func(w http.ResponseWriter, r *http.Request, actor tousu
 func userOf(a tousu.Actor) *deskUser {
 	u := &deskUser{Login: a.Login, Name: a.Name, CanRegister: app.CanRegister(a) == nil,
 		CanAdminister: app.CanAdminister(a) == nil, CanReadAudit: app.CanReadAudit(a) == nil,
-		CanSeeStats: a.Has(tousu.RoleSupervisor) || a.Has(tousu.RoleInspector) || a.Has(tousu.RoleLeader)}
+		CanSeeEvaluations: app.CanSeeCases(a) == nil,
+		CanInspect:        app.CanSeeConduct(a) == nil,
+		CanSeeStats:       a.Has(tousu.RoleSupervisor) || a.Has(tousu.RoleInspector) || a.Has(tousu.RoleLeader)}
 	for _, r := range a.Roles {
 		u.Roles = append(u.Roles, tousu.Roles.Label(r))
 	}

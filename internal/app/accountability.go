@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"tousu"
+)
+
+// Accountability (责任追究) is computed from the events tousu has, never typed: who let a
+// deadline pass. Kinds:
+//
+//   - late_handover: the first receiver (首诉责任人) handed a complaint over later than
+//     the working day after receipt (the intake's 逾期移交 flag);
+//   - late_report: the unit's handler reported its result after the unit's due date;
+//   - late_reply: a complaint replied after its due date, or still open past it (the
+//     handler and the assigned unit);
+//   - rectification_overdue: a rectification task that went overdue (the unit).
+
+// AccountabilityKinds label the kinds.
+var AccountabilityKinds = tousu.Vocabulary[string]{
+	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
+	{Value: "rectification_overdue", Label: "整改超期"},
+}
+
+// AccountabilityRecord is one deadline let pass, by a person (Staff, when known) and a
+// unit.
+type AccountabilityRecord struct {
+	Kind   string     `json:"kind"`
+	Label  string     `json:"label"`
+	Number string     `json:"number,omitempty"` // the complaint
+	TaskID int64      `json:"task_id,omitempty"`
+	Date   tousu.Date `json:"date"` // the due date that passed
+	Unit   string     `json:"unit"`
+	Staff  string     `json:"staff,omitempty"`
+	Detail string     `json:"detail"`
+}
+
+// Accountability computes the records of complaints received and tasks due within
+// [from, to].
+func (a *App) Accountability(ctx context.Context, from, to tousu.Date) ([]AccountabilityRecord, error) {
+	return a.accountability(ctx, from, to, "")
+}
+
+// accountability computes the records of [from, to]; for one person (badge ≠ "") it
+// reads only the complaints that can name them — those handed over late and those the
+// person's accounts handled — and no rectification task (a unit's).
+func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge string) ([]AccountabilityRecord, error) {
+	users, err := a.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	badgeOf := map[string]string{}
+	filters := []tousu.ComplaintFilter{{}}
+	if badge != "" {
+		filters = []tousu.ComplaintFilter{{LateHandover: true}}
+	}
+	for _, u := range users {
+		badgeOf[u.Login] = u.Staff
+		if badge != "" && u.Staff == badge {
+			filters = append(filters, tousu.ComplaintFilter{Handler: u.Login})
+		}
+	}
+	today := a.Today()
+	var out []AccountabilityRecord
+	seen := map[string]bool{}
+	add := func(kind string, c *tousu.Complaint, due tousu.Date, unit, staff, detail string) {
+		if badge != "" && staff != badge {
+			return
+		}
+		out = append(out, AccountabilityRecord{Kind: kind, Label: AccountabilityKinds.Label(kind), Number: c.Number, Date: due,
+			Unit: unit, Staff: staff, Detail: detail})
+	}
+	each := func(c *tousu.Complaint) {
+		if seen[c.ID] {
+			return
+		}
+		seen[c.ID] = true
+		if c.LateHandover && (c.Intake.Staff != "" || c.Intake.Unit != "") {
+			add("late_handover", c, tousu.DateOf(c.ReceivedAt.In(a.loc)), c.Intake.Unit, c.Intake.Staff, "首诉责任人逾期移交")
+		}
+		h := c.Handling
+		if rp := h.Report; rp != nil && rp.At != nil && !h.UnitDue.IsZero() {
+			if on := tousu.DateOf(rp.At.In(a.loc)); on.After(h.UnitDue) {
+				unit := rp.Unit
+				if unit == "" {
+					unit = c.AssignedUnit
+				}
+				add("late_report", c, h.UnitDue, unit, badgeOf[rp.By], fmt.Sprintf("承办期限%s，%s报送", h.UnitDue, on))
+			}
+		}
+		due := c.Deadline.Due
+		if due.IsZero() || c.AssignedUnit == "" {
+			return
+		}
+		switch {
+		case !h.RepliedOn.IsZero() && h.RepliedOn.After(due):
+			add("late_reply", c, due, c.AssignedUnit, badgeOf[c.Handler], fmt.Sprintf("办理期限%s，%s答复", due, h.RepliedOn))
+		case h.RepliedOn.IsZero() && c.Status.ClockRuns() && today.After(due):
+			add("late_reply", c, due, c.AssignedUnit, badgeOf[c.Handler], fmt.Sprintf("办理期限%s，至今未答复", due))
+		}
+	}
+	for _, f := range filters {
+		if err := a.eachComplaint(ctx, f, from, to, each); err != nil {
+			return nil, err
+		}
+	}
+	if badge != "" {
+		return out, nil
+	}
+	tasks, err := a.store.ListRectifications(ctx, tousu.RectificationFilter{DueBefore: to.AddDays(1), Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		if t.Alerts&tousu.RectAlertOverdue == 0 || t.DueDate.Before(from) {
+			continue
+		}
+		out = append(out, AccountabilityRecord{Kind: "rectification_overdue", Label: AccountabilityKinds.Label("rectification_overdue"),
+			TaskID: t.ID, Date: t.DueDate, Unit: t.Unit, Detail: fmt.Sprintf("“%s”整改期限%s", t.ItemName, t.DueDate)})
+	}
+	return out, nil
+}

@@ -27,6 +27,7 @@ func TestPragmas(t *testing.T) {
 		{"read", "foreign_keys", "1"},
 		{"read", "busy_timeout", "10000"},
 		{"read", "query_only", "1"},
+		{"read", "mmap_size", "268435456"},
 	}
 	for _, tt := range tests {
 		pool := db.write

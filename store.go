@@ -271,6 +271,41 @@ type Store interface {
 	// DeleteHold lifts the legal hold on a complaint; NotFound when it has none.
 	DeleteHold(ctx context.Context, complaintID string) error
 
+	// Disposal after retention (销毁, docs/RETENTION.md).
+	//
+	// CreateDisposal stores a proposal with its items and its audit records in one
+	// transaction, setting d.ID, which it also puts for DisposalPlaceholder in the audit
+	// records' Object and Detail; a case already in a proposal that is pending or
+	// approved fails with kind conflict.
+	CreateDisposal(ctx context.Context, d *Disposal, audit []AuditRecord) error
+	// FindDisposal returns a disposal with its items, in order of case number.
+	FindDisposal(ctx context.Context, id int64) (*Disposal, error)
+	// ListDisposals returns every disposal, newest first, with its items.
+	ListDisposals(ctx context.Context) ([]Disposal, error)
+	// DisposalOf returns the approved disposal a complaint was disposed of in, nil when
+	// it was not.
+	DisposalOf(ctx context.Context, complaintID string) (*Disposal, error)
+	// RefuseDisposal marks a proposed disposal refused (d.DecidedBy, DecidedAt, Note),
+	// with its audit records; one no longer proposed fails with kind conflict.
+	RefuseDisposal(ctx context.Context, d *Disposal, audit []AuditRecord) error
+	// ApproveDisposal disposes of the cases of a proposed disposal in one transaction:
+	// each complaint's projection is written as given in scrubbed (its identity, free
+	// text and blind indexes already emptied by the caller; the version must still be
+	// the one read), the payloads of its events are replaced by keep(type, payload),
+	// its attachments and the evidence files no other complaint holds are deleted, its
+	// messages lose recipient, subject and body, its idempotency records their secret;
+	// then the disposal is marked approved (d.DecidedBy, DecidedAt, Note) and the audit
+	// records appended. A disposal no longer proposed fails with kind conflict.
+	ApproveDisposal(ctx context.Context, d *Disposal, scrubbed []*Complaint,
+		keep func(typ EventType, payload []byte) []byte, audit []AuditRecord) error
+
+	// Import of past complaints (docs/import.md).
+	//
+	// ExternalRefNumbers returns, for each of refs that a stored complaint carries as
+	// its ExternalRef, that complaint's number: how an import finds the rows it has
+	// imported before.
+	ExternalRefNumbers(ctx context.Context, refs []string) (map[string]string, error)
+
 	// ClaimMessages takes up to limit pending messages whose NextAttempt is due at now,
 	// oldest first, and pushes their NextAttempt to now+lease so that no other node
 	// takes them meanwhile. Safe on many nodes.

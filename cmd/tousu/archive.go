@@ -32,9 +32,11 @@ func (m *Main) archiveCommand(ctx context.Context, args []string) error {
 			return m.archiveExport(ctx, args[1:])
 		case "verify":
 			return m.archiveVerify(ctx, args[1:])
+		case "disposals":
+			return m.archiveDisposals(ctx, args[1:])
 		}
 	}
-	return usageError{"usage: tousu archive export --from DATE --to DATE DIR | tousu archive verify DIR"}
+	return usageError{"usage: tousu archive export --from DATE --to DATE DIR | tousu archive verify DIR | tousu archive disposals"}
 }
 
 // archiveExport writes the transfer package of the cases archived among those received

@@ -259,13 +259,14 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	var (
 		addrs []string
 		pids  []int
-		idle  int64
+		idle  bench.Memory
 	)
 	for _, p := range servers {
 		addrs = append(addrs, p.Addr)
 		pids = append(pids, p.Cmd.Process.Pid)
-		now, _ := bench.RSS(p.Cmd.Process.Pid)
-		idle += now
+		m := bench.RSS(p.Cmd.Process.Pid)
+		idle.RSS += m.RSS
+		idle.Anon += m.Anon
 	}
 
 	// The load.
@@ -329,6 +330,9 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 		engine = "PostgreSQL"
 	}
 	key := fmt.Sprintf("%s-%s-%dnode", strings.ToLower(engine), strings.ToLower(*sizeText), *nodes)
+	if !*reads {
+		key += "-registration"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %s complaints, %d node(s)\n\n", engine, *sizeText, *nodes)
 	fmt.Fprintf(&b, "- date: %s; machine: %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())
@@ -337,7 +341,7 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	if genTime > 0 {
 		fmt.Fprintf(&b, "; generated %d complaints first in %s", size-have, genTime.Round(time.Second))
 	}
-	fmt.Fprintf(&b, "\n- server RSS (all nodes): %s idle, %s peak under load\n\n", bench.MB(idle), bench.MB(peak))
+	fmt.Fprintf(&b, "\n- server resident memory (all nodes): idle %s; peak under load %s\n\n", idle, peak)
 	b.WriteString(bench.Table(rows))
 	fmt.Fprint(m.Stdout, b.String())
 	if *out != "" {

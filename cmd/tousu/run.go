@@ -73,6 +73,10 @@ Usage:
   tousu archive export --from DATE --to DATE DIR
                             write the transfer package of the archived cases received in a period
   tousu archive verify DIR  check a transfer package against its manifest (non-zero exit if altered)
+  tousu import FILE.csv|FILE.xlsx [--dry-run]
+                            import past complaints (docs/import.md); --dry-run reports, imports nothing
+  tousu archive disposals   list the cases that may be disposed of and the disposal register (销毁清册);
+                            proposing and approving are done signed in, on the desk or the API
   tousu bench [--size 100k|1m] [--clients 1,8,32] [--nodes N] [--out docs/PERFORMANCE.md]
                             generate data up to the size, start the server and a baseline as
                             processes of their own, drive them over HTTP, report
@@ -141,6 +145,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return usageError{"usage: tousu audit verify"}
 	case "archive":
 		return m.archiveCommand(ctx, rest)
+	case "import":
+		return m.importCommand(ctx, rest)
 	case "bench":
 		return m.benchCommand(ctx, rest)
 	case "stats":

@@ -195,9 +195,20 @@ func (a *App) Attach(ctx context.Context, actor tousu.Actor, number string, uplo
 	ev := &tousu.Event{ComplaintID: c.ID, Type: EventAttach, Actor: actor.Login, ActorName: actor.Name, At: now,
 		From: c.Status, To: c.Status, Payload: payload}
 	ch := &tousu.Change{Complaint: c, Event: ev, Attachments: atts,
-		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "attach", c.Number, strings.Join(names, ", "))}}
+		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "attach", c.Number, attachDetail(atts))}}
 	if err := a.store.UpdateComplaint(ctx, ch); err != nil {
 		return nil, err
 	}
 	return a.view(ctx, ref, actor, c), nil
+}
+
+// attachDetail is what the audit log keeps of an upload: how many files and the start of
+// each one's SHA-256, never their names, which a complainant may have written their
+// name into. The log is never rewritten, so it must hold nothing a disposal destroys.
+func attachDetail(atts []tousu.Attachment) string {
+	hs := make([]string, len(atts))
+	for i, at := range atts {
+		hs[i] = at.SHA256[:min(12, len(at.SHA256))]
+	}
+	return fmt.Sprintf("%d个文件 sha256:%s", len(atts), strings.Join(hs, ","))
 }

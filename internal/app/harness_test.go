@@ -52,7 +52,7 @@ func now() time.Time { return time.Date(2026, 1, 30, 10, 0, 0, 0, cst) }
 // seeded is a deterministic random source for keys.
 func seeded(seed byte) *rand.ChaCha8 { return rand.NewChaCha8([32]byte{seed}) }
 
-func newRing(t *testing.T, seed byte) *pii.KeyRing {
+func newRing(t testing.TB, seed byte) *pii.KeyRing {
 	t.Helper()
 	k, err := pii.NewKeyRing(seeded(seed))
 	if err != nil {
@@ -65,7 +65,7 @@ func newRing(t *testing.T, seed byte) *pii.KeyRing {
 //
 //	root ─┬─ dept-a ── win-a1   staff A001
 //	      └─ dept-b ── win-b1   staff B001
-func newApp(t *testing.T, db tousu.Store, opts app.Options) *app.App {
+func newApp(t testing.TB, db tousu.Store, opts app.Options) *app.App {
 	t.Helper()
 	opts.Store = db
 	if opts.Now == nil {

@@ -120,6 +120,8 @@ type RetentionView struct {
 	// Expired says the period has run out (today is after RetainUntil).
 	Expired bool             `json:"expired"`
 	Hold    *tousu.LegalHold `json:"legal_hold"`
+	// Disposed is the approved disposal (销毁) the case went in; nil while it is whole.
+	Disposed *DisposedView `json:"disposed"`
 }
 
 // retention fills the retention of an archived case; nil for any other. The period
@@ -152,6 +154,7 @@ func (a *App) retention(ctx context.Context, ref *reference, c *tousu.Complaint)
 		h.SetAt = h.SetAt.In(a.loc)
 		v.Hold = h
 	}
+	v.Disposed = a.disposedIn(ctx, c)
 	return v
 }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"tousu"
@@ -301,7 +302,8 @@ func (g *generator) complaint(i int) tousu.BulkComplaint {
 		QueryCodeHash: hex.EncodeToString(code[:]),
 	}
 	if channel == tousu.ChannelHotline {
-		c.ExternalRef = fmt.Sprintf("GD%s%07d", lt.Format("20060102"), i)
+		// The 12345 order number: unique across runs that add to the same database.
+		c.ExternalRef = "GD" + lt.Format("20060102") + strings.ToUpper(id[:12])
 	}
 	c.Deadline = tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: tousu.DateOf(received.In(loc))}
 	c.Deadline.Due = workday.Due(g.opts.Calendar, c.Deadline)

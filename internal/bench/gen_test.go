@@ -127,6 +127,15 @@ func TestGenerate(t *testing.T) {
 		if _, err := audit.Verify(ctx, s); err != nil {
 			t.Errorf("audit.Verify = %v", err)
 		}
+		// A second run adds to the same database (tousu bench tops a database up).
+		more := opts
+		more.Size, more.Seed, more.Progress = 300, 2, nil
+		if err := Generate(ctx, s, o, more); err != nil {
+			t.Fatalf("a second Generate on the same database = %v", err)
+		}
+		if n, err := s.CountComplaints(ctx, tousu.ComplaintFilter{}); err != nil || n != size+300 {
+			t.Errorf("CountComplaints after a second run = %d, %v, want %d", n, err, size+300)
+		}
 		// A live registration continues the day's numbers.
 		if _, err := s.FindComplaint(ctx, app.NumberPrefix+tousu.DateOf(list[len(list)-1].ReceivedAt.In(loc)).Midnight(time.UTC).Format("20060102")+"-0001"); err != nil {
 			t.Errorf("the first number of a generated day: %v", err)

@@ -146,12 +146,17 @@ func RegisterBodies(o Org, n int, seed uint64) [][]byte {
 	return out
 }
 
-// RSS reads a process's resident set size and its peak (VmRSS, VmHWM), in bytes; zeros
-// where /proc cannot tell.
-func RSS(pid int) (now, peak int64) {
+// Memory is a process's resident memory: all of it (VmRSS), and the part that is its
+// own (RssAnon: heap, stacks) rather than pages of files it maps, which are the kernel's
+// page cache, shared and given back under pressure (RssFile).
+type Memory struct{ RSS, Anon int64 }
+
+// RSS reads a process's resident memory from /proc; zeros where /proc cannot tell.
+func RSS(pid int) Memory {
+	var m Memory
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0, 0
+		return m
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
@@ -161,12 +166,12 @@ func RSS(pid int) (now, peak int64) {
 		kb, _ := strconv.ParseInt(f[1], 10, 64)
 		switch f[0] {
 		case "VmRSS:":
-			now = kb << 10
-		case "VmHWM:":
-			peak = kb << 10
+			m.RSS = kb << 10
+		case "RssAnon:":
+			m.Anon = kb << 10
 		}
 	}
-	return now, peak
+	return m
 }
 
 // CPUTime is the CPU time (user and system) a process has used so far, from

@@ -127,12 +127,12 @@ func (p *Process) Stop() {
 // Sampler follows the resident memory of processes while a load runs.
 type Sampler struct {
 	mu   sync.Mutex
-	peak int64
+	peak Memory
 	stop chan struct{}
 	done chan struct{}
 }
 
-// SampleRSS samples the summed VmRSS of pids every 100 ms until Stop.
+// SampleRSS samples the summed memory of pids every 100 ms until Stop.
 func SampleRSS(pids []int) *Sampler {
 	s := &Sampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
@@ -140,13 +140,15 @@ func SampleRSS(pids []int) *Sampler {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
-			var sum int64
+			var sum Memory
 			for _, pid := range pids {
-				now, _ := RSS(pid)
-				sum += now
+				m := RSS(pid)
+				sum.RSS += m.RSS
+				sum.Anon += m.Anon
 			}
 			s.mu.Lock()
-			s.peak = max(s.peak, sum)
+			s.peak.RSS = max(s.peak.RSS, sum.RSS)
+			s.peak.Anon = max(s.peak.Anon, sum.Anon)
 			s.mu.Unlock()
 			select {
 			case <-s.stop:
@@ -158,11 +160,16 @@ func SampleRSS(pids []int) *Sampler {
 	return s
 }
 
-// Stop ends the sampling and returns the peak seen.
-func (s *Sampler) Stop() int64 {
+// Stop ends the sampling and returns the peaks seen.
+func (s *Sampler) Stop() Memory {
 	close(s.stop)
 	<-s.done
 	return s.peak
+}
+
+// String is the memory as the report gives it.
+func (m Memory) String() string {
+	return fmt.Sprintf("%s (%s of it the process's own, the rest mapped files: the program and, on SQLite, database pages)", MB(m.RSS), MB(m.Anon))
 }
 
 // Row is one line of the report.

@@ -54,20 +54,20 @@ func (s sealer) Done(ctx context.Context, recs []tousu.AuditRecord, a sqlstore.A
 	}
 	// A writer does not queue for the sealing lock: under load another writer's turn
 	// seals its records, and many writers lining up for empty turns of their own (each a
-	// few round trips under the lock) made every node wait for every other. So: are the
-	// records sealed? If not, take a turn if the lock is free, else look again shortly.
+	// few round trips under the lock) made every node wait for every other. So: take a
+	// turn if the lock is free; are the records sealed now (by this turn or another)? If
+	// not, look again shortly.
 	var byRow map[int64]tousu.AuditRecord
-	for pause := 500 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
-		var err error
+	for pause := 250 * time.Microsecond; ; pause = min(2*pause, 10*time.Millisecond) {
+		locked, err := db.sealTurns(ctx, true)
+		if err != nil {
+			return err
+		}
 		if byRow, err = db.sealed(ctx, rowIDs); err != nil {
 			return err
 		}
 		if len(byRow) == len(rowIDs) {
 			break
-		}
-		locked, err := db.sealTurns(ctx, true)
-		if err != nil {
-			return err
 		}
 		if !locked {
 			select {

@@ -28,6 +28,8 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Idempotency", testIdempotency},
 		{"ExternalRef", testExternalRef},
 		{"LegalHolds", testLegalHolds},
+		{"Disposal", testDisposal},
+		{"ExternalRefNumbers", testExternalRefNumbers},
 		{"UpdateVersion", testUpdateVersion},
 		{"Events", testEvents},
 		{"NotFound", testNotFound},

@@ -28,6 +28,7 @@ var adminSections = []struct{ Path, Label, Hint string }{
 	{"/desk/admin/outbox", "消息发送", "短信、邮件、Webhook 的发送情况，失败的消息可重新发送"},
 	{"/desk/admin/conduct", "督查与考核", "督查清单（政务大厅、医院、公安、药监预置），整改期限，月度考核权重与红榜公布"},
 	{"/desk/admin/intake", "受理机构", "被投诉单位不明的投诉由谁受理；没有督查员、承办人覆盖的单位和无人能看到的投诉件"},
+	{"/desk/admin/import", "历史导入", "导入以往已办结的投诉（CSV 或 XLSX），先检查再导入"},
 	{"/desk/admin/audit", "审计日志", "查看身份、登录、角色变更、办理操作、密钥轮换等全部操作记录（纪检人员亦可查看）"},
 	{"/desk/admin/evaluations", "好差评", "窗口评价桌牌和二维码、纸质评价表、差评回访和整改期限"},
 }

@@ -46,6 +46,8 @@ var auditActionLabels = map[string]string{
 	"rectification.overdue": "整改超期预警与上报", "rectification.days": "保存整改期限", "staff.record": "查看个人档案",
 	"staff.praise": "记录表扬", "staff.sanction": "记录处理", "staff.training": "记录培训", "malicious": "提请认定恶意投诉",
 	"malicious_review.confirm": "认定恶意投诉", "malicious_review.reject": "不予认定恶意投诉", "assessment.weights": "保存考核权重",
+	// 档案销毁 (docs/RETENTION.md).
+	"disposal.propose": "提议销毁", "disposal.approve": "批准销毁清册", "disposal.refuse": "退回销毁清册", "dispose": "销毁案卷",
 }
 
 func auditActionLabel(a string) string {

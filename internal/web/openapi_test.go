@@ -372,6 +372,12 @@ func TestOpenAPISchemasMatchStructs(t *testing.T) {
 		{"Policy", jsonFields(reflect.TypeFor[tousu.Policy]()), false},
 		{"CalendarOverride", jsonFields(reflect.TypeFor[tousu.CalendarOverride]()), false},
 		{"Error", jsonFields(reflect.TypeFor[errorBody]()), false},
+		{"Disposal", jsonFields(reflect.TypeFor[app.DisposalView]()), false},
+		{"DisposalItem", jsonFields(reflect.TypeFor[app.DisposalItemView]()), false},
+		{"DisposedView", jsonFields(reflect.TypeFor[app.DisposedView]()), false},
+		{"RetentionView", jsonFields(reflect.TypeFor[app.RetentionView]()), false},
+		{"ImportReport", jsonFields(reflect.TypeFor[app.ImportReport]()), false},
+		{"ImportProblem", jsonFields(reflect.TypeFor[app.ImportProblem]()), false},
 	} {
 		v, ok := pointer(doc, "#/components/schemas/"+c.schema)
 		if !ok {

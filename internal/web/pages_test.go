@@ -48,6 +48,9 @@ var pageModels = map[string]any{
 	"portal/track":          samplePortalTrack(),
 	"portal/forgot":         sampleForgot(false),
 	"desk/admin_intake":     sampleAdminIntake(),
+	"desk/disposals":        sampleDisposalsPage(),
+	"desk/disposal":         sampleDisposalPage(),
+	"desk/admin_import":     sampleAdminImport(),
 }
 
 func TestPagesRender(t *testing.T) {

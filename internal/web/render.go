@@ -158,6 +158,7 @@ type deskUser struct {
 	CanSeeStats bool
 	// CanSeeEvaluations: the 好差评 pages (a case-reading role).
 	CanSeeEvaluations bool
+	CanDispose        bool // the disposal (销毁) pages
 	// Unread counts the account's unread notifications (desk_notify.go), at most 100.
 	Unread int
 }

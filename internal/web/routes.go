@@ -159,6 +159,18 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /desk/admin/evaluations", s.admin(s.adminEvaluations))
 	s.mux.Handle("POST /desk/admin/evaluations", s.admin(s.adminEvaluationsSave))
 	s.mux.Handle("GET /desk/admin/evaluations/cards/{file}", s.admin(s.evaluationCard))
+
+	// Disposal after retention (销毁, desk_disposals.go): candidates and the register, a
+	// proposal, a leader's decision, the printed 档案销毁清册.
+	s.mux.Handle("GET /desk/disposals", s.desk(s.disposalsPage))
+	s.mux.Handle("POST /desk/disposals", s.desk(s.disposalPropose))
+	s.mux.Handle("GET /desk/disposals/{id}", s.desk(s.disposalDetail))
+	s.mux.Handle("GET /desk/disposals/{id}/register.pdf", s.desk(s.disposalRegisterPDF))
+	s.mux.Handle("POST /desk/disposals/{id}/{decision}", s.desk(s.disposalDecide))
+
+	// Import of past complaints (desk_admin_import.go): check, then import, a CSV or XLSX.
+	s.mux.Handle("GET /desk/admin/import", s.admin(s.adminImport))
+	s.mux.Handle("POST /desk/admin/import", s.admin(s.adminImportRun))
 }
 
 // route is one route of the JSON API.
@@ -266,5 +278,16 @@ func (s *Server) apiRoutes() []route {
 		{"POST", "/api/v1/evaluations/{id}/{action}", s.authed(s.actOnEvaluation)},
 		{"GET", "/api/v1/evaluation-policy", s.authed(s.getEvaluationPolicy)},
 		{"PUT", "/api/v1/evaluation-policy", s.authed(s.putEvaluationPolicy)},
+
+		// Disposal after retention (销毁, disposals.go).
+		{"GET", "/api/v1/disposals/candidates", s.authed(s.disposalCandidates)},
+		{"GET", "/api/v1/disposals", s.authed(s.listDisposals)},
+		{"POST", "/api/v1/disposals", s.authed(s.proposeDisposal)},
+		{"GET", "/api/v1/disposals/{id}", s.authed(s.getDisposal)},
+		{"POST", "/api/v1/disposals/{id}/approve", s.authed(s.approveDisposal)},
+		{"POST", "/api/v1/disposals/{id}/refuse", s.authed(s.refuseDisposal)},
+
+		// Import of past complaints (desk_admin_import.go, docs/import.md).
+		{"POST", "/api/v1/imports", s.authed(s.importAPI)},
 	}
 }

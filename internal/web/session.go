@@ -130,7 +130,8 @@ func userOf(a tousu.Actor) *deskUser {
 		CanAdminister: app.CanAdminister(a) == nil, CanReadAudit: app.CanReadAudit(a) == nil,
 		CanSeeEvaluations: app.CanSeeCases(a) == nil,
 		CanInspect:        app.CanSeeConduct(a) == nil,
-		CanSeeStats:       a.Has(tousu.RoleSupervisor) || a.Has(tousu.RoleInspector) || a.Has(tousu.RoleLeader)}
+		CanSeeStats:       a.Has(tousu.RoleSupervisor) || a.Has(tousu.RoleInspector) || a.Has(tousu.RoleLeader),
+		CanDispose:        app.CanDispose(a) == nil}
 	for _, r := range a.Roles {
 		u.Roles = append(u.Roles, tousu.Roles.Label(r))
 	}

@@ -25,12 +25,13 @@ func TestParseSize(t *testing.T) {
 }
 
 // The ratios of registrations a second to each baseline's operations a second that
-// tousu bench measured on the reference machine (2 cores shared with other work, SQLite,
-// 2,000 complaints, 8 clients: 0.02–0.06 and 0.36–0.64), taken at the low end.
-// TestBenchRegression fails below a third of either: a gross regression, never noise.
+// tousu bench measured on the reference machine (2 cores, SQLite, 2,000 complaints, 8
+// clients, with the search index and the statistics' rollups written by each
+// registration: 0.020 and 0.140), taken at the low end. TestBenchRegression fails below
+// a third of either: a gross regression, never noise.
 const (
-	refRatioJSON   = 0.03
-	refRatioCommit = 0.40
+	refRatioJSON   = 0.02
+	refRatioCommit = 0.14
 )
 
 // TestBenchRegression runs a short tousu bench — a small generated database, the server
@@ -41,6 +42,29 @@ func TestBenchRegression(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts servers and loads them for a few seconds")
 	}
+	// The other test packages run beside this one (go test ./... runs two at a time on
+	// two cores), so a baseline and the registrations measured a second apart can see
+	// different loads. A regression is gross only when every one of three runs shows it.
+	var last []string
+	for attempt := 1; attempt <= 3; attempt++ {
+		problems := benchRegressionRun(t)
+		if len(problems) == 0 {
+			return
+		}
+		for _, p := range problems {
+			t.Logf("run %d: %s", attempt, p)
+		}
+		last = problems
+	}
+	for _, p := range last {
+		t.Error(p)
+	}
+}
+
+// benchRegressionRun runs tousu bench once and returns what fell below a third of its
+// reference; a failed request or an unreadable report fails the test at once.
+func benchRegressionRun(t *testing.T) []string {
+	t.Helper()
 	c := newCLI(t)
 	m, out, errOut := c.main("")
 	m.Spawn = func(args []string) *exec.Cmd {
@@ -59,7 +83,7 @@ func TestBenchRegression(t *testing.T) {
 			continue
 		}
 		if errs := strings.TrimSpace(f[6]); errs != "0" {
-			t.Errorf("registrations failed: %s errors\n%s\n%s", errs, out, errOut)
+			t.Fatalf("registrations failed: %s errors\n%s\n%s", errs, out, errOut)
 		}
 		var ratio float64
 		var against string
@@ -68,6 +92,7 @@ func TestBenchRegression(t *testing.T) {
 		}
 		ratios[against] = ratio
 	}
+	var problems []string
 	for against, ref := range map[string]float64{"JSON": refRatioJSON, "durable": refRatioCommit} {
 		got, ok := ratios[against]
 		if !ok {
@@ -75,7 +100,8 @@ func TestBenchRegression(t *testing.T) {
 		}
 		t.Logf("registration / %s baseline = %.3f (reference %.3f)", against, got, ref)
 		if got < ref/3 {
-			t.Errorf("registration / %s baseline = %.3f, below a third of the reference %.3f: a gross regression\n%s", against, got, ref, out)
+			problems = append(problems, fmt.Sprintf("registration / %s baseline = %.3f, below a third of the reference %.3f: a gross regression\n%s", against, got, ref, out))
 		}
 	}
+	return problems
 }

@@ -42,11 +42,11 @@ func RenderRectNotice(n RectNotice) ([]byte, error) {
 	d.para(fmt.Sprintf("%s，我们对你单位进行了%s，按督查清单检查，得分%g分（满分%g分）。发现以下问题，请按期整改，并将整改情况连同佐证材料报送督查部门验收：",
 		dateCN(n.Date.Midnight(time.UTC)), n.Kind, n.Score, n.MaxScore))
 	t := d.table(size4)
-	t.row(cell{w: 12, text: "序号", label: true}, cell{w: 40, text: "检查项", label: true},
-		cell{w: 70, text: "发现的问题", label: true}, cell{w: 34, text: "整改期限", label: true})
+	t.row(cell{w: 15, text: "序号", label: true}, cell{w: 35, text: "检查项", label: true},
+		cell{w: 65, text: "发现的问题", label: true}, cell{w: 41, text: "整改期限", label: true})
 	for i, it := range n.Items {
-		t.row(cell{w: 12, text: fmt.Sprint(i + 1)}, cell{w: 40, text: printable(it.Name)},
-			cell{w: 70, text: printable(it.Finding)}, cell{w: 34, text: dateCN(it.Due.Midnight(time.UTC))})
+		t.row(cell{w: 15, text: fmt.Sprint(i + 1)}, cell{w: 35, text: printable(it.Name)},
+			cell{w: 65, text: printable(it.Finding)}, cell{w: 41, text: dateCN(it.Due.Midnight(time.UTC))})
 	}
 	d.para("逾期未整改或整改不到位的，将按规定通报并追究相关人员责任。")
 	d.para("特此通知。")

@@ -325,21 +325,24 @@ type NewStaffEntry struct {
 	Hours     int    `json:"hours"`
 }
 
+// CanAddStaffEntry is nil when actor's roles may record an entry of kind: praise by
+// leaders and supervisors, sanctions by inspectors, training by any reader of the record.
+func CanAddStaffEntry(actor tousu.Actor, kind string) error {
+	switch kind {
+	case tousu.EntryPraise:
+		return requireRole(actor, tousu.RoleLeader, tousu.RoleSupervisor)
+	case tousu.EntrySanction:
+		return requireRole(actor, tousu.RoleInspector)
+	case tousu.EntryTraining:
+		return requireRole(actor, recordReaders...)
+	}
+	return tousu.Errorf(tousu.KindNotFound, "没有这种记录")
+}
+
 // AddStaffEntry records a praise (leaders and supervisors), a sanction (inspectors) or a
 // training (supervisors, inspectors, leaders) for badge in the actor's scope. Audited.
 func (a *App) AddStaffEntry(ctx context.Context, actor tousu.Actor, badge, kind string, in NewStaffEntry) (*tousu.StaffEntry, error) {
-	var roles []tousu.Role
-	switch kind {
-	case tousu.EntryPraise:
-		roles = []tousu.Role{tousu.RoleLeader, tousu.RoleSupervisor}
-	case tousu.EntrySanction:
-		roles = []tousu.Role{tousu.RoleInspector}
-	case tousu.EntryTraining:
-		roles = recordReaders
-	default:
-		return nil, tousu.Errorf(tousu.KindNotFound, "没有这种记录")
-	}
-	if err := requireRole(actor, roles...); err != nil {
+	if err := CanAddStaffEntry(actor, kind); err != nil {
 		return nil, err
 	}
 	ref, err := a.reference(ctx)

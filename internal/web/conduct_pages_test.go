@@ -42,7 +42,10 @@ func init() {
 		Error: "不合格项请写明发现的问题", Loose: insp.Photos[1:]}
 	pageModels["desk/rectifications"] = rectsPage{Common: c, Items: []app.RectificationView{*rect}}
 	pageModels["desk/rectification"] = rectPage{Common: c, V: rect, Error: "退回整改请写明理由"}
-	pageModels["desk/staff_record"] = staffPage{Common: c, R: rec, From: "2026-01-01", To: "2026-01-31", Findings: []deskOption{{Value: "1", Label: "属实"}}}
+	pageModels["desk/staff_record"] = staffPage{Common: c, R: rec, From: "2026-01-01", To: "2026-01-31", Findings: []deskOption{{Value: "1", Label: "属实"}},
+		Forms: staffEntryForms{Praise: &deskForm{Values: map[string][]string{"type": {"praise"}, "source": {"complaint"}}, Errors: map[string]string{"reason": "请写明事由"}, Message: "有误"},
+			Sanction: newForm(nil), Training: &deskForm{Values: map[string][]string{"hours": {"x"}}, Errors: map[string]string{"hours": "请填写整数"}},
+			PraiseTypes: deskOptions(tousu.PraiseTypes), SanctionTypes: deskOptions(tousu.SanctionTypes), Sources: deskOptions(tousu.EntrySources), Today: "2026-01-31"}}
 	pageModels["desk/admin_conduct"] = adminConductPage{adminBase: adminBase{Common: c, Nav: []adminNavItem{{URL: "/desk/admin/conduct", Label: "督查与考核", Current: true}}},
 		Checklists: tousu.DefaultChecklists(), Edit: &deskForm{Values: map[string][]string{"code": {"hall"}}, Errors: map[string]string{"items": "第1行应为"}, Message: "有误"},
 		Weights: &deskForm{Values: map[string][]string{"base": {"100"}, "publish": {"1"}}, Errors: map[string]string{"top": "公布数量应为1至100"}}, Days: 5}

@@ -356,22 +356,29 @@ type staffPage struct {
 	R        *app.StaffRecord
 	From, To string
 	Findings []deskOption
+	Forms    staffEntryForms // praise, sanction and training forms (desk_staffentry.go)
 }
 
 // deskStaffRecord is GET /desk/staff/{badge}?from=&to=: the staff record (audited).
 func (s *Server) deskStaffRecord(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
+	return s.renderStaffRecord(w, r, actor, http.StatusOK, "", nil)
+}
+
+// renderStaffRecord shows the record with its forms; kept is the refused form of kind.
+func (s *Server) renderStaffRecord(w http.ResponseWriter, r *http.Request, actor tousu.Actor, code int, kind string, kept *deskForm) error {
 	q := r.URL.Query()
 	rec, err := s.app.StaffRecordOf(withClient(r), actor, r.PathValue("badge"), q.Get("from"), q.Get("to"))
 	if err != nil {
 		return err
 	}
-	vm := staffPage{Common: s.deskView(r, actor, "个人档案："+rec.Name), R: rec, From: rec.From.String(), To: rec.To.String()}
+	vm := staffPage{Common: s.deskView(r, actor, "个人档案："+rec.Name), R: rec, From: rec.From.String(), To: rec.To.String(),
+		Forms: s.entryForms(actor, rec.Badge, kind, kept)}
 	for _, f := range tousu.Findings {
 		if n := rec.Complaints.ByFinding[string(f.Value)]; n > 0 {
 			vm.Findings = append(vm.Findings, deskOption{Value: strconv.Itoa(n), Label: f.Label})
 		}
 	}
-	return s.render(w, r, http.StatusOK, "desk/staff_record", vm)
+	return s.render(w, r, code, "desk/staff_record", vm)
 }
 
 type rankingPage struct {

@@ -171,6 +171,11 @@ func (s *Server) routes() {
 	// Import of past complaints (desk_admin_import.go): check, then import, a CSV or XLSX.
 	s.mux.Handle("GET /desk/admin/import", s.admin(s.adminImport))
 	s.mux.Handle("POST /desk/admin/import", s.admin(s.adminImportRun))
+
+	// Praise, sanctions and training recorded on the staff record (desk_staffentry.go).
+	s.mux.Handle("POST /desk/staff/{badge}/praise", s.desk(s.deskStaffEntry(tousu.EntryPraise)))
+	s.mux.Handle("POST /desk/staff/{badge}/sanctions", s.desk(s.deskStaffEntry(tousu.EntrySanction)))
+	s.mux.Handle("POST /desk/staff/{badge}/training", s.desk(s.deskStaffEntry(tousu.EntryTraining)))
 }
 
 // route is one route of the JSON API.

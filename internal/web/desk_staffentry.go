@@ -78,3 +78,9 @@ func (s *Server) deskStaffEntry(kind string) func(w http.ResponseWriter, r *http
 		return s.redirectFlash(w, r, "/desk/staff/"+url.PathEscape(badge), msg+"（"+e.Date.String()+"）")
 	}
 }
+
+// PraiseLabel is the Chinese name of a praise type, for the record's list.
+func (staffEntryForms) PraiseLabel(v string) string { return tousu.PraiseTypes.Label(v) }
+
+// SanctionLabel is the Chinese name of a sanction type, for the record's list.
+func (staffEntryForms) SanctionLabel(v string) string { return tousu.SanctionTypes.Label(v) }

@@ -83,10 +83,10 @@ func TestStaffEntryDesk(t *testing.T) {
 	// Recorded: each listed on the record after the redirect.
 	p = sup.follow(sup.post("/desk/staff/A001/praise", url.Values{"type": {"circular"}, "date": {today[1]},
 		"reason": {"耐心解答群众咨询"}, "source": {"complaint"}, "source_ref": {number}}))
-	mustContain(t, "praise recorded", p, "已记录表扬", "耐心解答群众咨询")
+	mustContain(t, "praise recorded", p, "已记录表扬", "通报表扬：耐心解答群众咨询")
 	p = insp.follow(insp.post("/desk/staff/A001/sanctions", url.Values{"type": {"education"}, "date": {today[1]},
 		"reason": {"窗口服务态度生硬"}, "source": {"complaint"}, "source_ref": {number}}))
-	mustContain(t, "sanction recorded", p, "已记录处理", "窗口服务态度生硬")
+	mustContain(t, "sanction recorded", p, "已记录处理", "批评教育：窗口服务态度生硬")
 	p = sup.follow(sup.post("/desk/staff/A001/training", url.Values{"course": {"窗口服务礼仪"}, "date": {today[1]},
 		"hours": {"4"}, "result": {"合格"}}))
 	mustContain(t, "training recorded", p, "已记录培训", "窗口服务礼仪", "4学时", "合格")

@@ -39,6 +39,9 @@ type DisclosureContent struct {
 	UnitName   string           `json:"unit_name"`
 	Units      []DisclosureUnit `json:"units"`
 	Cases      []DisclosureCase `json:"cases"`
+	// Windows are the 好评率 of the period's ratings per window (absent in disclosures
+	// made before ratings were disclosed).
+	Windows []DisclosureWindow `json:"windows,omitempty"`
 	// MinSample and MinRank are the thresholds the figures were published under.
 	MinSample int `json:"min_sample"`
 	MinRank   int `json:"min_rank"`
@@ -57,6 +60,16 @@ type DisclosureUnit struct {
 	Satisfied    *Rate `json:"satisfied,omitempty"`
 	// Rank by on-time rate among units with at least MinRank concluded; 0 when unranked.
 	Rank int `json:"rank,omitempty"`
+}
+
+// DisclosureWindow is one window's published 好差评 figure.
+type DisclosureWindow struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Ratings int64  `json:"ratings"` // the period's ratings, upheld appeals left out
+	// Insufficient: fewer than MinSample ratings, so no rate is shown (样本不足).
+	Insufficient bool  `json:"insufficient"`
+	Good         *Rate `json:"good,omitempty"` // 好评率: 满意 and 非常满意 / all
 }
 
 // Rate is a proportion with its 95% Wilson score interval.

@@ -127,6 +127,11 @@ func (a *App) PrepareDisclosure(ctx context.Context, actor tousu.Actor, period, 
 	if err != nil {
 		return nil, err
 	}
+	ratings, err := a.windowRatings(ctx, ref, st.Unit, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	c.Windows = disclosureWindows(ratings)
 	q := ListQuery{Figure: "replied", From: p.From, To: p.To, Unit: st.Unit, Limit: 500}
 	for len(c.Cases) < maxDisclosureCases {
 		page, err := a.List(ctx, actor, q)

@@ -62,6 +62,9 @@ type PeriodReport struct {
 	Truncated bool         // some list was cut at reportListMax
 	MinSample int
 	Generated tousu.Date
+
+	// Ratings are the 好差评 per window, the period beside the previous one.
+	Ratings []ReportRatings
 }
 
 // CanReadReports reports, as an error, whether the actor may read the periodic reports.
@@ -97,6 +100,19 @@ func (a *App) Report(ctx context.Context, actor tousu.Actor, p Period, unit, var
 	rep := &PeriodReport{Period: p, Previous: prevP, Variant: variant, Unit: cur.Unit, UnitName: cur.UnitName,
 		Now: cur.Total, Prev: prev.Total, MinSample: MinRankSample, Generated: a.Today(),
 		Title: cur.UnitName + p.Name + "投诉处理情况" + kind}
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nowR, err := a.windowRatings(ctx, ref, cur.Unit, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	prevR, err := a.windowRatings(ctx, ref, cur.Unit, prevP.From, prevP.To)
+	if err != nil {
+		return nil, err
+	}
+	rep.Ratings = reportRatings(nowR, prevR)
 	if variant == "discipline" {
 		rep.Title = cur.UnitName + p.Name + "投诉举报纪检汇总"
 	}

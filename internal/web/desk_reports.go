@@ -25,6 +25,7 @@ type reportPage struct {
 	CanDiscipline bool
 	Notice        string
 	Rows          []reportFigureRow
+	RatingRows    []reportRatingRow
 	XLSXURL       string
 	Definitions   []app.StatDefinition
 }
@@ -85,6 +86,7 @@ func (s *Server) periodicReport(w http.ResponseWriter, r *http.Request, actor to
 	}
 	vm.R, vm.Unit, vm.Title = rep, rep.Unit, rep.Title
 	vm.Rows = reportRows(rep.Now, rep.Prev)
+	vm.RatingRows = reportRatingRows(rep)
 	units, err := s.app.Units(ctx)
 	if err != nil {
 		return err
@@ -148,6 +150,13 @@ func writeReportXLSX(w http.ResponseWriter, rep *app.PeriodReport) error {
 	sh.Row("工号", "姓名", "属实件数", "受理编号")
 	for _, s := range rep.Staff {
 		sh.Row(s.Badge, s.Name, s.Count, strings.Join(s.Numbers, "、"))
+	}
+	if sh, err = wb.Sheet("好差评"); err != nil {
+		return err
+	}
+	sh.Row(reportRatingHeader...)
+	for _, r := range reportRatingRows(rep) {
+		sh.Row(r.Window, r.Period, r.Ratings, r.Good, r.Bad, r.Rectified, r.Callbacks)
 	}
 	if rep.Variant == "discipline" {
 		if err := cases("廉洁类投诉举报", rep.Integrity); err != nil {

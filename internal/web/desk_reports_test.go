@@ -37,7 +37,7 @@ func TestPeriodicReport(t *testing.T) {
 	mustContain(t, "monthly report", p, "2026年1月投诉处理情况月报", "一、总体情况", "2025年12月",
 		"<td>1</td><td>人社局</td>", "<td>样本不足</td><td>医保局</td>", founded[0], founded[1], "责令改正",
 		"<td>A001</td><td>王窗口</td><td class=\"num\">2</td>", "口径说明")
-	if strings.Contains(p.body, "六、廉洁自律类") {
+	if strings.Contains(p.body, "七、廉洁自律类") {
 		t.Errorf("a leader's report carries the 纪检 sections")
 	}
 	x := leader.get("/desk/reports?period=2026-01&format=xlsx")
@@ -56,7 +56,7 @@ func TestPeriodicReport(t *testing.T) {
 		t.Errorf("a leader's 纪检 report: %d, want 403", p.code)
 	}
 	p = e.signIn("inspector").get("/desk/reports?period=2026-01&variant=discipline")
-	mustContain(t, "纪检 report", p, "投诉举报纪检汇总", "六、廉洁自律类投诉举报", "七、移送纪检案件")
+	mustContain(t, "纪检 report", p, "投诉举报纪检汇总", "七、廉洁自律类投诉举报", "八、移送纪检案件")
 	if p := e.signIn("clerk").get("/desk/reports"); p.code != http.StatusForbidden {
 		t.Errorf("a clerk's report: %d, want 403", p.code)
 	}

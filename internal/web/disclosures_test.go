@@ -112,7 +112,7 @@ func TestDisclosures(t *testing.T) {
 	if p := e.portalGet("/disclosure/" + id2); !strings.Contains(p.body, "本版为更正版：更正了一件的公开摘要") {
 		t.Errorf("the correction's page does not say what changed")
 	}
-	if p := e.portalGet("/disclosure/guide"); p.code != http.StatusOK || !strings.Contains(p.body, "威尔逊") {
+	if p := e.portalGet("/disclosure/guide"); p.code != http.StatusOK || !strings.Contains(p.body, "威尔逊") || !strings.Contains(p.body, "窗口好评率") {
 		t.Errorf("/disclosure/guide: %d", p.code)
 	}
 	if p := e.portalGet("/disclosure/999"); p.code != http.StatusNotFound {

@@ -96,11 +96,7 @@ func (a *App) SetWeights(ctx context.Context, actor tousu.Actor, w AssessmentWei
 		return err
 	}
 	v, _ := json.Marshal(w)
-	if err := a.store.PutSetting(ctx, AssessmentSetting, string(v)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "assessment.weights", AssessmentSetting, string(v))
+	return a.putSetting(ctx, actor, "assessment.weights", AssessmentSetting, string(v))
 }
 
 // Score is the assessment of one unit or staff member for a month.

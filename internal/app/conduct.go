@@ -533,9 +533,5 @@ func (a *App) SetRectificationDays(ctx context.Context, actor tousu.Actor, n int
 	if n < 1 || n > 60 {
 		return tousu.Problems{"rectification_days": "整改期限应为1至60个工作日"}.Err()
 	}
-	if err := a.store.PutSetting(ctx, RectificationDaysSetting, strconv.Itoa(n)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "rectification.days", RectificationDaysSetting, strconv.Itoa(n))
+	return a.putSetting(ctx, actor, "rectification.days", RectificationDaysSetting, strconv.Itoa(n))
 }

@@ -79,11 +79,7 @@ func (a *App) SetEvaluationPolicy(ctx context.Context, actor tousu.Actor, p Eval
 		return err
 	}
 	v, _ := json.Marshal(p)
-	if err := a.store.PutSetting(ctx, EvaluationPolicySetting, string(v)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "evaluation_policy.put", EvaluationPolicySetting, string(v))
+	return a.putSetting(ctx, actor, "evaluation_policy.put", EvaluationPolicySetting, string(v))
 }
 
 // Rate is a rating as the public (or a clerk typing in a paper slip) gives it.

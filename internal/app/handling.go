@@ -90,11 +90,7 @@ func (a *App) SetHandlingPolicy(ctx context.Context, actor tousu.Actor, p Handli
 		return err
 	}
 	b, _ := json.Marshal(p)
-	if err := a.store.PutSetting(ctx, HandlingSetting, string(b)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "handling_policy.put", HandlingSetting, string(b))
+	return a.putSetting(ctx, actor, "handling_policy.put", HandlingSetting, string(b))
 }
 
 // extensionLimits are the cap and the approval threshold for c, in its deadline's unit.

@@ -106,11 +106,7 @@ func (a *App) SetLadder(ctx context.Context, actor tousu.Actor, l Ladder) error 
 		return err
 	}
 	v, _ := json.Marshal(l)
-	if err := a.store.PutSetting(ctx, LadderSetting, string(v)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "ladder.put", LadderSetting, string(v))
+	return a.putSetting(ctx, actor, "ladder.put", LadderSetting, string(v))
 }
 
 // JobOptions configure RunJobs.

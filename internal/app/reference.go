@@ -494,6 +494,16 @@ func (a *App) audit(ctx context.Context, actor tousu.Actor, action, object, deta
 	return a.store.AppendAudit(ctx, []tousu.AuditRecord{a.auditRecord(ctx, actor, action, object, detail)})
 }
 
+// putSetting stores a setting's new value, drops the cached reference data so that the
+// next request reads it, and audits the change as action with the value as its detail.
+func (a *App) putSetting(ctx context.Context, actor tousu.Actor, action, key, value string) error {
+	if err := a.store.PutSetting(ctx, key, value); err != nil {
+		return err
+	}
+	a.invalidate()
+	return a.audit(ctx, actor, action, key, value)
+}
+
 func (a *App) auditRecord(ctx context.Context, actor tousu.Actor, action, object, detail string) tousu.AuditRecord {
 	// The audit log keeps valid UTF-8 only: a login or a number typed with stray bytes is
 	// kept with U+FFFD in their place, so that what is stored is exactly what is hashed.

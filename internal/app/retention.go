@@ -176,11 +176,7 @@ func (a *App) SetRetentionRule(ctx context.Context, actor tousu.Actor, r Retenti
 		return err
 	}
 	b, _ := json.Marshal(r)
-	if err := a.store.PutSetting(ctx, RetentionSetting, string(b)); err != nil {
-		return err
-	}
-	a.invalidate()
-	return a.audit(ctx, actor, "retention_rule.put", RetentionSetting, string(b))
+	return a.putSetting(ctx, actor, "retention_rule.put", RetentionSetting, string(b))
 }
 
 // holdReason checks the reason given for setting or lifting a hold.

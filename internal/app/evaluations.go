@@ -1012,15 +1012,8 @@ func (a *App) EvaluationCards(ctx context.Context, actor tousu.Actor) ([]Evaluat
 // messages.
 func (a *App) ScanEvaluationDeadlines(ctx context.Context) (ScanReport, error) {
 	var rep ScanReport
-	ref, err := a.reference(ctx)
+	ref, dir, err := a.scanDir(ctx)
 	if err != nil {
-		return rep, err
-	}
-	dir, err := a.staffDir(ctx, ref)
-	if err != nil {
-		return rep, err
-	}
-	if err := dir.withStaff(ctx, a.store); err != nil {
 		return rep, err
 	}
 	today := a.Today()

@@ -251,15 +251,8 @@ const (
 // the desk messages (and webhook) it causes, so that it happens once.
 func (a *App) ScanDeadlines(ctx context.Context) (ScanReport, error) {
 	var rep ScanReport
-	ref, err := a.reference(ctx)
+	ref, dir, err := a.scanDir(ctx)
 	if err != nil {
-		return rep, err
-	}
-	dir, err := a.staffDir(ctx, ref)
-	if err != nil {
-		return rep, err
-	}
-	if err := dir.withStaff(ctx, a.store); err != nil {
 		return rep, err
 	}
 	today := a.Today()

@@ -554,6 +554,23 @@ func (a *App) staffDir(ctx context.Context, ref *reference) (*staffDir, error) {
 	return &staffDir{ref: ref, users: users}, nil
 }
 
+// scanDir is what a deadline scan reads once per tick: the reference data and the
+// directory of accounts and staff its messages are addressed through.
+func (a *App) scanDir(ctx context.Context) (*reference, *staffDir, error) {
+	ref, err := a.reference(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := a.staffDir(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := dir.withStaff(ctx, a.store); err != nil {
+		return nil, nil, err
+	}
+	return ref, dir, nil
+}
+
 // name is the name of an account, or its login when unknown.
 func (d *staffDir) name(login string) string {
 	for _, u := range d.users {

@@ -335,6 +335,10 @@ type Store interface {
 	OverdueOpen(ctx context.Context, today Date) ([]StatFact, error)
 	// RebuildStats recomputes every complaint's fact and the rollups from the complaints.
 	RebuildStats(ctx context.Context) error
+	// FoldStats adds up to limit of the changes queued by complaint writes to the
+	// rollups, the oldest first, and returns how many it folded; safe on many nodes at
+	// once. SumStats folds the queue itself before it reads: this only keeps it short.
+	FoldStats(ctx context.Context, limit int) (int, error)
 	// SaveDisclosure inserts a draft disclosure (ID 0, setting ID) or rewrites a draft's
 	// content and changes, with its audit records; a published one is kind conflict.
 	SaveDisclosure(ctx context.Context, d *Disclosure, audit []AuditRecord) error

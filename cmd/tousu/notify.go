@@ -110,6 +110,8 @@ func jobInterval(s string) (time.Duration, error) {
 func startJobs(ctx context.Context, e *env, every time.Duration) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() { e.app.RunJobs(ctx, app.JobOptions{Holder: holderID(), Interval: every}) })
+	// Every node folds the statistics' queue every second, whatever the jobs' interval.
+	wg.Go(func() { e.app.RunStatsFold(ctx, 0) })
 	return wg.Wait
 }
 

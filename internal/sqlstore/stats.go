@@ -9,10 +9,15 @@ import (
 	"tousu"
 )
 
-// The statistics' write side: each complaint's fact row and the rollups, rewritten in the
-// complaint's own write transaction (CreateComplaint, UpdateComplaint, and any bulk path
-// that writes complaint rows through writeStats) from the difference between the fact
-// stored and the fact of the new projection (tousu.StatFactOf, tousu.StatDelta).
+// The statistics' write side: each complaint's fact row, rewritten in the complaint's own
+// write transaction (CreateComplaint, UpdateComplaint, and any bulk path that writes
+// complaint rows through writeStats), and one row queued in stats_pending with the fact
+// stored before and the fact of the new projection. FoldStats folds the queue into the
+// rollups later, many rows at once (tousu.StatDelta summed in Go), so that a registration
+// upserts no rollup row: dozens of upserts each, into rows every registration shares,
+// made SQLite's single writer the bottleneck and serialised PostgreSQL's nodes on the
+// hot rows until commit. Every read of the rollups folds the queue first (SumStats), so
+// the figures are exact whenever they are read.
 
 // repeatOf reports whether the store holds an earlier complaint by the same complainant
 // (the blind indexes of phone and ID number). It is the one seam of the repeat figure:
@@ -85,7 +90,7 @@ func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
 		if _, err := q.Exec(ctx, `UPDATE stats_facts SET earlier = 1, repeat = 1, fact = ? WHERE complaint_id = ?`, string(b), l.id); err != nil {
 			return err
 		}
-		if err := addRollup(ctx, q, tousu.StatDelta(&old, &f)); err != nil {
+		if err := queueStats(ctx, q, l.fact, string(b)); err != nil {
 			return err
 		}
 	}
@@ -129,8 +134,9 @@ func b2i(b bool) int {
 	return 0
 }
 
-// writeStats brings c's fact row and the rollups up to date with its projection, in the
-// transaction q that writes c. created says that c is new (no fact stored yet).
+// writeStats brings c's fact row up to date with its projection, and queues the change
+// for the rollups, in the transaction q that writes c. created says that c is new (no
+// fact stored yet).
 func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool) error {
 	var (
 		old     *tousu.StatFact
@@ -181,7 +187,108 @@ func writeStats(ctx context.Context, q Querier, c *tousu.Complaint, created bool
 		tousu.DateKey(f.RatedOn), b2i(f.Satisfied), b2i(f.Repeat), b2i(earlier), string(b)); err != nil {
 		return err
 	}
-	return addRollup(ctx, q, tousu.StatDelta(old, &f))
+	return queueStats(ctx, q, oldText, string(b))
+}
+
+// queueStats queues the replacement of fact before ("" for none) by fact after, both as
+// stored in stats_facts, for FoldStats: one insert, into a table whose rows no other
+// writer shares.
+func queueStats(ctx context.Context, q Querier, before, after string) error {
+	_, err := q.Exec(ctx, `INSERT INTO stats_pending (before_fact, after_fact) VALUES (?, ?)`, before, after)
+	return err
+}
+
+// StatsFoldBatch is how many queued changes one FoldStats transaction takes at most.
+const StatsFoldBatch = 1000
+
+// statsFoldLock is the key of the transaction-scoped advisory lock that PostgreSQL's
+// folders take (the ASCII of "tousufld"), so that one folder at a time, on any node,
+// takes queued rows and adds them to the rollups. Writers never take it.
+const statsFoldLock int64 = 0x746f757375666c64
+
+// FoldStats folds up to limit queued changes (the oldest first) into the rollups in one
+// write transaction and returns how many it folded: it deletes them from the queue,
+// returning them, sums their deltas in Go — registrations of a day share most of their
+// rollup rows, so a thousand changes come to a few hundred rows — and upserts the sums
+// in a stable order. On PostgreSQL it first waits for the advisory lock of the folders,
+// so that a fold that returns has seen every change committed before it began that
+// another folder had not yet folded; the rows a folder deletes are its own either way.
+func (s *Store) FoldStats(ctx context.Context, limit int) (n int, err error) {
+	defer s.wrap(&err, "store.FoldStats")
+	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
+		n = 0
+		if s.e.Postgres {
+			if _, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, statsFoldLock); err != nil {
+				return err
+			}
+		}
+		rows, err := q.Query(ctx, `DELETE FROM stats_pending WHERE seq IN (SELECT seq FROM stats_pending ORDER BY seq LIMIT ?)
+			RETURNING before_fact, after_fact`, limit)
+		changes, err := collect(rows, err, func(r Row) ([2]string, error) {
+			var c [2]string
+			return c, r.Scan(&c[0], &c[1])
+		})
+		if err != nil {
+			return err
+		}
+		total := map[tousu.StatKey]*tousu.StatMeasures{}
+		for _, c := range changes {
+			var facts [2]*tousu.StatFact
+			for i, text := range c {
+				if text == "" {
+					continue
+				}
+				facts[i] = new(tousu.StatFact)
+				if err := json.Unmarshal([]byte(text), facts[i]); err != nil {
+					return err
+				}
+			}
+			addDelta(total, tousu.StatDelta(facts[0], facts[1]))
+		}
+		for k, m := range total {
+			if *m == (tousu.StatMeasures{}) {
+				delete(total, k) // changes that cancel out (a withdrawal undone) write nothing
+			}
+		}
+		n = len(changes)
+		return addRollup(ctx, q, total)
+	})
+	return n, err
+}
+
+// foldPending folds the whole queue before a read of the rollups, after a cheap check
+// that finds it empty most of the time (the serve nodes fold it every second, app.RunStatsFold).
+// Every change committed before the read is then in the rollups: the figures read are
+// exact. Folding rather than adding the queue's deltas to what is read, because the two
+// reads would need one snapshot, which PostgreSQL's read-committed pool does not give, and
+// because the figures are read seldom beside how often complaints are written.
+func (s *Store) foldPending(ctx context.Context) error {
+	var one int
+	err := s.e.Read.QueryRow(ctx, `SELECT 1 FROM stats_pending LIMIT 1`).Scan(&one)
+	if noRows(err) {
+		return nil
+	}
+	for err == nil {
+		var n int
+		if n, err = s.FoldStats(ctx, StatsFoldBatch); n < StatsFoldBatch {
+			break
+		}
+	}
+	return err
+}
+
+// addDelta adds delta d to total.
+func addDelta(total, d map[tousu.StatKey]*tousu.StatMeasures) {
+	for k, m := range d {
+		t := total[k]
+		if t == nil {
+			t = new(tousu.StatMeasures)
+			total[k] = t
+		}
+		for i, v := range m {
+			t[i] += v
+		}
+	}
 }
 
 var measureCols = strings.Join(tousu.StatMeasureNames[:], ", ")
@@ -229,6 +336,9 @@ func (s *Store) SumStats(ctx context.Context, f tousu.StatSum) (_ []tousu.StatRo
 	defer s.wrap(&err, "store.SumStats(%q)", f.Dim)
 	if f.To.Before(f.From) {
 		return nil, nil
+	}
+	if err := s.foldPending(ctx); err != nil {
+		return nil, err
 	}
 	from, to := tousu.DateKey(f.From), tousu.DateKey(f.To)
 	// Each part is, for each unit asked for, a range of the primary key (dim, unit, grain,
@@ -320,17 +430,26 @@ func (s *Store) OverdueOpen(ctx context.Context, today tousu.Date) (_ []tousu.St
 }
 
 // RebuildStats recomputes every fact and the rollups from the complaints, in one
-// transaction: the backfill after the migration that brought the statistics, and the
+// transaction, and empties the queue of changes not yet folded, which the recount
+// includes: the backfill after the migration that brought the statistics, and the
 // repair of figures after a fault. The earlier-complaint flag is kept where a fact has
 // one; complaints without a fact get it from repeatOf.
 func (s *Store) RebuildStats(ctx context.Context) (err error) {
 	defer s.wrap(&err, "store.RebuildStats")
 	return s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
-		return rebuildStats(ctx, q)
+		return s.rebuildStats(ctx, q)
 	})
 }
 
-func rebuildStats(ctx context.Context, q Querier) error {
+func (s *Store) rebuildStats(ctx context.Context, q Querier) error {
+	if s.e.Postgres {
+		// Writers write a fact, then queue its change: once the facts and the queue are
+		// locked in that order, no writer is half-way, and the writers that come next
+		// wait for the recount to commit and queue their changes on top of it.
+		if _, err := q.Exec(ctx, `LOCK TABLE stats_facts, stats_pending IN EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+	}
 	earlier := map[string]bool{}
 	rows, err := q.Query(ctx, `SELECT complaint_id, earlier FROM stats_facts`)
 	if err != nil {
@@ -347,6 +466,9 @@ func rebuildStats(ctx context.Context, q Querier) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `DELETE FROM stats_pending`); err != nil {
 		return err
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM stats_rollup`); err != nil {
@@ -388,16 +510,7 @@ func rebuildStats(ctx context.Context, q Querier) error {
 				tousu.DateKey(f.RatedOn), b2i(f.Satisfied), b2i(f.Repeat), b2i(e), string(b)); err != nil {
 				return err
 			}
-			for k, m := range tousu.StatDelta(nil, &f) {
-				t := total[k]
-				if t == nil {
-					t = new(tousu.StatMeasures)
-					total[k] = t
-				}
-				for i, v := range m {
-					t[i] += v
-				}
-			}
+			addDelta(total, tousu.StatDelta(nil, &f))
 		}
 		if len(cs) < page {
 			break
@@ -417,7 +530,7 @@ func (s *Store) BackfillStats(ctx context.Context) (err error) {
 		if err != nil || n == 0 {
 			return err
 		}
-		return rebuildStats(ctx, q)
+		return s.rebuildStats(ctx, q)
 	})
 }
 

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) tousu.Store) {
 		{"Conduct", testConduct},
 		{"Malicious", testMalicious},
 		{"StatsRecount", testStatsRecount},
+		{"StatsConcurrent", testStatsConcurrent},
 		{"Disclosures", testDisclosures},
 		{"BulkRegister", testBulkRegister},
 		{"FindTokenUser", testFindTokenUser},

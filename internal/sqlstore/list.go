@@ -314,15 +314,30 @@ func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	return query, append(w.args, pageLimit(f.Limit)), nil
 }
 
-// CountComplaints counts the complaints that f selects, ignoring its order and cursor.
+// CountComplaints counts the complaints that f selects, ignoring its order and cursor:
+// with f.CountUpTo, only until CountUpTo+1 have been found, so that a count over a large
+// table costs at most that many rows.
 func (s *Store) CountComplaints(ctx context.Context, f tousu.ComplaintFilter) (n int, err error) {
 	defer s.wrap(&err, "store.CountComplaints")
-	w := s.ComplaintWhere(f)
-	from := s.listFrom(w, f)
+	query, args := s.countQuery(f)
 	err = s.Search(ctx, f.Query, func(q Querier) error {
-		return q.QueryRow(ctx, `SELECT COUNT(*)`+from+w.String(), w.args...).Scan(&n)
+		return q.QueryRow(ctx, query, args...).Scan(&n)
 	})
 	return n, err
+}
+
+// CountQuery is the statement CountComplaints runs for f, with its arguments, for the
+// engines' query-plan tests.
+func (s *Store) CountQuery(f tousu.ComplaintFilter) (string, []any) { return s.countQuery(f) }
+
+// countQuery builds CountComplaints' statement.
+func (s *Store) countQuery(f tousu.ComplaintFilter) (string, []any) {
+	w := s.ComplaintWhere(f)
+	from := s.listFrom(w, f)
+	if f.CountUpTo <= 0 {
+		return `SELECT COUNT(*)` + from + w.String(), w.args
+	}
+	return `SELECT COUNT(*) FROM (SELECT 1` + from + w.String() + ` LIMIT ?) AS capped`, append(w.args, f.CountUpTo+1)
 }
 
 // Search runs a list query: with a search term the engine's way (Engine.Search), else on

@@ -160,6 +160,15 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		if err != nil || n != len(want) {
 			t.Errorf("%s: CountComplaints = %d, %v, want %d", tt.name, n, err, len(want))
 		}
+		// A capped count (the inbox's "1+" … "1000+") stops one past its cap, and is exact
+		// below it.
+		for _, limit := range []int{1, 2} {
+			f := tt.filter
+			f.CountUpTo = limit
+			if n, err := s.CountComplaints(t.Context(), f); err != nil || n != min(len(want), limit+1) {
+				t.Errorf("%s: CountComplaints up to %d = %d, %v, want %d", tt.name, limit, n, err, min(len(want), limit+1))
+			}
+		}
 	}
 }
 

@@ -93,7 +93,7 @@ func sampleInboxPage() inboxPage {
 	c := sampleComplaint()
 	f := newForm(url.Values{"q": {"态度"}, "status": {"registered"}})
 	return inboxPage{Common: sampleCommon, Tab: "all", F: f, Filtered: true, Notice: "筛选条件有误：开始日期：日期格式应为 YYYY-MM-DD",
-		Tabs:    []inboxTabView{{Key: "registered", Label: "待受理", URL: "/desk/?tab=registered", Count: 3}, {Key: "all", Label: "全部", URL: "/desk/?tab=all", Count: 9, Current: true}},
+		Tabs:    []inboxTabView{{Key: "registered", Label: "待受理", URL: "/desk/?tab=registered", Count: "3"}, {Key: "all", Label: "全部", URL: "/desk/?tab=all", Count: "1000+", Current: true}},
 		Rows:    []inboxRow{{ComplaintView: c, Clock: clockOf(c), Excerpt: c.Matter}},
 		NextURL: "/desk/?tab=all&cursor=x", FirstURL: "/desk/?tab=all",
 		Statuses: deskOptions(tousu.Statuses), Kinds: deskOptions(tousu.Kinds), Channels: deskOptions(tousu.Channels),

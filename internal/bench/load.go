@@ -17,9 +17,9 @@ import (
 
 // Result is what a closed-loop run measured.
 type Result struct {
-	Ops      int
-	Errors   int
-	Elapsed  time.Duration
+	Ops           int
+	Errors        int
+	Elapsed       time.Duration
 	P50, P95, P99 time.Duration
 	// FirstError is the first failure, for the report.
 	FirstError string

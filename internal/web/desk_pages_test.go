@@ -213,3 +213,13 @@ func TestDeskPageVariants(t *testing.T) {
 		}
 	}
 }
+
+// The inbox counts a tab up to tabCountCap: past it the badge reads "1000+" (the count
+// stopped there), below it the exact number.
+func TestInboxCountLabel(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", tabCountCap: "1000", tabCountCap + 1: "1000+"} {
+		if got := countLabel(n); got != want {
+			t.Errorf("countLabel(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		}
 	}
 	if len(f.Units) > 0 {
-		in(w, []string{"target_unit", "assigned_unit"}, f.Units)
+		in(w, unitColumns, f.Units)
 	}
 	// A handler's own cases: those assigned to its units (and to it or nobody), or, with
 	// AssistingUnits, those its units assist.
@@ -296,8 +296,12 @@ func (s *Store) ListQuery(f tousu.ComplaintFilter) (string, []any) {
 	return q, args
 }
 
-// scopeColumns are the columns a scope matches (ComplaintFilter.Scope).
-var scopeColumns = []string{"owner_unit", "target_unit", "assigned_unit"}
+// scopeColumns are the columns a scope matches (ComplaintFilter.Scope), unitColumns
+// those the unit filter matches (ComplaintFilter.Units).
+var (
+	scopeColumns = []string{"owner_unit", "target_unit", "assigned_unit"}
+	unitColumns  = []string{"target_unit", "assigned_unit"}
+)
 
 // maxScopeStreams bounds scopedKeys: a scope of more units than this (a third of it,
 // one read per unit and column) is listed the general way.
@@ -312,13 +316,22 @@ const maxScopeStreams = 300
 // The general way checks the scope row by row: it reads the whole subtree, every column
 // of every row, and sorts it (at a million complaints a department's tens of thousands),
 // or reads the whole table in the list's order until a page is found.
+//
+// Without a scope, the unit filter (ComplaintFilter.Units, a subtree matched on the
+// target and assigned unit) is read the same way.
 func (s *Store) scopedKeys(f tousu.ComplaintFilter, limit int, newest bool) (union string, args []any, ok bool) {
-	units := storableArgs(s.where(), f.Scope)
-	if f.Scope == nil || len(units) == 0 || len(units)*len(scopeColumns) > maxScopeStreams || strings.TrimSpace(f.Query) != "" {
+	rest := f
+	set, cols := f.Scope, scopeColumns
+	if set != nil {
+		rest.Scope = nil
+	} else {
+		set, cols = f.Units, unitColumns
+		rest.Units = nil
+	}
+	units := storableArgs(s.where(), set)
+	if len(units) == 0 || len(units)*len(cols) > maxScopeStreams || strings.TrimSpace(f.Query) != "" {
 		return "", nil, false
 	}
-	rest := f
-	rest.Scope = nil
 	w := s.ComplaintWhere(rest)
 	order := ""
 	if newest {
@@ -328,7 +341,7 @@ func (s *Store) scopedKeys(f tousu.ComplaintFilter, limit int, newest bool) (uni
 		order = " ORDER BY received_at DESC, id DESC"
 	}
 	var arms []string
-	for _, col := range scopeColumns {
+	for _, col := range cols {
 		for _, u := range units {
 			terms := append([]string{col + " = ?"}, w.terms...)
 			arms = append(arms, `SELECT * FROM (SELECT id, received_at FROM complaints WHERE `+strings.Join(terms, " AND ")+

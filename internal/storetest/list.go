@@ -266,6 +266,8 @@ func testPagination(t *testing.T, s tousu.Store) {
 		// some by two (listed once), some outside it.
 		c.Target.Unit = []string{"win-1", "win-2", "far"}[i%3]
 		c.AssignedUnit = []string{"", "dept-1", "win-1", "other"}[i%4]
+		// And statuses for the lists of several statuses (办理中).
+		c.Status = []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended, tousu.StatusReported}[i%3]
 		all = append(all, create(t, s, c))
 	}
 	scope := []string{"win-1", "dept-1"}
@@ -298,11 +300,16 @@ func testPagination(t *testing.T, s tousu.Store) {
 		{tousu.OrderDue, cmpDue, func(c *tousu.Complaint) int64 { return tousu.DateKey(c.Deadline.Due) }},
 	}
 	for _, tt := range tests {
-		for _, scoped := range []bool{false, true} {
+		for _, variant := range []string{"all", "scoped", "statuses"} {
 			want := slices.Clone(all)
 			var sc []string
-			if scoped {
+			var sts []tousu.Status
+			switch variant {
+			case "scoped":
 				want, sc = slices.DeleteFunc(want, func(c *tousu.Complaint) bool { return !inScope(c) }), scope
+			case "statuses":
+				sts = []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}
+				want = slices.DeleteFunc(want, func(c *tousu.Complaint) bool { return !slices.Contains(sts, c.Status) })
 			}
 			slices.SortFunc(want, tt.cmp)
 			for _, limit := range []int{1, 7, 50} {
@@ -314,7 +321,7 @@ func testPagination(t *testing.T, s tousu.Store) {
 					if page > total+1 {
 						t.Fatalf("order %q, limit %d: paging does not end", tt.order, limit)
 					}
-					cs, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Order: tt.order, After: after, Limit: limit, Scope: sc})
+					cs, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Order: tt.order, After: after, Limit: limit, Scope: sc, Statuses: sts})
 					if err != nil {
 						t.Fatalf("order %q, limit %d, page %d: ListComplaints = %v", tt.order, limit, page, err)
 					}
@@ -331,13 +338,13 @@ func testPagination(t *testing.T, s tousu.Store) {
 					after = &tousu.Cursor{Key: tt.key(last), ID: last.ID}
 				}
 				if wantIDs := idsOf(want); !slices.Equal(got, wantIDs) {
-					t.Errorf("order %q, scoped %v, limit %d: pages gave %d complaints%s", tt.order, scoped, limit, len(got), firstDifference(got, wantIDs))
+					t.Errorf("order %q, %s, limit %d: pages gave %d complaints%s", tt.order, variant, limit, len(got), firstDifference(got, wantIDs))
 				}
 			}
 			// The inbox's capped count of the same list.
 			for _, limit := range []int{1, 10, 1000} {
-				if n, err := s.CountComplaints(t.Context(), tousu.ComplaintFilter{Scope: sc, CountUpTo: limit}); err != nil || n != min(len(want), limit+1) {
-					t.Errorf("scoped %v: CountComplaints up to %d = %d, %v, want %d", scoped, limit, n, err, min(len(want), limit+1))
+				if n, err := s.CountComplaints(t.Context(), tousu.ComplaintFilter{Scope: sc, Statuses: sts, CountUpTo: limit}); err != nil || n != min(len(want), limit+1) {
+					t.Errorf("%s: CountComplaints up to %d = %d, %v, want %d", variant, limit, n, err, min(len(want), limit+1))
 				}
 			}
 		}

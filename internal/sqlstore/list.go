@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -366,19 +367,21 @@ const maxScopeStreams = 300
 // of every row, and sorts it (at a million complaints a department's tens of thousands),
 // or reads the whole table in the list's order until a page is found.
 //
-// Without a scope, the unit filter (ComplaintFilter.Units, a subtree matched on the
-// target and assigned unit) is read the same way.
+// The unit filter (ComplaintFilter.Units, a subtree matched on the target and assigned
+// unit) is read the same way, and drives when set (the scope then checked row by row).
+// A list with a selective filter of its own (selectiveFilter) is read the general way.
 func (s *Store) scopedKeys(f tousu.ComplaintFilter, limit int, newest bool) (union string, args []any, ok bool) {
 	rest := f
-	set, cols := f.Scope, scopeColumns
-	if set != nil {
-		rest.Scope = nil
-	} else {
-		set, cols = f.Units, unitColumns
+	set, cols := f.Units, unitColumns
+	if len(set) > 0 {
+		// The unit filter is within the scope, and narrower: it drives, the scope is checked.
 		rest.Units = nil
+	} else {
+		set, cols = f.Scope, scopeColumns
+		rest.Scope = nil
 	}
 	units := storableArgs(s.where(), set)
-	if len(units) == 0 || len(units)*len(cols) > maxScopeStreams || strings.TrimSpace(f.Query) != "" {
+	if len(units) == 0 || len(units)*len(cols) > maxScopeStreams || strings.TrimSpace(f.Query) != "" || selectiveFilter(f) {
 		return "", nil, false
 	}
 	w := s.ComplaintWhere(rest)
@@ -407,6 +410,18 @@ func (s *Store) scopedKeys(f tousu.ComplaintFilter, limit int, newest bool) (uni
 		}
 	}
 	return strings.Join(arms, " UNION "), args, true
+}
+
+// selectiveFilter says whether f has a filter with an index of its own that selects few
+// complaints (an open status, a kind, a channel, a staff member, a complainant, a
+// handler, late handovers): reading that index newest first with the scope checked row
+// by row finds a page sooner than reading each unit's complaints until a page of them
+// matches, which for such a filter can be all of them (measured at a million complaints:
+// a department's 已受理 5.8 ms the first way, 169 ms the second).
+func selectiveFilter(f tousu.ComplaintFilter) bool {
+	return f.Kind != "" || f.Channel != "" || f.TargetStaff != "" || f.TargetUnit != "" || f.Handler != "" ||
+		f.PhoneIndex != "" || f.IDNumberIndex != "" || f.NameIndex != "" || f.LateHandover ||
+		slices.ContainsFunc(f.Statuses, tousu.Status.Open)
 }
 
 // scopedNewest is ListComplaints' statement for a scoped list newest first, through

@@ -425,6 +425,12 @@ type Store interface {
 	// ListMalicious returns the marks f selects, newest first: the seam through which
 	// statistics leave confirmed malicious complaints out of staff figures.
 	ListMalicious(ctx context.Context, f MaliciousFilter) ([]MaliciousMark, error)
+	// ConductTotals sums the inspections, failed items, praise and sanctions of [from,
+	// to] by unit and by badge, in SQL (the monthly assessment's inputs; no cap).
+	ConductTotals(ctx context.Context, from, to Date) (*ConductTotals, error)
+	// ListLate returns a page of the complaints that may have let a deadline pass
+	// (accountability's candidates), newest first.
+	ListLate(ctx context.Context, f LateFilter) ([]*Complaint, error)
 }
 
 // ComplaintLink links two complaints about the same matter (关联): a repeat complaint

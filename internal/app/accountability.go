@@ -44,21 +44,22 @@ func (a *App) Accountability(ctx context.Context, from, to tousu.Date) ([]Accoun
 
 // accountability computes the records of [from, to]; for one person (badge ≠ "") it
 // reads only the complaints that can name them — those handed over late and those the
-// person's accounts handled — and no rectification task (a unit's).
+// person's accounts handled — and no rectification task (a unit's). Nothing is capped:
+// the store returns the late candidates page by page.
 func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge string) ([]AccountabilityRecord, error) {
 	users, err := a.store.ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	badgeOf := map[string]string{}
-	filters := []tousu.ComplaintFilter{{}}
+	var handlers []string
 	if badge != "" {
-		filters = []tousu.ComplaintFilter{{LateHandover: true}}
+		handlers = []string{}
 	}
 	for _, u := range users {
 		badgeOf[u.Login] = u.Staff
 		if badge != "" && u.Staff == badge {
-			filters = append(filters, tousu.ComplaintFilter{Handler: u.Login})
+			handlers = append(handlers, u.Login)
 		}
 	}
 	today := a.Today()
@@ -100,24 +101,42 @@ func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge str
 			add("late_reply", c, due, c.AssignedUnit, badgeOf[c.Handler], fmt.Sprintf("办理期限%s，至今未答复", due))
 		}
 	}
-	for _, f := range filters {
-		if err := a.eachComplaint(ctx, f, from, to, each); err != nil {
+	// The store picks the candidates (a superset, in SQL), page by page with no cap;
+	// the rules above decide exactly.
+	lf := tousu.LateFilter{Today: today, Handlers: handlers, Limit: 500}
+	lf.From, lf.To = a.window(from, to)
+	for {
+		cs, err := a.store.ListLate(ctx, lf)
+		if err != nil {
 			return nil, err
 		}
+		for _, c := range cs {
+			each(c)
+		}
+		if len(cs) < lf.Limit {
+			break
+		}
+		last := cs[len(cs)-1]
+		lf.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
 	}
 	if badge != "" {
 		return out, nil
 	}
-	tasks, err := a.store.ListRectifications(ctx, tousu.RectificationFilter{DueBefore: to.AddDays(1), Limit: 5000})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tasks {
-		if t.Alerts&tousu.RectAlertOverdue == 0 || t.DueDate.Before(from) {
-			continue
+	// The tasks due in the period that went overdue, by ID page by page.
+	rf := tousu.RectificationFilter{DueFrom: from, DueBefore: to.AddDays(1), Overdue: true, ByID: true, Limit: 1000}
+	for {
+		tasks, err := a.store.ListRectifications(ctx, rf)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, AccountabilityRecord{Kind: "rectification_overdue", Label: AccountabilityKinds.Label("rectification_overdue"),
-			TaskID: t.ID, Date: t.DueDate, Unit: t.Unit, Detail: fmt.Sprintf("“%s”整改期限%s", t.ItemName, t.DueDate)})
+		for _, t := range tasks {
+			out = append(out, AccountabilityRecord{Kind: "rectification_overdue", Label: AccountabilityKinds.Label("rectification_overdue"),
+				TaskID: t.ID, Date: t.DueDate, Unit: t.Unit, Detail: fmt.Sprintf("“%s”整改期限%s", t.ItemName, t.DueDate)})
+		}
+		if len(tasks) < rf.Limit {
+			break
+		}
+		rf.AfterID = tasks[len(tasks)-1].ID
 	}
 	return out, nil
 }

@@ -48,8 +48,7 @@ func (r *reference) mayVerify(actor tousu.Actor, t *tousu.Rectification) bool {
 
 func (r *reference) rectView(actor tousu.Actor, t tousu.Rectification) RectificationView {
 	return RectificationView{Rectification: t, UnitName: r.unitName(t.Unit), SourceLabel: rectSources.Label(t.Source),
-		StatusLabel: tousu.RectStatuses.Label(t.Status),
-		MaySubmit:   r.maySubmit(actor, &t), MayVerify: r.mayVerify(actor, &t)}
+		StatusLabel: tousu.RectStatuses.Label(t.Status), MaySubmit: r.maySubmit(actor, &t), MayVerify: r.mayVerify(actor, &t)}
 }
 
 // RectificationQuery filters the rectification list.

@@ -357,3 +357,12 @@ type LateFilter struct {
 	After    *Cursor
 	Limit    int
 }
+
+// LateCallback is a bad rating (差评, not excluded by an appeal) whose call-back was due
+// in a period, with the instant of its first call-back (nil: none yet): accountability's
+// late_callback when that came after the due day or never came.
+type LateCallback struct {
+	ID, Window, Staff string
+	Due               Date
+	CalledBackAt      *time.Time
+}

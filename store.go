@@ -431,6 +431,9 @@ type Store interface {
 	// ListLate returns a page of the complaints that may have let a deadline pass
 	// (accountability's candidates), newest first.
 	ListLate(ctx context.Context, f LateFilter) ([]*Complaint, error)
+	// LateCallbacks returns the bad ratings whose call-back was due within [from, to],
+	// with their first call-back.
+	LateCallbacks(ctx context.Context, from, to Date) ([]LateCallback, error)
 }
 
 // ComplaintLink links two complaints about the same matter (关联): a repeat complaint

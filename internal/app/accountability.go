@@ -15,12 +15,14 @@ import (
 //   - late_report: the unit's handler reported its result after the unit's due date;
 //   - late_reply: a complaint replied after its due date, or still open past it (the
 //     handler and the assigned unit);
-//   - rectification_overdue: a rectification task that went overdue (the unit).
+//   - rectification_overdue: a rectification task that went overdue (the unit);
+//   - late_callback: a bad rating (差评) not called back by its call-back due day (the
+//     window, whose handlers and supervisors call back).
 
 // AccountabilityKinds label the kinds.
 var AccountabilityKinds = tousu.Vocabulary[string]{
 	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
-	{Value: "rectification_overdue", Label: "整改超期"},
+	{Value: "rectification_overdue", Label: "整改超期"}, {Value: "late_callback", Label: "差评逾期回访"},
 }
 
 // AccountabilityRecord is one deadline let pass, by a person (Staff, when known) and a
@@ -29,6 +31,8 @@ type AccountabilityRecord struct {
 	Kind   string     `json:"kind"`
 	Label  string     `json:"label"`
 	Number string     `json:"number,omitempty"` // the complaint
+	// Evaluation is the rating of a late_callback.
+	Evaluation string `json:"evaluation,omitempty"`
 	TaskID int64      `json:"task_id,omitempty"`
 	Date   tousu.Date `json:"date"` // the due date that passed
 	Unit   string     `json:"unit"`
@@ -137,6 +141,26 @@ func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge str
 			break
 		}
 		rf.AfterID = tasks[len(tasks)-1].ID
+	}
+	// Bad ratings whose call-back was due in the period and came late or not at all.
+	late, err := a.store.LateCallbacks(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range late {
+		detail := fmt.Sprintf("差评%s回访期限%s，至今未回访", c.ID, c.Due)
+		switch {
+		case c.CalledBackAt != nil:
+			on := tousu.DateOf(c.CalledBackAt.In(a.loc))
+			if !on.After(c.Due) {
+				continue
+			}
+			detail = fmt.Sprintf("差评%s回访期限%s，%s回访", c.ID, c.Due, on)
+		case !today.After(c.Due):
+			continue
+		}
+		out = append(out, AccountabilityRecord{Kind: "late_callback", Label: AccountabilityKinds.Label("late_callback"),
+			Evaluation: c.ID, Date: c.Due, Unit: c.Window, Detail: detail})
 	}
 	return out, nil
 }

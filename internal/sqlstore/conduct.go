@@ -714,3 +714,24 @@ func (s *Store) ListLate(ctx context.Context, f tousu.LateFilter) (_ []*tousu.Co
 		` ORDER BY received_at DESC, id DESC LIMIT `+strconv.Itoa(limit), w.Args()...)
 	return collect(rows, err, scanComplaint)
 }
+
+// LateCallbacks returns the bad ratings, not excluded, whose call-back was due within
+// [from, to], each with the instant of its first call-back event: one row per rating,
+// however many.
+func (s *Store) LateCallbacks(ctx context.Context, from, to tousu.Date) (_ []tousu.LateCallback, err error) {
+	defer s.wrap(&err, "store.LateCallbacks(%s, %s)", from, to)
+	rows, err := s.e.Read.Query(ctx, `SELECT e.id, e.window_unit, e.staff, e.callback_due,
+		(SELECT MIN(ev.at) FROM evaluation_events ev WHERE ev.evaluation_id = e.id AND ev.type = 'callback')
+		FROM evaluations e WHERE e.level <= 2 AND e.excluded = 0 AND e.callback_due >= ? AND e.callback_due <= ?
+		ORDER BY e.callback_due, e.id`, from.String(), to.String())
+	return collect(rows, err, func(r Row) (tousu.LateCallback, error) {
+		var (
+			c   tousu.LateCallback
+			due string
+			at  *int64
+		)
+		err := r.Scan(&c.ID, &c.Window, &c.Staff, &due, &at)
+		c.Due, c.CalledBackAt = textDate(due), fromNullMillis(at)
+		return c, err
+	})
+}

@@ -96,6 +96,7 @@ func TestEvaluationRectificationTask(t *testing.T) {
 
 	// A task past its due day shows overdue; the rating's own job does the warning.
 	late := e.rate(badRating("BJ3")).str("id")
+	e.rate(badRating("BJ4")) // never called back: due 2 February
 	e.evalAct(late, "callback", "dept-b-super", map[string]any{"reached": true, "note": "已联系"}, http.StatusOK)
 	e.clock.Set(time.Date(2026, 2, 10, 9, 0, 0, 0, cst))
 	if _, err := e.app.Tick(context.Background(), "node-1", time.Minute); err != nil {
@@ -103,6 +104,15 @@ func TestEvaluationRectificationTask(t *testing.T) {
 	}
 	if l := tasks("handler-b", "?status=overdue&source=evaluation"); len(l) != 1 || l[0]["evaluation_id"] != late {
 		t.Errorf("overdue evaluation tasks: %v, want %s's", l, late)
+	}
+
+	// Accountability of February for win-b1: BJ4 not called back by its due day (late
+	// callback) and BJ3's task overdue — 100 − 2 × 3 in the assessment.
+	r = e.do("GET", "/api/v1/assessment?month=2026-02", "leader", nil)
+	for _, it := range r.field("units").([]any) {
+		if m := it.(map[string]any); m["code"] == "win-b1" && (m["accountability"] != 2.0 || m["score"] != 94.0) {
+			t.Errorf("win-b1 in February: %v, want 2 accountability records (a late call-back, an overdue task), 94", m)
+		}
 	}
 
 	// The desk's list shows where each task comes from.

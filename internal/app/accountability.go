@@ -28,16 +28,16 @@ var AccountabilityKinds = tousu.Vocabulary[string]{
 // AccountabilityRecord is one deadline let pass, by a person (Staff, when known) and a
 // unit.
 type AccountabilityRecord struct {
-	Kind   string     `json:"kind"`
-	Label  string     `json:"label"`
-	Number string     `json:"number,omitempty"` // the complaint
+	Kind   string `json:"kind"`
+	Label  string `json:"label"`
+	Number string `json:"number,omitempty"` // the complaint
 	// Evaluation is the rating of a late_callback.
-	Evaluation string `json:"evaluation,omitempty"`
-	TaskID int64      `json:"task_id,omitempty"`
-	Date   tousu.Date `json:"date"` // the due date that passed
-	Unit   string     `json:"unit"`
-	Staff  string     `json:"staff,omitempty"`
-	Detail string     `json:"detail"`
+	Evaluation string     `json:"evaluation,omitempty"`
+	TaskID     int64      `json:"task_id,omitempty"`
+	Date       tousu.Date `json:"date"` // the due date that passed
+	Unit       string     `json:"unit"`
+	Staff      string     `json:"staff,omitempty"`
+	Detail     string     `json:"detail"`
 }
 
 // Accountability computes the records of complaints received and tasks due within

@@ -12,10 +12,12 @@ import (
 )
 
 // Monthly assessment (考核) and ranking (红黑榜): a score per window (unit) and per staff
-// member for a month, from the founded complaints received that month (confirmed
-// malicious ones left out), the inspections of the month (failed items), the
+// member for a month, from the statistics' rollups of the month's complaints (received,
+// and founded by the day of the decision; a confirmed malicious one leaves the person's
+// figures, not the window's), the inspections of the month (failed items), the
 // accountability records, praise and sanctions, and the bad ratings of 好差评 (upheld
-// appeals left out). The weights are the admin's (AssessmentSetting):
+// appeals left out) — all summed by the store, none capped. The weights are the admin's
+// (AssessmentSetting):
 //
 //	score = base − founded×Founded − failed items×FailedItem − accountability×Accountability
 //	        − sanctions×Sanction − bad evaluations×BadEvaluation + praise×Praise
@@ -204,8 +206,8 @@ func (a *App) assess(ctx context.Context, actor *tousu.Actor, month string) (*As
 			}
 		}
 	}
-	if len(staff) > 0 {
-		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "staff", From: from, To: to, Units: ref.roots(), ByUnit: true})
+	if roots := ref.roots(); len(staff) > 0 && len(roots) > 0 {
+		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "staff", From: from, To: to, Units: roots, ByUnit: true})
 		if err != nil {
 			return nil, err
 		}

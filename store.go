@@ -107,9 +107,6 @@ type ComplaintFilter struct {
 	// internal records (notes, reports, the decision).
 	Query          string
 	SearchInternal bool
-	// QueryAny matches complaints with any of Query's terms instead of all (OR): the
-	// similar-text look-up at intake.
-	QueryAny bool
 
 	// PhoneIndex and IDNumberIndex find complaints by the complainant's blind indexes.
 	PhoneIndex    string

@@ -29,10 +29,9 @@ type Phrase struct {
 	Prefix bool
 }
 
-// Query is a parsed search: every phrase must match, or with Any at least one.
+// Query is a parsed search: every phrase must match.
 type Query struct {
 	Phrases []Phrase
-	Any     bool
 }
 
 // Empty reports whether the query holds nothing searchable (no letter, digit or Han
@@ -107,9 +106,6 @@ func (q Query) FTS5(internal bool) string {
 		}
 		parts[i] = s
 	}
-	if q.Any {
-		return strings.Join(parts, " OR ")
-	}
 	return strings.Join(parts, " AND ")
 }
 
@@ -133,9 +129,6 @@ func (q Query) TSQuery(internal bool) string {
 			}
 		}
 		parts[i] = "(" + strings.Join(lex, " <-> ") + ")"
-	}
-	if q.Any {
-		return strings.Join(parts, " | ")
 	}
 	return strings.Join(parts, " & ")
 }

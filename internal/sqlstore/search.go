@@ -227,7 +227,6 @@ func (s *Store) listFrom(w *where, f tousu.ComplaintFilter) string {
 		return fromComplaints
 	}
 	q := cjk.Parse(text)
-	q.Any = f.QueryAny
 	if q.Empty() || !cjk.Valid(text) || strings.ContainsRune(text, 0) {
 		w.add("FALSE")
 		return fromComplaints

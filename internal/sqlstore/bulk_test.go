@@ -32,12 +32,12 @@ func bulkFixtures(n int) []tousu.BulkComplaint {
 		c := &tousu.Complaint{
 			ID: fmt.Sprintf("%032x", i+1), Kind: tousu.KindComplaint, Channel: tousu.ChannelVisit,
 			Status: tousu.StatusClosed, Categories: []string{"attitude", "delay"}[:i%3%2+i%2],
-			Matter:     fmt.Sprintf("第%d件：窗口工作人员态度生硬，材料未一次性告知", i),
-			Request:    "希望改进服务态度",
-			Target:     tousu.Target{Unit: []string{"window-1", "window-2", "dept-a"}[i%3]},
-			OwnerUnit:  "centre", AssignedUnit: "window-1", Handler: "h1",
+			Matter:    fmt.Sprintf("第%d件：窗口工作人员态度生硬，材料未一次性告知", i),
+			Request:   "希望改进服务态度",
+			Target:    tousu.Target{Unit: []string{"window-1", "window-2", "dept-a"}[i%3]},
+			OwnerUnit: "centre", AssignedUnit: "window-1", Handler: "h1",
 			ReceivedAt: at, CreatedAt: at, UpdatedAt: at.Add(72 * time.Hour),
-			Identity:   tousu.SealedIdentity{PhoneIndex: fmt.Sprintf("phone-%d", i%7), Fields: map[string][]byte{"name": {byte(i)}}},
+			Identity: tousu.SealedIdentity{PhoneIndex: fmt.Sprintf("phone-%d", i%7), Fields: map[string][]byte{"name": {byte(i)}}},
 		}
 		closed := at.Add(72 * time.Hour)
 		c.ClosedAt = &closed

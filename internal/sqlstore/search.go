@@ -161,7 +161,9 @@ func (s *Store) insertEntries(ctx context.Context, q Querier, es []indexEntry) e
 	value := func(e *indexEntry, doc int64, args []any) []any { return append(args, e.id, doc, e.digest) }
 	if s.e.Postgres {
 		ins.Head, ins.Row, ins.Width = `INSERT INTO complaint_search (complaint_id, doc, digest, terms)`, `(?, ?, ?, CAST(CAST(? AS text) AS tsvector))`, 4
-		value = func(e *indexEntry, doc int64, args []any) []any { return append(args, e.id, doc, e.digest, e.d.TSVector()) }
+		value = func(e *indexEntry, doc int64, args []any) []any {
+			return append(args, e.id, doc, e.digest, e.d.TSVector())
+		}
 	}
 	docs := make([]int64, len(es))
 	got := make(map[string]bool, len(es))

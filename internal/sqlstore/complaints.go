@@ -256,8 +256,8 @@ func TakeNumbers(ctx context.Context, q Querier, prefix string, k int) (int64, e
 	return n, err
 }
 
-// registered is what writeRegistration stored, handed to the caller's structs once the
-// transaction has committed (set).
+// registered is what writeRegistrations stored of one complaint, handed to the caller's
+// structs once the transaction has committed (set).
 type registered struct {
 	number   string
 	eventIDs []int64 // the IDs of its events, in order

@@ -359,6 +359,11 @@ type Store interface {
 	// not nil (owner, target or assigned unit in the set) — that are linked as a repeat to
 	// a complaint received before them: the statistics' repeat.
 	CountRepeats(ctx context.Context, from, to time.Time, scope []string) (int, error)
+	// RepeatCandidates is the look-up of repeats at intake and on a case, in one read:
+	// for each filter, its newest complaints (at most its Limit, received since its From),
+	// as RepeatCandidate. Only the filters' scope, recusal, blind-index, target and From
+	// terms are read (no full-text Query, Order or cursor).
+	RepeatCandidates(ctx context.Context, grounds []ComplaintFilter) ([]RepeatCandidate, error)
 
 	// Evaluations (好差评, issue 16): citizens' ratings of windows and the handling of
 	// bad ones (evaluation.go).
@@ -425,6 +430,16 @@ type Store interface {
 	// ListMalicious returns the marks f selects, newest first: the seam through which
 	// statistics leave confirmed malicious complaints out of staff figures.
 	ListMalicious(ctx context.Context, f MaliciousFilter) ([]MaliciousMark, error)
+}
+
+// RepeatCandidate is a complaint as the look-up of repeats reads it: what the comparison
+// and the answer need, and Ground, the index of the filter that found it.
+type RepeatCandidate struct {
+	Ground          int
+	ID, Number      string
+	Status          Status
+	ReceivedAt      time.Time
+	Matter, Request string
 }
 
 // ComplaintLink links two complaints about the same matter (关联): a repeat complaint

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"tousu"
 	"tousu/internal/cjk"
@@ -31,7 +30,8 @@ const (
 	SimilarThreshold = 0.3
 	// MaxSimilar is how many possible repeats are shown, newest first.
 	MaxSimilar = 5
-	// similarCandidates bounds the texts compared for similarity.
+	// similarCandidates bounds the complaints about the same unit whose texts are
+	// compared with a new one's.
 	similarCandidates = 10
 )
 
@@ -56,10 +56,10 @@ type Similar struct {
 	Linked     bool    `json:"linked"`
 }
 
-// repeatWindow is the setting's number of days (defaultRepeatWindow when unset or bad).
-func (a *App) repeatWindow(ctx context.Context) int {
-	v, err := a.store.GetSetting(ctx, RepeatWindowSetting)
-	if n, perr := strconv.Atoi(strings.TrimSpace(v)); err == nil && perr == nil && n > 0 && n <= 3650 {
+// repeatWindow is the setting's number of days (defaultRepeatWindow when unset or bad),
+// as the reference data holds it: no read of its own at each registration.
+func (ref *reference) repeatWindow() int {
+	if n, err := strconv.Atoi(strings.TrimSpace(ref.settings[RepeatWindowSetting])); err == nil && n > 0 && n <= 3650 {
 		return n
 	}
 	return defaultRepeatWindow
@@ -89,81 +89,79 @@ func (a *App) similarAtIntake(ctx context.Context, ref *reference, actor tousu.A
 
 // similar finds what c may repeat; by the complainant's blind indexes only when
 // complainant is set (at intake: the case page leaves that to Related, audited).
+//
+// It runs at every registration, so it is one read of a few index probes
+// (store.RepeatCandidates): the complainant's newest complaints by blind index; the
+// staff member's or the window's newest within the window of days; and, for the
+// wording, the newest about the same target unit within the window. The texts of all of
+// them are then compared on their bigrams: much the same wording is looked for among
+// the complaints about the same unit, staff member or person, not across the whole
+// office, whose full-text search cost a registration two thirds of its throughput.
 func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c *tousu.Complaint, complainant bool) ([]Similar, error) {
-	base, err := a.filter(ref, actor, ListQuery{Limit: MaxSimilar + 1})
+	base, err := a.filter(ref, actor, ListQuery{})
 	if err != nil {
 		return nil, err
 	}
-	since := c.ReceivedAt.AddDate(0, 0, -a.repeatWindow(ctx))
-	found := map[string]*Similar{}
-	add := func(x *tousu.Complaint, reason string, score float64) {
-		if x.ID == c.ID {
-			return
-		}
-		s := found[x.ID]
-		if s == nil {
-			s = &Similar{Number: x.Number, Status: x.Status, ReceivedAt: x.ReceivedAt.In(a.loc), Matter: x.Matter}
-			found[x.ID] = s
-		}
-		if !slices.Contains(s.Reasons, reason) {
-			s.Reasons = append(s.Reasons, reason)
-		}
-		if score > 0 {
-			s.Similarity = float64(int(score*100)) / 100
-		}
-	}
-	var lookups []struct {
-		reason string
-		f      tousu.ComplaintFilter
-	}
-	look := func(reason string, set func(*tousu.ComplaintFilter)) {
+	since := c.ReceivedAt.AddDate(0, 0, -ref.repeatWindow())
+	var (
+		grounds []tousu.ComplaintFilter
+		reasons []string // each ground's reason; "" for candidates compared on text only
+	)
+	look := func(reason string, limit int, set func(*tousu.ComplaintFilter)) {
 		f := base
+		f.Limit = limit
 		set(&f)
-		lookups = append(lookups, struct {
-			reason string
-			f      tousu.ComplaintFilter
-		}{reason, f})
+		grounds, reasons = append(grounds, f), append(reasons, reason)
 	}
 	if id := c.Identity; complainant && !id.Anonymous {
 		// The blind indexes: the same person, whenever; compared, never decrypted.
 		if id.PhoneIndex != "" {
-			look(SimilarComplainant, func(f *tousu.ComplaintFilter) { f.PhoneIndex = id.PhoneIndex })
+			look(SimilarComplainant, MaxSimilar+1, func(f *tousu.ComplaintFilter) { f.PhoneIndex = id.PhoneIndex })
 		}
 		if id.IDNumberIndex != "" {
-			look(SimilarComplainant, func(f *tousu.ComplaintFilter) { f.IDNumberIndex = id.IDNumberIndex })
+			look(SimilarComplainant, MaxSimilar+1, func(f *tousu.ComplaintFilter) { f.IDNumberIndex = id.IDNumberIndex })
 		}
+	}
+	unit := c.Target.Unit
+	if unit != "" && ref.isRoot(unit) {
+		unit = "" // the whole office is no neighbourhood of a complaint
 	}
 	switch {
 	case c.Target.Staff != "":
-		look(SimilarStaff, func(f *tousu.ComplaintFilter) { f.TargetStaff, f.From = c.Target.Staff, since })
-	case c.Target.Unit != "" && !ref.isRoot(c.Target.Unit) && len(ref.children[c.Target.Unit]) == 0:
+		look(SimilarStaff, MaxSimilar+1, func(f *tousu.ComplaintFilter) { f.TargetStaff, f.From = c.Target.Staff, since })
+	case unit != "" && len(ref.children[unit]) == 0:
 		// A window (a unit without units below it): a department's or a centre's
 		// complaints are too many to call repeats.
-		look(SimilarWindow, func(f *tousu.ComplaintFilter) { f.TargetUnit, f.From = c.Target.Unit, since })
+		look(SimilarWindow, similarCandidates, func(f *tousu.ComplaintFilter) { f.TargetUnit, f.From = unit, since })
+		unit = ""
 	}
-	for _, l := range lookups {
-		cs, err := a.store.ListComplaints(ctx, l.f)
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range cs {
-			add(x, l.reason, 0)
-		}
+	if unit != "" {
+		look("", similarCandidates, func(f *tousu.ComplaintFilter) { f.TargetUnit, f.From = unit, since })
 	}
-	// Much the same wording: candidates sharing a four-character stretch of the text
-	// (the index finds them), then compared on all their bigrams.
-	words := cjk.Bigrams(c.Matter + "\n" + c.Request)
-	if q := similarQuery(c.Matter); q != "" {
-		f := base
-		f.Query, f.QueryAny, f.SearchInternal, f.From, f.Limit = q, true, false, since, similarCandidates
-		cs, err := a.store.ListComplaints(ctx, f)
-		if err != nil {
-			return nil, err
+	cands, err := a.store.RepeatCandidates(ctx, grounds)
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]*Similar{}
+	var words []uint64 // the new text's shingles, made once there is something to compare
+	for _, x := range cands {
+		if x.ID == c.ID {
+			continue
 		}
-		for _, x := range cs {
-			if score := cjk.Jaccard(words, cjk.Bigrams(x.Matter+"\n"+x.Request)); score >= SimilarThreshold {
-				add(x, SimilarText, score)
+		s := found[x.ID]
+		if s == nil {
+			s = &Similar{Number: x.Number, Status: x.Status, ReceivedAt: x.ReceivedAt.In(a.loc), Matter: x.Matter}
+			if words == nil {
+				words = cjk.Shingles(c.Matter + "\n" + c.Request)
 			}
+			// Much the same wording, whatever else they share.
+			if score := cjk.SortedJaccard(words, cjk.Shingles(x.Matter+"\n"+x.Request)); score >= SimilarThreshold {
+				s.Reasons, s.Similarity = []string{SimilarText}, float64(int(score*100))/100
+			}
+			found[x.ID] = s
+		}
+		if r := reasons[x.Ground]; r != "" && !slices.Contains(s.Reasons, r) {
+			s.Reasons = append(s.Reasons, r)
 		}
 	}
 	var links []tousu.ComplaintLink
@@ -174,6 +172,11 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 	}
 	out := make([]Similar, 0, len(found))
 	for _, s := range found {
+		if len(s.Reasons) == 0 {
+			continue // about the same unit, in other words
+		}
+		// Reasons in a fixed order, whichever ground found the complaint first.
+		slices.SortFunc(s.Reasons, func(x, y string) int { return cmp.Compare(reasonOrder[x], reasonOrder[y]) })
 		s.Linked = slices.ContainsFunc(links, func(l tousu.ComplaintLink) bool { return l.LinkedNumber == s.Number })
 		out = append(out, *s)
 	}
@@ -183,24 +186,8 @@ func (a *App) similar(ctx context.Context, ref *reference, actor tousu.Actor, c 
 	return out[:min(len(out), MaxSimilar)], nil
 }
 
-// similarQuery is an any-of query of up to six four-character stretches of the text's
-// Han runs, spread over it: specific enough that the index finds few candidates, many
-// enough that a reworded complaint shares one.
-func similarQuery(text string) string {
-	var chunks []string
-	for _, run := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
-		rs := []rune(run)
-		for i := 0; i+4 <= len(rs); i += 4 {
-			chunks = append(chunks, `"`+string(rs[i:i+4])+`"`)
-		}
-	}
-	const most = 6
-	var picked []string
-	for i := range min(most, len(chunks)) {
-		picked = append(picked, chunks[i*len(chunks)/min(most, len(chunks))])
-	}
-	return strings.Join(slices.Compact(picked), " ")
-}
+// reasonOrder is the order in which an answer lists the reasons.
+var reasonOrder = map[string]int{SimilarComplainant: 0, SimilarStaff: 1, SimilarWindow: 2, SimilarText: 3}
 
 // LinkPayload is the body of the link action (关联): the other complaint's number.
 type LinkPayload struct {

@@ -1,6 +1,9 @@
 package cjk
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Segment is a piece of a snippet; Hit marks a piece that matched a search term.
 type Segment struct {
@@ -101,6 +104,77 @@ func Jaccard(sa, sb map[string]bool) float64 {
 		}
 	}
 	return float64(both) / float64(len(sa)+len(sb)-both)
+}
+
+// Shingles is Bigrams as a sorted set of numbers (a Han bigram its two characters, a word
+// or number its FNV-1a hash), for comparing one text with many (SortedJaccard) without
+// building a map of strings for each: the look-up of repeats at every registration.
+func Shingles(text string) []uint64 {
+	const (
+		pair     = 1 << 63
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	out := make([]uint64, 0, len(text)/3+1)
+	var (
+		cur  class
+		prev rune
+		n    int    // characters in the current word or number
+		h    uint64 // its hash so far
+	)
+	end := func() {
+		if cur != han && cur != other && n > 1 {
+			out = append(out, h&^pair)
+		}
+	}
+	for _, r := range text {
+		c := han
+		if r < 0x4E00 || r > 0x9FFF { // the common ideographs need neither folding nor the tables
+			r = fold(r)
+			c = classOf(r)
+		}
+		if c != cur {
+			end()
+			cur, n, h = c, 0, offset64
+		}
+		switch c {
+		case han:
+			if n > 0 {
+				out = append(out, pair|uint64(prev)<<21|uint64(r))
+			}
+			prev = r
+			n++
+		case letter, digit:
+			if n < MaxWord {
+				h = (h ^ uint64(r)) * prime64
+				n++
+			}
+		}
+	}
+	end()
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// SortedJaccard is Jaccard of two sets of Shingles.
+func SortedJaccard(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	both := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			both++
+			i++
+			j++
+		}
+	}
+	return float64(both) / float64(len(a)+len(b)-both)
 }
 
 // Bigrams is the set of a text's tokens of two characters or more (Han bigrams, words,

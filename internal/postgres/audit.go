@@ -51,8 +51,37 @@ func (sealer) Append(ctx context.Context, q sqlstore.Querier, recs []tousu.Audit
 	return sqlstore.Appended{Queued: ids}, nil
 }
 
-// Flush seals what is queued: what is committed belongs in what is read.
-func (s sealer) Flush(ctx context.Context) error { return s.db.sealAudit(ctx) }
+// Flush seals what is queued (what is committed belongs in what is read) and makes what
+// is sealed durable: the log's readers call it before they read, to see every committed
+// record, and after, so that nothing they show can be lost in a crash and sealed again
+// differently (durable).
+func (s sealer) Flush(ctx context.Context) error {
+	if err := s.db.sealAudit(ctx); err != nil {
+		return err
+	}
+	return s.db.durable(ctx)
+}
+
+// durable returns once every transaction committed before it was called is on disk. A
+// sealing turn commits without waiting for its WAL flush (sealTurns), which keeps the
+// sealing lock from being held through a disk write; but a turn lost in a crash is sealed
+// again by the next one, and if a record queued earlier was committed in the meantime
+// (after the lost turn took its snapshot), the records are chained again in another order,
+// under other IDs and hashes. So no sealed record is shown — to its writer (Done), to a
+// reader of the log, to `tousu audit verify` and the anchors it prints — until its turn is
+// durable. A transaction that is given an ID commits with a WAL record and, committing
+// synchronously, flushes the WAL up to it, and so every turn committed before it; it takes
+// no lock, and PostgreSQL's group commit shares the flush among the nodes' writers.
+func (db *DB) durable(ctx context.Context) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `SELECT set_config('synchronous_commit', 'on', true), pg_current_xact_id()`)
+		return err
+	})
+	if err == nil && db.sealHook != nil {
+		db.sealHook("durable", nil)
+	}
+	return err
+}
 
 // Done seals the queue, then fills recs (queued as a.Queued) with their places in the
 // chain as stored.
@@ -85,6 +114,10 @@ func (s sealer) Done(ctx context.Context, recs []tousu.AuditRecord, a sqlstore.A
 				return ctx.Err()
 			}
 		}
+	}
+	// What this writer is told of its records must survive a crash (durable).
+	if err := db.durable(ctx); err != nil {
+		return err
 	}
 	for i, id := range rowIDs {
 		s, ok := byRow[id]
@@ -140,13 +173,15 @@ func (db *DB) sealTurns(ctx context.Context, try bool) (locked bool, err error) 
 	}
 	for {
 		n := 0
+		var turn []int64 // the IDs sealed, for sealHook
 		locked = true
 		err := db.inTx(ctx, func(tx pgx.Tx) error {
 			// The turn commits without waiting for its WAL flush, so that the next turn
 			// does not wait for the disk: the records it moves are already durable in
 			// audit_pending (queued by committed writes), and a turn lost in a crash puts
-			// them back there for the next sealer to chain; any later durable commit
-			// flushes the turn with it (docs/DEPLOY.md).
+			// them back there for the next sealer to chain. Nothing it sealed is shown
+			// before a flush (durable), so a turn that can be lost was seen by no one
+			// (docs/DEPLOY.md).
 			var got any
 			if err := tx.QueryRow(ctx, lock, auditSealLock).Scan(&got, nil); err != nil {
 				return err
@@ -206,8 +241,18 @@ func (db *DB) sealTurns(ctx context.Context, try bool) (locked bool, err error) 
 			if n == 0 {
 				return nil
 			}
+			if db.sealHook != nil {
+				turn = make([]int64, n)
+				for i := range q {
+					turn[i] = q[i].r.ID
+				}
+				db.sealHook("sealing", turn)
+			}
 			return tx.SendBatch(ctx, b).Close()
 		})
+		if err == nil && n > 0 && db.sealHook != nil {
+			db.sealHook("committed", turn)
+		}
 		if err != nil || !locked || n < sealBatch {
 			return locked, err
 		}

@@ -1,16 +1,20 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 
 	"tousu"
+	"tousu/internal/audit"
 	"tousu/internal/sqlstore"
 	"tousu/internal/storetest"
 )
@@ -281,5 +285,95 @@ func TestMigrateDown(t *testing.T) {
 	}
 	if err := db.PutSetting(ctx, "k", "v"); err != nil {
 		t.Errorf("PutSetting after migrating up again = %v", err)
+	}
+}
+
+// TestAuditCrashNeverRechains: a sealing turn commits without waiting for the disk, so a
+// crash of the database can lose it, and the next turn then seals its records again. If
+// a record queued earlier was committed while the lost turn ran (after its snapshot), the
+// records are chained again in another order: the record its writer was told is number 1,
+// with its hash, would be number 2, and the head written down as an anchor would break
+// `tousu audit verify`. The crash is simulated as PostgreSQL's own: every turn committed
+// since the last durable commit is undone (its records back in the queue), nothing else.
+func TestAuditCrashNeverRechains(t *testing.T) {
+	storetest.SkipWithoutPostgres(t)
+	ctx := t.Context()
+	url := storetest.NewPostgresDatabase(t)
+	db, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// A writer that queued its record first and commits while the turn runs.
+	early, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer early.Close(context.Background())
+	tx, err := early.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO audit_pending (at, actor, action) VALUES ($1, 'clerk1', 'early')`, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+
+	var (
+		mu        sync.Mutex
+		unflushed [][]int64 // turns committed since the last durable commit
+		committed bool
+	)
+	db.sealHook = func(step string, ids []int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch step {
+		case "sealing": // the turn has its snapshot: the early writer commits now
+			if !committed {
+				committed = true
+				if err := tx.Commit(ctx); err != nil {
+					t.Errorf("early writer: %v", err)
+				}
+			}
+		case "committed":
+			unflushed = append(unflushed, ids)
+		case "durable":
+			unflushed = nil
+		}
+	}
+	recs := []tousu.AuditRecord{{At: time.Now(), Actor: "clerk2", Action: "late"}}
+	if err := db.AppendAudit(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	told := audit.Head{ID: recs[0].ID, Hash: recs[0].Hash}
+	if told.ID == 0 || told.Hash == "" {
+		t.Fatalf("the writer was told %+v, want its place in the chain", recs[0])
+	}
+
+	// The database crashes: what was not flushed is lost.
+	db.sealHook = nil
+	for _, turn := range unflushed {
+		err := db.inTx(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_pending (row_id, at, actor, action, object, client, detail)
+				SELECT row_id, at, actor, action, object, client, detail FROM audit WHERE id = ANY($1)`, turn); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM audit WHERE id = ANY($1)`, turn)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	head, err := audit.Verify(ctx, db, told)
+	if err != nil {
+		t.Errorf("after the crash, audit verify with the head the writer was told (%s): %v", told, err)
+	}
+	if head.Records != 2 {
+		t.Errorf("after the crash the chain holds %d records, want 2", head.Records)
 	}
 }

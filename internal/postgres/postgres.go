@@ -61,6 +61,8 @@ type DB struct {
 	*sqlstore.Store
 	url  string // as given to Open, for pg_dump; never put into an error or a log
 	pool *pgxpool.Pool
+	// sealHook, set by tests only, is told of the audit sealer's steps (audit.go).
+	sealHook func(step string, ids []int64)
 }
 
 var _ tousu.Store = (*DB)(nil)

@@ -98,3 +98,60 @@ func (db *DB) closePrepared() {
 		delete(pc.stmts, q)
 	}
 }
+
+// Statements on the read pool are prepared once too, for the reads every request makes
+// (authentication, the settings, the look-up of repeats at each registration): parsing
+// one cost as much as running it. database/sql prepares a pooled statement again on
+// each connection it runs on, once. A statement is prepared the second time it is seen,
+// so that one-off texts (a list with an unusual filter) do not fill the cache.
+type readStmts struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+	seen  map[string]bool
+}
+
+// stmt returns the prepared statement for q, or nil. It prepares outside the lock: that
+// waits for a connection of the pool, which a reader may hold while asking for another
+// statement.
+func (c *readStmts) stmt(ctx context.Context, q string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	st, seen := c.stmts[q], c.seen[q]
+	full := len(c.stmts) >= maxPrepared
+	if st == nil && !seen && !full {
+		if len(c.seen) >= 4*maxPrepared {
+			clear(c.seen)
+		}
+		c.seen[q] = true
+	}
+	c.mu.Unlock()
+	if st != nil || !seen || full {
+		return st
+	}
+	st, err := c.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // run unprepared, and report the error then
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if had := c.stmts[q]; had != nil { // prepared meanwhile by another reader
+		st.Close()
+		return had
+	}
+	delete(c.seen, q)
+	c.stmts[q] = st
+	return st
+}
+
+// close closes the prepared statements.
+func (c *readStmts) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.stmts {
+		st.Close()
+		delete(c.stmts, q)
+	}
+}

@@ -48,7 +48,9 @@ type DB struct {
 	stopped  chan struct{}
 	closing  sync.Once
 	prepared *preparedCache
-	opt      optimizer // the writer's PRAGMA optimize schedule (optimize.go)
+	// readStmts are the read pool's prepared statements (prepared.go).
+	readStmts *readStmts
+	opt       optimizer // the writer's PRAGMA optimize schedule (optimize.go)
 }
 
 var _ tousu.Store = (*DB)(nil)
@@ -120,9 +122,10 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 	}
 	db := &DB{path: path, write: write, read: read, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}), opt: optimizer{last: time.Now()},
-		prepared: &preparedCache{stmts: map[string]*sql.Stmt{}, missed: map[string]bool{}}}
+		prepared:  &preparedCache{stmts: map[string]*sql.Stmt{}, missed: map[string]bool{}},
+		readStmts: &readStmts{db: read, stmts: map[string]*sql.Stmt{}, seen: map[string]bool{}}}
 	db.Store = sqlstore.New(sqlstore.Engine{
-		Read: pool{read},
+		Read: pool{read, db.readStmts},
 		Tx: func(ctx context.Context, fn func(context.Context, sqlstore.Querier) error) error {
 			return db.inTx(ctx, func(ctx context.Context, t *sql.Tx) error { return fn(ctx, tx{t}) })
 		},
@@ -176,6 +179,7 @@ func (db *DB) Close() (err error) {
 	db.closing.Do(func() { close(db.quit) })
 	<-db.stopped
 	db.closePrepared()
+	db.readStmts.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -343,8 +347,12 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// pool is a database/sql pool as a sqlstore.Querier.
-type pool struct{ db execer }
+// pool is a database/sql pool as a sqlstore.Querier; its reads use the statements
+// prepared in stmts, when it has them.
+type pool struct {
+	db    execer
+	stmts *readStmts
+}
 
 func (p pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 	res, err := p.db.ExecContext(ctx, q, args...)
@@ -352,7 +360,13 @@ func (p pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 func (p pool) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	rows, err := p.db.QueryContext(ctx, q, args...)
+	query := p.db.QueryContext
+	if st := p.stmts.stmt(ctx, q); st != nil {
+		query = func(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	rows, err := query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -360,6 +374,9 @@ func (p pool) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, 
 }
 
 func (p pool) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
+	if st := p.stmts.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return p.db.QueryRowContext(ctx, q, args...)
 }
 

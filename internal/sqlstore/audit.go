@@ -41,7 +41,13 @@ func (s *Store) ListAudit(ctx context.Context, after int64, limit int) (_ []tous
 		return nil, err
 	}
 	rows, err := s.e.Read.Query(ctx, `SELECT `+auditColumns+` FROM audit WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
-	return collect(rows, err, scanAudit)
+	recs, err := collect(rows, err, scanAudit)
+	if err != nil {
+		return nil, err
+	}
+	// And what is read is durable before it is shown: a sealing turn committed by
+	// another node meanwhile may not be yet (internal/postgres/audit.go).
+	return recs, s.e.Audit.Flush(ctx)
 }
 
 // SearchAudit returns up to f.Limit (default 50, at most 500) records the filter selects,
@@ -53,7 +59,11 @@ func (s *Store) SearchAudit(ctx context.Context, f tousu.AuditFilter) (_ []tousu
 	}
 	query, args := s.AuditQuery(f)
 	rows, err := s.e.Read.Query(ctx, query, args...)
-	return collect(rows, err, scanAudit)
+	recs, err := collect(rows, err, scanAudit)
+	if err != nil {
+		return nil, err
+	}
+	return recs, s.e.Audit.Flush(ctx) // durable before it is shown, as in ListAudit
 }
 
 // AuditQuery is the query of SearchAudit and its arguments: each filter reads its index

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"tousu"
@@ -52,4 +54,40 @@ func (s *Store) CountRepeats(ctx context.Context, from, to time.Time, scope []st
 		WHERE l.complaint_id = c.id AND l.kind = '` + tousu.LinkRepeat + `' AND e.received_at < c.received_at)`)
 	err = s.e.Read.QueryRow(ctx, `SELECT COUNT(*) FROM complaints c`+w.String(), w.args...).Scan(&n)
 	return n, err
+}
+
+// RepeatCandidates runs each ground's filter as one branch of a single UNION ALL on the
+// read pool: a branch reads its own index (the blind index, the target staff member or
+// unit, each with received_at) newest first and stops at its LIMIT, with the scope and
+// recusal terms of the lists, so that a registration's look-up of repeats costs a few
+// index probes and one statement whatever the number of complaints.
+func (s *Store) RepeatCandidates(ctx context.Context, grounds []tousu.ComplaintFilter) (_ []tousu.RepeatCandidate, err error) {
+	defer s.wrap(&err, "store.RepeatCandidates")
+	if len(grounds) == 0 {
+		return nil, nil
+	}
+	var (
+		branches []string
+		args     []any
+	)
+	for i, f := range grounds {
+		w := s.ComplaintWhere(tousu.ComplaintFilter{Scope: f.Scope, ExcludeTargetStaff: f.ExcludeTargetStaff,
+			ExcludeTargetStaffs: f.ExcludeTargetStaffs, Units: f.Units, AssignedUnits: f.AssignedUnits,
+			HandlerOrNone: f.HandlerOrNone, AssistingUnits: f.AssistingUnits, PhoneIndex: f.PhoneIndex,
+			IDNumberIndex: f.IDNumberIndex, TargetStaff: f.TargetStaff, TargetUnit: f.TargetUnit, From: f.From})
+		// The ground's number is ours (the loop's index), never a user's value.
+		branches = append(branches, `SELECT * FROM (SELECT `+strconv.Itoa(i)+` AS ground, id, number, status, received_at, matter, request
+			FROM complaints`+w.String()+` ORDER BY received_at DESC, id DESC LIMIT ?) AS g`+strconv.Itoa(i))
+		args = append(append(args, w.args...), pageLimit(f.Limit))
+	}
+	rows, err := s.e.Read.Query(ctx, strings.Join(branches, " UNION ALL "), args...)
+	return collect(rows, err, func(r Row) (tousu.RepeatCandidate, error) {
+		var (
+			c  tousu.RepeatCandidate
+			at int64
+		)
+		err := r.Scan(&c.Ground, &c.ID, &c.Number, &c.Status, &at, &c.Matter, &c.Request)
+		c.ReceivedAt = fromMillis(at)
+		return c, err
+	})
 }

@@ -15,14 +15,14 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 	if err := decode(w, r, &in, false); err != nil {
 		return err
 	}
-	// The look-up of repeats (repeats.go) costs a registration about as much again as
-	// storing it, so an API client asks for it: ?similar=true. The desk always looks.
+	// The answer names what the complaint may repeat (repeats.go), as the desk does;
+	// ?similar=false leaves the look-up out, for integrations that do not show it.
 	opts := app.RegisterOptions{IdempotencyKey: r.Header.Get("Idempotency-Key")}
 	similar := []app.Similar{}
 	switch r.URL.Query().Get("similar") {
-	case "true", "1":
+	case "", "true", "1":
 		opts.Similar = &similar
-	case "", "false", "0":
+	case "false", "0":
 	default:
 		return tousu.Problems{"similar": "应为 true 或 false"}.Err()
 	}

@@ -24,8 +24,8 @@ func similarOf(r result) map[string]string {
 	return out
 }
 
-// TestRepeats: the registration answers what a complaint may repeat (same complainant,
-// same staff member, similar text), a supervisor links two complaints both ways without
+// TestRepeats: every registration answers what a complaint may repeat (same complainant,
+// same staff member, similar text) unless asked not to, a supervisor links two complaints both ways without
 // changing either's status, and the case page counts and lists the links.
 func TestRepeats(t *testing.T) {
 	e := newEnv(t)
@@ -33,7 +33,7 @@ func TestRepeats(t *testing.T) {
 		t.Helper()
 		body := validComplaint()
 		mod(body)
-		r := e.do("POST", "/api/v1/complaints?similar=true", "clerk", body)
+		r := e.do("POST", "/api/v1/complaints", "clerk", body)
 		if r.code != http.StatusCreated {
 			t.Fatalf("register: %d %s", r.code, r.raw)
 		}
@@ -72,9 +72,12 @@ func TestRepeats(t *testing.T) {
 		t.Errorf("unrelated complaint: similar %v, want none", got)
 	}
 
-	// Without ?similar=true the answer is the complaint alone (the look-up costs).
-	if r := e.do("POST", "/api/v1/complaints", "clerk", validComplaint()); r.code != http.StatusCreated || strings.Contains(r.raw, `"similar"`) {
-		t.Errorf("registration without similar=true: %d, answer names similar: %t", r.code, strings.Contains(r.raw, `"similar"`))
+	// ?similar=true is the default; ?similar=false answers the complaint alone.
+	if r := e.do("POST", "/api/v1/complaints?similar=true", "clerk", validComplaint()); r.code != http.StatusCreated || len(similarOf(r)) == 0 {
+		t.Errorf("registration with similar=true: %d, similar %v, want some", r.code, similarOf(r))
+	}
+	if r := e.do("POST", "/api/v1/complaints?similar=false", "clerk", validComplaint()); r.code != http.StatusCreated || strings.Contains(r.raw, `"similar"`) {
+		t.Errorf("registration with similar=false: %d, answer names similar: %t", r.code, strings.Contains(r.raw, `"similar"`))
 	}
 	if r := e.do("POST", "/api/v1/complaints?similar=maybe", "clerk", validComplaint()); r.code != http.StatusUnprocessableEntity {
 		t.Errorf("similar=maybe: %d, want 422", r.code)
@@ -104,5 +107,41 @@ func TestRepeats(t *testing.T) {
 	ev := e.do("GET", "/api/v1/complaints/"+a+"/events", "supervisor", nil)
 	if !strings.Contains(ev.raw, `"link"`) || !strings.Contains(ev.raw, "关联") {
 		t.Errorf("the timeline has no link event: %s", clipRaw(ev.raw))
+	}
+}
+
+// TestRepeatsInSight: the repeats a registration names are those its registrar may see.
+// A supervisor of another department is not told of a complaint outside it, and the
+// staff member complained about is not told of the complaints about her (recusal), even
+// from the same complainant in the same words; the office's clerk is told of all.
+func TestRepeatsInSight(t *testing.T) {
+	e := newEnv(t)
+	reg := func(actor string, mod func(map[string]any)) result {
+		t.Helper()
+		body := validComplaint()
+		mod(body)
+		r := e.do("POST", "/api/v1/complaints", actor, body)
+		if r.code != http.StatusCreated {
+			t.Fatalf("register as %s: %d %s", actor, r.code, r.raw)
+		}
+		return r
+	}
+	aboutA001 := reg("clerk", func(b map[string]any) { b["target"] = map[string]any{"unit": "win-a1", "staff": "A001"} }).str("number")
+	aboutWinA1 := reg("clerk", func(b map[string]any) { b["target"] = map[string]any{"unit": "win-a1"} }).str("number")
+
+	// The same person, the same words, about a window of 医保局.
+	b1 := func(b map[string]any) { b["target"] = map[string]any{"unit": "win-b1"} }
+	if got := similarOf(reg("dept-b-super", b1)); len(got) != 0 {
+		t.Errorf("supervisor of 医保局: similar %v, want none (both earlier complaints are 人社局's)", got)
+	}
+	got := similarOf(reg("clerk", b1))
+	if got[aboutA001] != "complainant,text" || got[aboutWinA1] != "complainant,text" {
+		t.Errorf("the office's clerk: similar %v, want %s and %s: complainant,text", got, aboutA001, aboutWinA1)
+	}
+	// 王窗口 (A001, a supervisor of 人社局) registers the same person's complaint about the
+	// window: she is told of the one about the window, not of the one about herself.
+	got = similarOf(reg("target", func(b map[string]any) { b["target"] = map[string]any{"unit": "win-a1"} }))
+	if _, ok := got[aboutA001]; ok || got[aboutWinA1] == "" {
+		t.Errorf("registered by the staff member complained about: similar %v, want %s and not %s", got, aboutWinA1, aboutA001)
 	}
 }

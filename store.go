@@ -136,6 +136,10 @@ type ComplaintFilter struct {
 	Order Order
 	After *Cursor
 	Limit int
+
+	// CountUpTo, when above zero, makes CountComplaints stop counting there: it answers
+	// CountUpTo+1 when more complaints match ("1000+"), without reading them all.
+	CountUpTo int
 }
 
 // Store keeps everything. Two implementations, internal/sqlite and internal/postgres,
@@ -171,7 +175,8 @@ type Store interface {
 	FindComplaint(ctx context.Context, number string) (*Complaint, error)
 	// ListComplaints returns at most f.Limit complaints in f.Order after f.After.
 	ListComplaints(ctx context.Context, f ComplaintFilter) ([]*Complaint, error)
-	// CountComplaints counts the complaints that f selects (ignoring order and paging).
+	// CountComplaints counts the complaints that f selects (ignoring order and paging),
+	// at most f.CountUpTo+1 when f.CountUpTo is set.
 	CountComplaints(ctx context.Context, f ComplaintFilter) (int, error)
 	// ListEvents returns the timeline of a complaint, oldest first.
 	ListEvents(ctx context.Context, complaintID string) ([]Event, error)

@@ -144,6 +144,7 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	readDur := fs.Duration("read-duration", 2*time.Second, "how long each list and search measurement runs")
 	nodes := fs.Int("nodes", 1, "tousu serve processes to start on the database (PostgreSQL: many nodes)")
 	reads := fs.Bool("reads", true, "measure the inbox tabs and searches too")
+	writes := fs.Bool("writes", true, "measure registration (--writes=false: only the reads, adding nothing to the database)")
 	out := fs.String("out", "", "Markdown file whose section for this engine, size and node count is replaced by the report (e.g. docs/PERFORMANCE.md)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -293,6 +294,9 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 		}
 	}
 	for _, c := range clients {
+		if !*writes {
+			break
+		}
 		js, jsCPU := run("bare Go JSON handler", c, *dur, basePID, post(baseClient, "/json", http.StatusCreated))
 		commit, commitCPU := run("bare handler + one durable commit", c, *dur, basePID, post(baseClient, "/commit", http.StatusCreated))
 		reg, regCPU := run("register (POST /api/v1/complaints)", c, *dur, pids, post(clerk, "/api/v1/complaints", http.StatusCreated))
@@ -332,6 +336,9 @@ func (m *Main) benchRun(ctx context.Context, args []string) error {
 	key := fmt.Sprintf("%s-%s-%dnode", strings.ToLower(engine), strings.ToLower(*sizeText), *nodes)
 	if !*reads {
 		key += "-registration"
+	}
+	if !*writes {
+		key += "-reads"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %s complaints, %d node(s)\n\n", engine, *sizeText, *nodes)

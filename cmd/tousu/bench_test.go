@@ -79,15 +79,15 @@ func benchRegressionRun(t *testing.T) []string {
 	ratios := map[string]float64{}
 	for _, line := range strings.Split(out.String(), "\n") {
 		f := strings.Split(line, "|")
-		if len(f) < 10 || strings.TrimSpace(f[1]) != "register" {
+		if len(f) < 11 || strings.TrimSpace(f[1]) != "register" {
 			continue
 		}
-		if errs := strings.TrimSpace(f[6]); errs != "0" {
+		if errs := strings.TrimSpace(f[7]); errs != "0" {
 			t.Fatalf("registrations failed: %s errors\n%s\n%s", errs, out, errOut)
 		}
 		var ratio float64
 		var against string
-		if _, err := fmt.Sscanf(strings.TrimSpace(f[8]), "%f× %s", &ratio, &against); err != nil {
+		if _, err := fmt.Sscanf(strings.TrimSpace(f[9]), "%f× %s", &ratio, &against); err != nil {
 			t.Fatalf("report row %q: %v", line, err)
 		}
 		ratios[against] = ratio

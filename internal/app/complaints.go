@@ -662,6 +662,13 @@ func (a *App) List(ctx context.Context, actor tousu.Actor, q ListQuery) (*Page, 
 
 // Count counts the complaints the actor may see that the query selects.
 func (a *App) Count(ctx context.Context, actor tousu.Actor, q ListQuery) (int, error) {
+	return a.CountUpTo(ctx, actor, q, 0)
+}
+
+// CountUpTo is Count that stops at limit (when above zero): it answers limit+1 when more
+// complaints match (shown as "limit+"), reading at most that many, as the inbox's tab
+// counts do.
+func (a *App) CountUpTo(ctx context.Context, actor tousu.Actor, q ListQuery, limit int) (int, error) {
 	ref, err := a.reference(ctx)
 	if err != nil {
 		return 0, err
@@ -671,6 +678,7 @@ func (a *App) Count(ctx context.Context, actor tousu.Actor, q ListQuery) (int, e
 	if err != nil {
 		return 0, err
 	}
+	f.CountUpTo = limit
 	return a.store.CountComplaints(ctx, f)
 }
 

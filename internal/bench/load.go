@@ -17,10 +17,10 @@ import (
 
 // Result is what a closed-loop run measured.
 type Result struct {
-	Ops      int
-	Errors   int
-	Elapsed  time.Duration
-	P50, P99 time.Duration
+	Ops           int
+	Errors        int
+	Elapsed       time.Duration
+	P50, P95, P99 time.Duration
 	// FirstError is the first failure, for the report.
 	FirstError string
 }
@@ -84,6 +84,7 @@ func Closed(ctx context.Context, clients int, d time.Duration, op func(ctx conte
 	if len(lats) > 0 {
 		slices.Sort(lats)
 		res.P50 = lats[len(lats)/2]
+		res.P95 = lats[min(len(lats)-1, len(lats)*95/100)]
 		res.P99 = lats[min(len(lats)-1, len(lats)*99/100)]
 	}
 	return res

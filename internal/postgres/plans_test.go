@@ -34,6 +34,10 @@ func TestScopedPlans(t *testing.T) {
 			f := tt.Filter
 			f.Query = q
 			query, args := db.ListQuery(f)
+			// And the inbox's tab count of the same list, capped as the desk takes it.
+			cf := f
+			cf.CountUpTo = 1000
+			countQuery, countArgs := db.CountQuery(cf)
 			var plan []string
 			err := pgx.BeginFunc(t.Context(), db.pool, func(tx pgx.Tx) error {
 				// Thousands of rows are still few enough to read whole; at a million a
@@ -46,7 +50,15 @@ func TestScopedPlans(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+				if plan, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+					return err
+				}
+				rows, err = tx.Query(t.Context(), "EXPLAIN "+sqlstore.Rebind(countQuery), countArgs...)
+				if err != nil {
+					return err
+				}
+				count, err := pgx.CollectRows(rows, pgx.RowTo[string])
+				plan = append(plan, count...)
 				return err
 			})
 			if err != nil {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,7 +91,7 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	w := s.where()
 	if f.Scope != nil {
 		// An empty scope covers no unit and selects nothing.
-		in(w, []string{"owner_unit", "target_unit", "assigned_unit"}, f.Scope)
+		in(w, scopeColumns, f.Scope)
 	}
 	if v := f.ExcludeTargetStaff; v != "" && s.storable(v) {
 		// A badge no row can hold excludes nothing.
@@ -103,7 +104,7 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		}
 	}
 	if len(f.Units) > 0 {
-		in(w, []string{"target_unit", "assigned_unit"}, f.Units)
+		in(w, unitColumns, f.Units)
 	}
 	// A handler's own cases: those assigned to its units (and to it or nobody), or, with
 	// AssistingUnits, those its units assist.
@@ -133,6 +134,9 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 	}
 	if len(f.Statuses) > 0 {
 		in(w, []string{"status"}, f.Statuses)
+		if allOpen(f.Statuses) {
+			w.add(openStatuses)
+		}
 	}
 	if f.Kind != "" {
 		w.equals("kind", string(f.Kind))
@@ -141,8 +145,11 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		w.equals("channel", string(f.Channel))
 	}
 	if f.Category != "" {
+		// Checked complaint by complaint (the primary key of complaint_categories) while
+		// the list reads in its order: as "id IN (…)" the planners read every complaint
+		// of the category and sorted them, a seventh of the table.
 		if s.storable(f.Category) {
-			w.add("id IN (SELECT complaint_id FROM complaint_categories WHERE category = ?)", f.Category)
+			w.add("EXISTS (SELECT 1 FROM complaint_categories cc WHERE cc.complaint_id = complaints.id AND cc.category = ?)", f.Category)
 		} else {
 			w.add("FALSE")
 		}
@@ -198,6 +205,9 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		// complaints_due leads with clock_running: an equality with a constant.
 		w.add("clock_running = TRUE")
 		w.add("due_date > ''")
+		// A running clock is an open case (Status.ClockRuns): the partial indexes of the
+		// open cases by unit serve a scoped due tab.
+		w.add(openStatuses)
 		if !f.DueFrom.IsZero() {
 			w.add("due_date >= ?", f.DueFrom.String())
 		}
@@ -215,6 +225,22 @@ func (s *Store) ComplaintWhere(f tousu.ComplaintFilter) *where {
 		statWhere(w, f.Stat) // stats.go
 	}
 	return w
+}
+
+// openStatuses is the predicate of the partial indexes of open cases by unit (migration
+// 00021), word for word: the planners use such an index only for a query that says
+// its predicate in the same form.
+const openStatuses = "status IN ('registered', 'accepted', 'assigned', 'in_progress', 'suspended', 'reported', 'decided')"
+
+// allOpen says whether every status of xs is open (Status.Open), so that a list of them
+// may add openStatuses without changing its answer.
+func allOpen(xs []tousu.Status) bool {
+	for _, x := range xs {
+		if !x.Open() {
+			return false
+		}
+	}
+	return true
 }
 
 // assistedBy is the term "a unit in units assists the complaint (协办)", through the index
@@ -247,6 +273,55 @@ func (w *where) NewestBefore(key int64, id string) {
 	}
 }
 
+// dueAfter adds the cursor condition of OrderDue: after a in due_date, received_at, id
+// order (nothing when a is nil).
+func (w *where) dueAfter(a *tousu.Cursor) {
+	if a == nil {
+		return
+	}
+	// The cursor carries the due date and the ID; the received_at between them is the
+	// cursor complaint's own, which never changes.
+	due := tousu.KeyDate(a.Key).String()
+	if w.s.storable(a.ID) {
+		w.add("(due_date, received_at, id) > (?, (SELECT received_at FROM complaints WHERE id = ?), ?)", due, a.ID, a.ID)
+	} else {
+		// A forged ID matches no row: its received_at is NULL, and the comparison is
+		// decided by the due date alone (NULL when equal), as in SQLite.
+		w.add("(due_date, received_at, id) > (?, CAST(NULL AS BIGINT), '')", due)
+	}
+}
+
+// statusesByDue is ListComplaints' statement for a list of several statuses by due date
+// without a search (办理中: in progress or suspended): one read per status through
+// complaints_status_due (status, due_date, received_at, id), each stopping after a page,
+// then the first page of their union. The general way read every complaint of those
+// statuses and sorted them (tens of thousands at a million complaints).
+func (s *Store) statusesByDue(f tousu.ComplaintFilter) (string, []any, bool) {
+	statuses := storableArgs(s.where(), f.Statuses)
+	if f.Order != tousu.OrderDue || len(statuses) < 2 || strings.TrimSpace(f.Query) != "" {
+		return "", nil, false
+	}
+	rest := f
+	rest.Statuses = nil
+	w := s.ComplaintWhere(rest)
+	if allOpen(f.Statuses) {
+		w.add(openStatuses)
+	}
+	w.dueAfter(f.After)
+	limit := pageLimit(f.Limit)
+	const order = ` ORDER BY due_date, received_at, id`
+	var arms []string
+	var args []any
+	for _, st := range statuses {
+		arms = append(arms, `SELECT * FROM (SELECT id, due_date, received_at FROM complaints WHERE `+
+			strings.Join(append([]string{"status = ?"}, w.terms...), " AND ")+order+` LIMIT ?) AS k`+strconv.Itoa(len(arms)))
+		args = append(append(append(args, st), w.args...), limit)
+	}
+	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE id IN (SELECT id FROM (` + strings.Join(arms, " UNION ") +
+		`) AS keys` + order + ` LIMIT ?)` + order + ` LIMIT ?`
+	return query, append(args, limit, limit), true
+}
+
 // ListComplaints returns at most f.Limit (default 50, at most 500) complaints in f.Order
 // after f.After.
 func (s *Store) ListComplaints(ctx context.Context, f tousu.ComplaintFilter) (_ []*tousu.Complaint, err error) {
@@ -271,8 +346,107 @@ func (s *Store) ListQuery(f tousu.ComplaintFilter) (string, []any) {
 	return q, args
 }
 
+// scopeColumns are the columns a scope matches (ComplaintFilter.Scope), unitColumns
+// those the unit filter matches (ComplaintFilter.Units).
+var (
+	scopeColumns = []string{"owner_unit", "target_unit", "assigned_unit"}
+	unitColumns  = []string{"target_unit", "assigned_unit"}
+)
+
+// maxScopeStreams bounds scopedKeys: a scope of more units than this (a third of it,
+// one read per unit and column) is listed the general way.
+const maxScopeStreams = 300
+
+// scopedKeys is, for a scoped list without a search whose scope is a subtree of a few
+// units, a union of reads one for each unit and each column a scope matches, each
+// through that column's indexes and stopping after limit complaints: their IDs and
+// received_at, newest first in each read when newest. ok is false for any other list,
+// which is read the general way.
+//
+// The general way checks the scope row by row: it reads the whole subtree, every column
+// of every row, and sorts it (at a million complaints a department's tens of thousands),
+// or reads the whole table in the list's order until a page is found.
+//
+// The unit filter (ComplaintFilter.Units, a subtree matched on the target and assigned
+// unit) is read the same way, and drives when set (the scope then checked row by row).
+// A list with a selective filter of its own (selectiveFilter) is read the general way.
+func (s *Store) scopedKeys(f tousu.ComplaintFilter, limit int, newest bool) (union string, args []any, ok bool) {
+	rest := f
+	set, cols := f.Units, unitColumns
+	if len(set) > 0 {
+		// The unit filter is within the scope, and narrower: it drives, the scope is checked.
+		rest.Units = nil
+	} else {
+		set, cols = f.Scope, scopeColumns
+		rest.Scope = nil
+	}
+	units := storableArgs(s.where(), set)
+	if len(units) == 0 || len(units)*len(cols) > maxScopeStreams || strings.TrimSpace(f.Query) != "" || selectiveFilter(f) {
+		return "", nil, false
+	}
+	w := s.ComplaintWhere(rest)
+	order := ""
+	if newest {
+		if a := f.After; a != nil {
+			w.NewestBefore(a.Key, a.ID)
+		}
+		order = " ORDER BY received_at DESC, id DESC"
+	}
+	var arms []string
+	for _, col := range cols {
+		// Each read goes through its unit's index: SQLite's planner, whose statistics
+		// are sampled, otherwise took another filter's index (kind, channel, status) for
+		// a unit that a column never holds, and read all of that filter's complaints to
+		// find none. PostgreSQL's statistics tell it so.
+		from := "complaints"
+		if !s.e.Postgres {
+			from = "complaints INDEXED BY complaints_" + col
+		}
+		for _, u := range units {
+			terms := append([]string{col + " = ?"}, w.terms...)
+			arms = append(arms, `SELECT * FROM (SELECT id, received_at FROM `+from+` WHERE `+strings.Join(terms, " AND ")+
+				order+` LIMIT ?) AS k`+strconv.Itoa(len(arms)))
+			args = append(append(append(args, u), w.args...), limit)
+		}
+	}
+	return strings.Join(arms, " UNION "), args, true
+}
+
+// selectiveFilter says whether f has a filter with an index of its own that selects few
+// complaints (an open status, a kind, a channel, a staff member, a complainant, a
+// handler, late handovers): reading that index newest first with the scope checked row
+// by row finds a page sooner than reading each unit's complaints until a page of them
+// matches, which for such a filter can be all of them (measured at a million complaints:
+// a department's 已受理 5.8 ms the first way, 169 ms the second).
+func selectiveFilter(f tousu.ComplaintFilter) bool {
+	return f.Kind != "" || f.Channel != "" || f.TargetStaff != "" || f.TargetUnit != "" || f.Handler != "" ||
+		f.PhoneIndex != "" || f.IDNumberIndex != "" || f.NameIndex != "" || f.LateHandover ||
+		slices.ContainsFunc(f.Statuses, tousu.Status.Open)
+}
+
+// scopedNewest is ListComplaints' statement for a scoped list newest first, through
+// scopedKeys: the newest page of the units' newest pages.
+func (s *Store) scopedNewest(f tousu.ComplaintFilter) (string, []any, bool) {
+	limit := pageLimit(f.Limit)
+	union, args, ok := s.scopedKeys(f, limit, true)
+	if !ok {
+		return "", nil, false
+	}
+	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE id IN (SELECT id FROM (` + union +
+		`) AS keys ORDER BY received_at DESC, id DESC LIMIT ?) ORDER BY received_at DESC, id DESC LIMIT ?`
+	return query, append(args, limit, limit), true
+}
+
 // listQuery builds ListComplaints' statement.
 func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
+	if f.Order == tousu.OrderNewest || f.Order == "" {
+		if q, args, ok := s.scopedNewest(f); ok {
+			return q, args, nil
+		}
+	}
+	if q, args, ok := s.statusesByDue(f); ok {
+		return q, args, nil
+	}
 	w := s.ComplaintWhere(f)
 	from := s.listFrom(w, f)
 	var order string
@@ -295,18 +469,7 @@ func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	case tousu.OrderDue:
 		// Complaints without a due date ('') sort first, as cursor key 0.
 		order = " ORDER BY due_date, received_at, id"
-		if a := f.After; a != nil {
-			// The cursor carries the due date and the ID; the received_at between them is
-			// the cursor complaint's own, which never changes.
-			due := tousu.KeyDate(a.Key).String()
-			if s.storable(a.ID) {
-				w.add("(due_date, received_at, id) > (?, (SELECT received_at FROM complaints WHERE id = ?), ?)", due, a.ID, a.ID)
-			} else {
-				// A forged ID matches no row: its received_at is NULL, and the comparison
-				// is decided by the due date alone (NULL when equal), as in SQLite.
-				w.add("(due_date, received_at, id) > (?, CAST(NULL AS BIGINT), '')", due)
-			}
-		}
+		w.dueAfter(f.After)
 	default:
 		return "", nil, &tousu.Error{Kind: tousu.KindInvalid, Message: "不支持的排序方式", Fields: map[string]string{"order": "不支持的排序方式"}}
 	}
@@ -314,15 +477,36 @@ func (s *Store) listQuery(f tousu.ComplaintFilter) (string, []any, error) {
 	return query, append(w.args, pageLimit(f.Limit)), nil
 }
 
-// CountComplaints counts the complaints that f selects, ignoring its order and cursor.
+// CountComplaints counts the complaints that f selects, ignoring its order and cursor:
+// with f.CountUpTo, only until CountUpTo+1 have been found, so that a count over a large
+// table costs at most that many rows.
 func (s *Store) CountComplaints(ctx context.Context, f tousu.ComplaintFilter) (n int, err error) {
 	defer s.wrap(&err, "store.CountComplaints")
-	w := s.ComplaintWhere(f)
-	from := s.listFrom(w, f)
+	query, args := s.countQuery(f)
 	err = s.Search(ctx, f.Query, func(q Querier) error {
-		return q.QueryRow(ctx, `SELECT COUNT(*)`+from+w.String(), w.args...).Scan(&n)
+		return q.QueryRow(ctx, query, args...).Scan(&n)
 	})
 	return n, err
+}
+
+// CountQuery is the statement CountComplaints runs for f, with its arguments, for the
+// engines' query-plan tests.
+func (s *Store) CountQuery(f tousu.ComplaintFilter) (string, []any) { return s.countQuery(f) }
+
+// countQuery builds CountComplaints' statement.
+func (s *Store) countQuery(f tousu.ComplaintFilter) (string, []any) {
+	if f.CountUpTo > 0 {
+		f.After = nil
+		if union, args, ok := s.scopedKeys(f, f.CountUpTo+1, false); ok {
+			return `SELECT COUNT(*) FROM (SELECT id FROM (` + union + `) AS keys LIMIT ?) AS capped`, append(args, f.CountUpTo+1)
+		}
+	}
+	w := s.ComplaintWhere(f)
+	from := s.listFrom(w, f)
+	if f.CountUpTo <= 0 {
+		return `SELECT COUNT(*)` + from + w.String(), w.args
+	}
+	return `SELECT COUNT(*) FROM (SELECT 1` + from + w.String() + ` LIMIT ?) AS capped`, append(w.args, f.CountUpTo+1)
 }
 
 // Search runs a list query: with a search term the engine's way (Engine.Search), else on

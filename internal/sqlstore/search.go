@@ -228,12 +228,20 @@ func (s *Store) BackfillSearch(ctx context.Context) (n int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	// The complaints are walked in ID order from where the last batch ended: each batch
+	// reads past the complaints indexed already once, not again from the start (which
+	// made the backfill of a million complaints quadratic).
+	last := ""
 	for {
 		rows, err := s.e.Read.Query(ctx, `SELECT `+complaintColumns+` FROM complaints
-			WHERE NOT EXISTS (SELECT 1 FROM complaint_search WHERE complaint_id = complaints.id) LIMIT ?`, searchBatch)
+			WHERE id > ? AND NOT EXISTS (SELECT 1 FROM complaint_search WHERE complaint_id = complaints.id)
+			ORDER BY id LIMIT ?`, last, searchBatch)
 		cs, err := collect(rows, err, scanComplaint)
 		if err != nil {
 			return n, err
+		}
+		if len(cs) > 0 {
+			last = cs[len(cs)-1].ID
 		}
 		err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
 			for _, c := range cs {

@@ -160,6 +160,15 @@ func testListFilters(t *testing.T, s tousu.Store) {
 		if err != nil || n != len(want) {
 			t.Errorf("%s: CountComplaints = %d, %v, want %d", tt.name, n, err, len(want))
 		}
+		// A capped count (the inbox's "1+" … "1000+") stops one past its cap, and is exact
+		// below it.
+		for _, limit := range []int{1, 2} {
+			f := tt.filter
+			f.CountUpTo = limit
+			if n, err := s.CountComplaints(t.Context(), f); err != nil || n != min(len(want), limit+1) {
+				t.Errorf("%s: CountComplaints up to %d = %d, %v, want %d", tt.name, limit, n, err, min(len(want), limit+1))
+			}
+		}
 	}
 }
 
@@ -253,7 +262,17 @@ func testPagination(t *testing.T, s tousu.Store) {
 			c.Deadline = tousu.Deadline{Days: 15, Unit: tousu.WorkingDays, Start: tousu.MustDate("2026-11-27"),
 				Due: tousu.MustDate("2026-12-01").AddDays((i * 5) % 17)}
 		}
+		// Units for the scoped pages: some complaints in the scope below by one column,
+		// some by two (listed once), some outside it.
+		c.Target.Unit = []string{"win-1", "win-2", "far"}[i%3]
+		c.AssignedUnit = []string{"", "dept-1", "win-1", "other"}[i%4]
+		// And statuses for the lists of several statuses (办理中).
+		c.Status = []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended, tousu.StatusReported}[i%3]
 		all = append(all, create(t, s, c))
+	}
+	scope := []string{"win-1", "dept-1"}
+	inScope := func(c *tousu.Complaint) bool {
+		return slices.Contains(scope, c.Target.Unit) || slices.Contains(scope, c.AssignedUnit) || slices.Contains(scope, c.OwnerUnit)
 	}
 
 	cmpNewest := func(a, b *tousu.Complaint) int {
@@ -281,35 +300,52 @@ func testPagination(t *testing.T, s tousu.Store) {
 		{tousu.OrderDue, cmpDue, func(c *tousu.Complaint) int64 { return tousu.DateKey(c.Deadline.Due) }},
 	}
 	for _, tt := range tests {
-		want := slices.Clone(all)
-		slices.SortFunc(want, tt.cmp)
-		for _, limit := range []int{1, 7, 50} {
-			var (
-				got   []string
-				after *tousu.Cursor
-			)
-			for page := 0; ; page++ {
-				if page > total+1 {
-					t.Fatalf("order %q, limit %d: paging does not end", tt.order, limit)
-				}
-				cs, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Order: tt.order, After: after, Limit: limit})
-				if err != nil {
-					t.Fatalf("order %q, limit %d, page %d: ListComplaints = %v", tt.order, limit, page, err)
-				}
-				if len(cs) > limit {
-					t.Fatalf("order %q, limit %d, page %d: %d complaints", tt.order, limit, page, len(cs))
-				}
-				if len(cs) == 0 {
-					break
-				}
-				for _, c := range cs {
-					got = append(got, c.ID)
-				}
-				last := cs[len(cs)-1]
-				after = &tousu.Cursor{Key: tt.key(last), ID: last.ID}
+		for _, variant := range []string{"all", "scoped", "statuses"} {
+			want := slices.Clone(all)
+			var sc []string
+			var sts []tousu.Status
+			switch variant {
+			case "scoped":
+				want, sc = slices.DeleteFunc(want, func(c *tousu.Complaint) bool { return !inScope(c) }), scope
+			case "statuses":
+				sts = []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}
+				want = slices.DeleteFunc(want, func(c *tousu.Complaint) bool { return !slices.Contains(sts, c.Status) })
 			}
-			if wantIDs := idsOf(want); !slices.Equal(got, wantIDs) {
-				t.Errorf("order %q, limit %d: pages gave %d complaints%s", tt.order, limit, len(got), firstDifference(got, wantIDs))
+			slices.SortFunc(want, tt.cmp)
+			for _, limit := range []int{1, 7, 50} {
+				var (
+					got   []string
+					after *tousu.Cursor
+				)
+				for page := 0; ; page++ {
+					if page > total+1 {
+						t.Fatalf("order %q, limit %d: paging does not end", tt.order, limit)
+					}
+					cs, err := s.ListComplaints(t.Context(), tousu.ComplaintFilter{Order: tt.order, After: after, Limit: limit, Scope: sc, Statuses: sts})
+					if err != nil {
+						t.Fatalf("order %q, limit %d, page %d: ListComplaints = %v", tt.order, limit, page, err)
+					}
+					if len(cs) > limit {
+						t.Fatalf("order %q, limit %d, page %d: %d complaints", tt.order, limit, page, len(cs))
+					}
+					if len(cs) == 0 {
+						break
+					}
+					for _, c := range cs {
+						got = append(got, c.ID)
+					}
+					last := cs[len(cs)-1]
+					after = &tousu.Cursor{Key: tt.key(last), ID: last.ID}
+				}
+				if wantIDs := idsOf(want); !slices.Equal(got, wantIDs) {
+					t.Errorf("order %q, %s, limit %d: pages gave %d complaints%s", tt.order, variant, limit, len(got), firstDifference(got, wantIDs))
+				}
+			}
+			// The inbox's capped count of the same list.
+			for _, limit := range []int{1, 10, 1000} {
+				if n, err := s.CountComplaints(t.Context(), tousu.ComplaintFilter{Scope: sc, Statuses: sts, CountUpTo: limit}); err != nil || n != min(len(want), limit+1) {
+					t.Errorf("%s: CountComplaints up to %d = %d, %v, want %d", variant, limit, n, err, min(len(want), limit+1))
+				}
 			}
 		}
 	}

@@ -30,6 +30,11 @@ func ScopedPlanCases() []PlanCase {
 		}
 		return f
 	}
+	dept := func(f tousu.ComplaintFilter) tousu.ComplaintFilter {
+		f = scoped(f)
+		f.Scope = []string{"dept-1", "win-1"}
+		return f
+	}
 	due := tousu.MustDate("2026-12-01")
 	open := []tousu.Status{tousu.StatusInProgress, tousu.StatusSuspended}
 	cases := []PlanCase{
@@ -53,6 +58,13 @@ func ScopedPlanCases() []PlanCase {
 		{"staff", scoped(tousu.ComplaintFilter{TargetStaff: "S1"})},
 		{"complainant's phone", scoped(tousu.ComplaintFilter{PhoneIndex: "p1"})},
 		{"late handover", scoped(tousu.ComplaintFilter{LateHandover: true})},
+		// A department's supervisor: a scope of a few units, newest first read unit by unit
+		// (sqlstore.scopedNewest), by due date through the open cases of each unit.
+		{"全部, a department's scope", dept(tousu.ComplaintFilter{})},
+		{"待归档, a department's scope", dept(tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusClosed, tousu.StatusNotAccepted}})},
+		{"类别, a department's scope", dept(tousu.ComplaintFilter{Category: "fees"})},
+		{"待受理, a department's scope", dept(tousu.ComplaintFilter{Statuses: []tousu.Status{tousu.StatusRegistered}, Order: tousu.OrderDue})},
+		{"已超期, a department's scope", dept(tousu.ComplaintFilter{DueTo: due, Order: tousu.OrderDue})},
 		{"handler's own", tousu.ComplaintFilter{AssignedUnits: []string{"dept-1", "win-1"}, HandlerOrNone: "h1",
 			AssistingUnits: []string{"dept-1", "win-1"}, ExcludeTargetStaff: "S9", Order: tousu.OrderDue, Statuses: open}},
 	}

@@ -67,7 +67,19 @@ var inboxTabs = []inboxTab{
 // overviewRow is one status of the leader's overview, with its count and list link.
 type overviewRow struct {
 	Label, URL string
-	Count      int
+	Count      string
+}
+
+// tabCountCap is where the inbox stops counting a tab or a status: past it the count
+// reads "1000+", so that a tab over a million complaints costs no more than its page.
+const tabCountCap = 1000
+
+// countLabel is a count taken with tabCountCap as the inbox shows it.
+func countLabel(n int) string {
+	if n > tabCountCap {
+		return strconv.Itoa(tabCountCap) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // inboxPageSize is the number of rows per page.
@@ -109,7 +121,7 @@ type inboxPage struct {
 // inboxTabView is a tab as the page shows it.
 type inboxTabView struct {
 	Key, Label, URL string
-	Count           int
+	Count           string // countLabel
 	Current         bool
 }
 
@@ -219,7 +231,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 		}
 	}
 	for i, t := range tabs {
-		vm.Tabs = append(vm.Tabs, inboxTabView{Key: t.Key, Label: t.Label, Count: counts[i], Current: t.Key == cur.Key,
+		vm.Tabs = append(vm.Tabs, inboxTabView{Key: t.Key, Label: t.Label, Count: countLabel(counts[i]), Current: t.Key == cur.Key,
 			URL: inboxURL(t.Key, vm.F.Values, "")})
 	}
 
@@ -277,11 +289,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 
 	if actor.Has(tousu.RoleLeader) {
 		for _, st := range tousu.Statuses {
-			n, err := s.app.Count(ctx, actor, app.ListQuery{Statuses: []tousu.Status{st.Value}})
+			n, err := s.app.CountUpTo(ctx, actor, app.ListQuery{Statuses: []tousu.Status{st.Value}}, tabCountCap)
 			if err != nil {
 				return err
 			}
-			vm.Overview = append(vm.Overview, overviewRow{Label: st.Label, Count: n,
+			vm.Overview = append(vm.Overview, overviewRow{Label: st.Label, Count: countLabel(n),
 				URL: "/desk/?" + url.Values{"tab": {"all"}, "status": {string(st.Value)}}.Encode()})
 		}
 	}
@@ -303,7 +315,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, actor tousu.Actor
 	return s.render(w, r, http.StatusOK, "desk/inbox", vm)
 }
 
-// countTabs counts each tab's cases under the filters.
+// countTabs counts each tab's cases under the filters, up to tabCountCap (countLabel).
 func (s *Server) countTabs(r *http.Request, actor tousu.Actor, tabs []inboxTab, base app.ListQuery) ([]int, error) {
 	out := make([]int, len(tabs))
 	for i, t := range tabs {
@@ -312,7 +324,7 @@ func (s *Server) countTabs(r *http.Request, actor tousu.Actor, tabs []inboxTab, 
 		if t.set != nil {
 			t.set(&q)
 		}
-		n, err := s.app.Count(r.Context(), actor, q)
+		n, err := s.app.CountUpTo(r.Context(), actor, q, tabCountCap)
 		if err != nil {
 			return nil, err
 		}

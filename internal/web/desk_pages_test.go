@@ -93,7 +93,7 @@ func sampleInboxPage() inboxPage {
 	c := sampleComplaint()
 	f := newForm(url.Values{"q": {"态度"}, "status": {"registered"}})
 	return inboxPage{Common: sampleCommon, Tab: "all", F: f, Filtered: true, Notice: "筛选条件有误：开始日期：日期格式应为 YYYY-MM-DD",
-		Tabs:    []inboxTabView{{Key: "registered", Label: "待受理", URL: "/desk/?tab=registered", Count: 3}, {Key: "all", Label: "全部", URL: "/desk/?tab=all", Count: 9, Current: true}},
+		Tabs:    []inboxTabView{{Key: "registered", Label: "待受理", URL: "/desk/?tab=registered", Count: "3"}, {Key: "all", Label: "全部", URL: "/desk/?tab=all", Count: "1000+", Current: true}},
 		Rows:    []inboxRow{{ComplaintView: c, Clock: clockOf(c), Excerpt: c.Matter}},
 		NextURL: "/desk/?tab=all&cursor=x", FirstURL: "/desk/?tab=all",
 		Statuses: deskOptions(tousu.Statuses), Kinds: deskOptions(tousu.Kinds), Channels: deskOptions(tousu.Channels),
@@ -210,6 +210,16 @@ func TestDeskPageVariants(t *testing.T) {
 		}
 		if !strings.Contains(buf.String(), tc.want) {
 			t.Errorf("%s does not show %q", tc.page, tc.want)
+		}
+	}
+}
+
+// The inbox counts a tab up to tabCountCap: past it the badge reads "1000+" (the count
+// stopped there), below it the exact number.
+func TestInboxCountLabel(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", tabCountCap: "1000", tabCountCap + 1: "1000+"} {
+		if got := countLabel(n); got != want {
+			t.Errorf("countLabel(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

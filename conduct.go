@@ -199,6 +199,7 @@ type Rectification struct {
 	ID           int64         `json:"id"`
 	Source       string        `json:"source"` // inspection | evaluation
 	InspectionID int64         `json:"inspection_id,omitempty"`
+	EvaluationID string        `json:"evaluation_id,omitempty"` // the 差评 it puts right (source evaluation)
 	Unit         string        `json:"unit"`
 	Item         string        `json:"item"`
 	ItemName     string        `json:"item_name"`
@@ -225,8 +226,15 @@ type RectificationFilter struct {
 	Statuses     []string
 	Source       string
 	InspectionID int64
+	EvaluationID string
 	DueBefore    Date // due before this day (overdue scan)
-	Limit        int
+	// DueFrom keeps the tasks due on or after this day; Overdue those that went overdue
+	// (the overdue alert taken). ByID runs the list by ID, after AfterID (paging).
+	DueFrom Date
+	Overdue bool
+	ByID    bool
+	AfterID int64
+	Limit   int
 }
 
 // ConductFile is a photo or document of an inspection or a rectification, stored with
@@ -318,4 +326,43 @@ type MaliciousFilter struct {
 	NameIndex     string
 	Staff         string
 	Limit         int
+}
+
+// ConductCount is what the store sums of a period's conduct records for one unit or
+// staff member: the assessment's inputs beside the complaints' rollups and the ratings.
+type ConductCount struct {
+	Inspections int     // completed inspections of the unit
+	ScorePct    float64 // the sum of their scores as percentages of their totals
+	FailedItems int     // failed items (of the unit's inspections; for a badge, naming it)
+	Praise      int
+	Sanctions   int
+}
+
+// ConductTotals are the conduct counts of [From, To] by unit (inspections) and by badge
+// (failed items naming the person, praise and sanctions).
+type ConductTotals struct {
+	Units map[string]*ConductCount
+	Staff map[string]*ConductCount
+}
+
+// LateFilter selects the complaints received in [From, To) that may have let a deadline
+// pass — handed over late, reported after the unit's due date, replied after the due
+// date or open past it on Today — a superset the accountability rules then read exactly.
+// Handlers keeps only the cases of those accounts and the late handovers (one person's
+// record); nil keeps all. Pages run by receipt, oldest first, after After.
+type LateFilter struct {
+	From, To time.Time
+	Today    Date
+	Handlers []string
+	After    *Cursor
+	Limit    int
+}
+
+// LateCallback is a bad rating (差评, not excluded by an appeal) whose call-back was due
+// in a period, with the instant of its first call-back (nil: none yet): accountability's
+// late_callback when that came after the due day or never came.
+type LateCallback struct {
+	ID, Window, Staff string
+	Due               Date
+	CalledBackAt      *time.Time
 }

@@ -139,6 +139,10 @@ type EvaluationChange struct {
 	Event      *EvaluationEvent
 	Audit      []AuditRecord
 	Outbox     []Message
+	// Rectification, when set, is the rating's rectification task (source evaluation) as
+	// the change leaves it: inserted when its ID is 0, else rewritten, in the same
+	// transaction, so that the task and the rating never disagree.
+	Rectification *Rectification
 }
 
 // EvaluationFilter selects ratings. Zero fields do not filter.

@@ -435,6 +435,15 @@ type Store interface {
 	// ListMalicious returns the marks f selects, newest first: the seam through which
 	// statistics leave confirmed malicious complaints out of staff figures.
 	ListMalicious(ctx context.Context, f MaliciousFilter) ([]MaliciousMark, error)
+	// ConductTotals sums the inspections, failed items, praise and sanctions of [from,
+	// to] by unit and by badge, in SQL (the monthly assessment's inputs; no cap).
+	ConductTotals(ctx context.Context, from, to Date) (*ConductTotals, error)
+	// ListLate returns a page of the complaints that may have let a deadline pass
+	// (accountability's candidates), newest first.
+	ListLate(ctx context.Context, f LateFilter) ([]*Complaint, error)
+	// LateCallbacks returns the bad ratings whose call-back was due within [from, to],
+	// with their first call-back.
+	LateCallbacks(ctx context.Context, from, to Date) ([]LateCallback, error)
 }
 
 // RepeatCandidate is a complaint as the look-up of repeats reads it: what the comparison

@@ -15,25 +15,29 @@ import (
 //   - late_report: the unit's handler reported its result after the unit's due date;
 //   - late_reply: a complaint replied after its due date, or still open past it (the
 //     handler and the assigned unit);
-//   - rectification_overdue: a rectification task that went overdue (the unit).
+//   - rectification_overdue: a rectification task that went overdue (the unit);
+//   - late_callback: a bad rating (差评) not called back by its call-back due day (the
+//     window, whose handlers and supervisors call back).
 
 // AccountabilityKinds label the kinds.
 var AccountabilityKinds = tousu.Vocabulary[string]{
 	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
-	{Value: "rectification_overdue", Label: "整改超期"},
+	{Value: "rectification_overdue", Label: "整改超期"}, {Value: "late_callback", Label: "差评逾期回访"},
 }
 
 // AccountabilityRecord is one deadline let pass, by a person (Staff, when known) and a
 // unit.
 type AccountabilityRecord struct {
-	Kind   string     `json:"kind"`
-	Label  string     `json:"label"`
-	Number string     `json:"number,omitempty"` // the complaint
-	TaskID int64      `json:"task_id,omitempty"`
-	Date   tousu.Date `json:"date"` // the due date that passed
-	Unit   string     `json:"unit"`
-	Staff  string     `json:"staff,omitempty"`
-	Detail string     `json:"detail"`
+	Kind   string `json:"kind"`
+	Label  string `json:"label"`
+	Number string `json:"number,omitempty"` // the complaint
+	// Evaluation is the rating of a late_callback.
+	Evaluation string     `json:"evaluation,omitempty"`
+	TaskID     int64      `json:"task_id,omitempty"`
+	Date       tousu.Date `json:"date"` // the due date that passed
+	Unit       string     `json:"unit"`
+	Staff      string     `json:"staff,omitempty"`
+	Detail     string     `json:"detail"`
 }
 
 // Accountability computes the records of complaints received and tasks due within
@@ -44,21 +48,22 @@ func (a *App) Accountability(ctx context.Context, from, to tousu.Date) ([]Accoun
 
 // accountability computes the records of [from, to]; for one person (badge ≠ "") it
 // reads only the complaints that can name them — those handed over late and those the
-// person's accounts handled — and no rectification task (a unit's).
+// person's accounts handled — and no rectification task (a unit's). Nothing is capped:
+// the store returns the late candidates page by page.
 func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge string) ([]AccountabilityRecord, error) {
 	users, err := a.store.ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	badgeOf := map[string]string{}
-	filters := []tousu.ComplaintFilter{{}}
+	var handlers []string
 	if badge != "" {
-		filters = []tousu.ComplaintFilter{{LateHandover: true}}
+		handlers = []string{}
 	}
 	for _, u := range users {
 		badgeOf[u.Login] = u.Staff
 		if badge != "" && u.Staff == badge {
-			filters = append(filters, tousu.ComplaintFilter{Handler: u.Login})
+			handlers = append(handlers, u.Login)
 		}
 	}
 	today := a.Today()
@@ -100,24 +105,62 @@ func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge str
 			add("late_reply", c, due, c.AssignedUnit, badgeOf[c.Handler], fmt.Sprintf("办理期限%s，至今未答复", due))
 		}
 	}
-	for _, f := range filters {
-		if err := a.eachComplaint(ctx, f, from, to, each); err != nil {
+	// The store picks the candidates (a superset, in SQL), page by page with no cap;
+	// the rules above decide exactly.
+	lf := tousu.LateFilter{Today: today, Handlers: handlers, Limit: 500}
+	lf.From, lf.To = a.window(from, to)
+	for {
+		cs, err := a.store.ListLate(ctx, lf)
+		if err != nil {
 			return nil, err
 		}
+		for _, c := range cs {
+			each(c)
+		}
+		if len(cs) < lf.Limit {
+			break
+		}
+		last := cs[len(cs)-1]
+		lf.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
 	}
 	if badge != "" {
 		return out, nil
 	}
-	tasks, err := a.store.ListRectifications(ctx, tousu.RectificationFilter{DueBefore: to.AddDays(1), Limit: 5000})
+	// The tasks due in the period that went overdue, by ID page by page.
+	rf := tousu.RectificationFilter{DueFrom: from, DueBefore: to.AddDays(1), Overdue: true, ByID: true, Limit: 1000}
+	for {
+		tasks, err := a.store.ListRectifications(ctx, rf)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			out = append(out, AccountabilityRecord{Kind: "rectification_overdue", Label: AccountabilityKinds.Label("rectification_overdue"),
+				TaskID: t.ID, Date: t.DueDate, Unit: t.Unit, Detail: fmt.Sprintf("“%s”整改期限%s", t.ItemName, t.DueDate)})
+		}
+		if len(tasks) < rf.Limit {
+			break
+		}
+		rf.AfterID = tasks[len(tasks)-1].ID
+	}
+	// Bad ratings whose call-back was due in the period and came late or not at all.
+	late, err := a.store.LateCallbacks(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range tasks {
-		if t.Alerts&tousu.RectAlertOverdue == 0 || t.DueDate.Before(from) {
+	for _, c := range late {
+		detail := fmt.Sprintf("差评%s回访期限%s，至今未回访", c.ID, c.Due)
+		switch {
+		case c.CalledBackAt != nil:
+			on := tousu.DateOf(c.CalledBackAt.In(a.loc))
+			if !on.After(c.Due) {
+				continue
+			}
+			detail = fmt.Sprintf("差评%s回访期限%s，%s回访", c.ID, c.Due, on)
+		case !today.After(c.Due):
 			continue
 		}
-		out = append(out, AccountabilityRecord{Kind: "rectification_overdue", Label: AccountabilityKinds.Label("rectification_overdue"),
-			TaskID: t.ID, Date: t.DueDate, Unit: t.Unit, Detail: fmt.Sprintf("“%s”整改期限%s", t.ItemName, t.DueDate)})
+		out = append(out, AccountabilityRecord{Kind: "late_callback", Label: AccountabilityKinds.Label("late_callback"),
+			Evaluation: c.ID, Date: c.Due, Unit: c.Window, Detail: detail})
 	}
 	return out, nil
 }

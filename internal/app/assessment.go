@@ -12,10 +12,12 @@ import (
 )
 
 // Monthly assessment (考核) and ranking (红黑榜): a score per window (unit) and per staff
-// member for a month, from the founded complaints received that month (confirmed
-// malicious ones left out), the inspections of the month (failed items), the
+// member for a month, from the statistics' rollups of the month's complaints (received,
+// and founded by the day of the decision; a confirmed malicious one leaves the person's
+// figures, not the window's), the inspections of the month (failed items), the
 // accountability records, praise and sanctions, and the bad ratings of 好差评 (upheld
-// appeals left out). The weights are the admin's (AssessmentSetting):
+// appeals left out) — all summed by the store, none capped. The weights are the admin's
+// (AssessmentSetting):
 //
 //	score = base − founded×Founded − failed items×FailedItem − accountability×Accountability
 //	        − sanctions×Sanction − bad evaluations×BadEvaluation + praise×Praise
@@ -183,47 +185,61 @@ func (a *App) assess(ctx context.Context, actor *tousu.Actor, month string) (*As
 		}
 	}
 	unitOf := func(code string) *Score { return units[code] }
-	mal, err := a.confirmedMalicious(ctx, "")
+	// Complaints from the statistics' rollups (docs/STATISTICS.md): received and founded
+	// (属实, by the day of the decision) of the month, per window — its row is its whole
+	// subtree — and per staff member under the root units, which hold every complaint. A
+	// complaint confirmed malicious has no staff key in its fact: it leaves the person's
+	// figures and stays in the window's.
+	if len(units) > 0 {
+		codes := make([]string, 0, len(units))
+		for c := range units {
+			codes = append(codes, c)
+		}
+		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "", From: from, To: to, Units: codes, ByUnit: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if s := unitOf(r.Unit); s != nil {
+				s.Complaints += int(r.Measures[tousu.MReceived])
+				s.Founded += int(r.Measures[tousu.MFounded])
+			}
+		}
+	}
+	if roots := ref.roots(); len(staff) > 0 && len(roots) > 0 {
+		rows, err := a.store.SumStats(ctx, tousu.StatSum{Dim: "staff", From: from, To: to, Units: roots, ByUnit: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if s := staff[r.Key]; s != nil {
+				s.Complaints += int(r.Measures[tousu.MReceived])
+				s.Founded += int(r.Measures[tousu.MFounded])
+			}
+		}
+	}
+	// Inspections, failed items, praise and sanctions, summed by the store.
+	tot, err := a.store.ConductTotals(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	err = a.eachComplaint(ctx, tousu.ComplaintFilter{}, from, to, func(c *tousu.Complaint) {
-		if mal[c.Number] {
-			return
+	for code, c := range tot.Units {
+		if s := unitOf(code); s != nil {
+			s.InspectionAvg += c.ScorePct
+			s.Inspections += c.Inspections
+			s.FailedItems += c.FailedItems
 		}
-		f := founded(c)
-		for _, s := range []*Score{unitOf(c.Target.Unit), staff[c.Target.Staff]} {
-			if s == nil {
-				continue
-			}
-			s.Complaints++
-			if f {
-				s.Founded++
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
 	}
-	insps, err := a.store.ListInspections(ctx, tousu.InspectionFilter{Status: tousu.InspectionCompleted, From: from, To: to, Limit: 5000})
-	if err != nil {
-		return nil, err
-	}
-	for _, ip := range insps {
-		if s := unitOf(ip.Unit); s != nil {
-			s.InspectionAvg += pct(ip.Score, ip.MaxScore)
-			s.Inspections++
-			s.FailedItems += ip.Failed
+	for badge, c := range tot.Staff {
+		if s := staff[badge]; s != nil {
+			s.FailedItems += c.FailedItems
+			s.Praise += c.Praise
+			s.Sanctions += c.Sanctions
 		}
-		for _, r := range ip.Results {
-			if r.Result != tousu.ResultFail {
-				continue
-			}
-			for _, b := range r.Staff {
-				if s := staff[b]; s != nil {
-					s.FailedItems++
-				}
-			}
+		// A window counts the praise and sanctions of its staff.
+		if s := unitOf(staffUnit[badge]); s != nil {
+			s.Praise += c.Praise
+			s.Sanctions += c.Sanctions
 		}
 	}
 	acc, err := a.Accountability(ctx, from, to)
@@ -236,23 +252,6 @@ func (a *App) assess(ctx context.Context, actor *tousu.Actor, month string) (*As
 		}
 		if s := staff[r.Staff]; s != nil {
 			s.Accountability++
-		}
-	}
-	entries, err := a.store.ListStaffEntries(ctx, tousu.StaffEntryFilter{From: from, To: to})
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		for _, s := range []*Score{staff[e.Badge], unitOf(staffUnit[e.Badge])} {
-			if s == nil {
-				continue
-			}
-			switch e.Kind {
-			case tousu.EntryPraise:
-				s.Praise++
-			case tousu.EntrySanction:
-				s.Sanctions++
-			}
 		}
 	}
 	// Bad ratings (好差评 1–2) of the month, upheld appeals left out, per window and per
@@ -341,4 +340,15 @@ func (a *App) RedList(ctx context.Context, month string) (*Assessment, error) {
 		}
 	}
 	return &Assessment{Month: as.Month, Units: red, Staff: []Score{}}, nil
+}
+
+// roots are the units without a parent: their rollup rows hold every complaint.
+func (r *reference) roots() []string {
+	var out []string
+	for _, u := range r.units {
+		if u.Parent == "" {
+			out = append(out, u.Code)
+		}
+	}
+	return out
 }

@@ -705,6 +705,13 @@ func (a *App) ActOnEvaluation(ctx context.Context, actor tousu.Actor, id, act st
 	}
 	ch := &tousu.EvaluationChange{Evaluation: e, Event: ev, Outbox: out,
 		Audit: []tousu.AuditRecord{a.auditRecord(ctx, actor, "evaluation."+act, e.ID, clipDetail(detail))}}
+	switch act {
+	case EvalActCallback, EvalActRectify, EvalActVerify, EvalActDecideAppeal:
+		// The rating's rectification task follows it, in the same transaction (rectify.go).
+		if ch.Rectification, err = a.evalTask(ctx, e, now, today); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.store.UpdateEvaluation(ctx, ch); err != nil {
 		return nil, err
 	}

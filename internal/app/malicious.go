@@ -177,6 +177,19 @@ func (a *App) MaliciousNotice(ctx context.Context, actor tousu.Actor, c *tousu.C
 	return ""
 }
 
+// MaliciousNoticeOf is MaliciousNotice for the complaint numbered number (the answer to
+// a registration through the API): "" when there is none or the actor may not see it.
+func (a *App) MaliciousNoticeOf(ctx context.Context, actor tousu.Actor, number string) string {
+	if requireRole(actor, tousu.RoleClerk, tousu.RoleSupervisor, tousu.RoleInspector) != nil {
+		return ""
+	}
+	c, err := a.store.FindComplaint(ctx, number)
+	if err != nil {
+		return ""
+	}
+	return a.MaliciousNotice(ctx, actor, c)
+}
+
 // MaliciousList lists the marks for the 纪检 summary: proposals waiting and confirmed
 // ones, for inspectors and supervisors, within their scope.
 func (a *App) MaliciousList(ctx context.Context, actor tousu.Actor, status string) ([]MaliciousView, error) {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 type RectificationView struct {
 	tousu.Rectification
 	UnitName    string `json:"unit_name"`
+	SourceLabel string `json:"source_label"` // 督查 or 差评
 	StatusLabel string `json:"status_label"`
 	MaySubmit   bool   `json:"may_submit"`
 	MayVerify   bool   `json:"may_verify"`
@@ -25,18 +27,28 @@ func rectObject(id int64) string { return "rectification:" + strconv.FormatInt(i
 // maySubmit: the unit's handler or head (a handler or leader whose subtree holds the
 // unit) submits while the task is open or overdue.
 func (r *reference) maySubmit(actor tousu.Actor, t *tousu.Rectification) bool {
+	if t.Source == SourceEvaluation {
+		// The rating's rule: a supervisor or handler in scope (evaluations.go).
+		return (t.Status == tousu.RectOpen || t.Status == tousu.RectOverdue) &&
+			requireRole(actor, tousu.RoleSupervisor, tousu.RoleHandler) == nil && r.evaluationInScope(actor, t.Unit)
+	}
 	return (t.Status == tousu.RectOpen || t.Status == tousu.RectOverdue) &&
 		(actor.Has(tousu.RoleHandler) || actor.Has(tousu.RoleLeader)) && r.covers(actor, t.Unit)
 }
 
 // mayVerify: a supervisor or inspector in scope verifies a submitted task.
 func (r *reference) mayVerify(actor tousu.Actor, t *tousu.Rectification) bool {
+	if t.Source == SourceEvaluation {
+		// The rating's rule: a supervisor in scope, not the person rated.
+		return t.Status == tousu.RectSubmitted && requireRole(actor, tousu.RoleSupervisor) == nil &&
+			r.evaluationInScope(actor, t.Unit) && !slices.ContainsFunc(t.Staff, actor.IsTarget)
+	}
 	return t.Status == tousu.RectSubmitted && requireRole(actor, inspectors...) == nil && r.covers(actor, t.Unit)
 }
 
 func (r *reference) rectView(actor tousu.Actor, t tousu.Rectification) RectificationView {
-	return RectificationView{Rectification: t, UnitName: r.unitName(t.Unit), StatusLabel: tousu.RectStatuses.Label(t.Status),
-		MaySubmit: r.maySubmit(actor, &t), MayVerify: r.mayVerify(actor, &t)}
+	return RectificationView{Rectification: t, UnitName: r.unitName(t.Unit), SourceLabel: rectSources.Label(t.Source),
+		StatusLabel: tousu.RectStatuses.Label(t.Status), MaySubmit: r.maySubmit(actor, &t), MayVerify: r.mayVerify(actor, &t)}
 }
 
 // RectificationQuery filters the rectification list.
@@ -123,6 +135,9 @@ func (a *App) SubmitRectification(ctx context.Context, actor tousu.Actor, id int
 	if err != nil {
 		return nil, err
 	}
+	if t.Source == SourceEvaluation {
+		return a.evalTaskAct(ctx, actor, t, EvalActRectify, EvaluationAction{Text: text}, uploads)
+	}
 	if !ref.maySubmit(actor, t) {
 		if t.Status == tousu.RectSubmitted || t.Status == tousu.RectVerified {
 			return nil, &tousu.Error{Kind: tousu.KindTransition, Message: "该整改任务已提交，等待验收或已验收"}
@@ -168,6 +183,9 @@ func (a *App) VerifyRectification(ctx context.Context, actor tousu.Actor, id int
 	ref, t, err := a.loadRect(ctx, actor, id)
 	if err != nil {
 		return nil, err
+	}
+	if t.Source == SourceEvaluation {
+		return a.evalTaskAct(ctx, actor, t, EvalActVerify, EvaluationAction{Accepted: &accepted, Note: note}, nil)
 	}
 	if requireRole(actor, inspectors...) != nil {
 		return nil, tousu.Errorf(tousu.KindForbidden, "只有督查员或纪检人员可以验收整改")
@@ -273,6 +291,26 @@ func (a *App) ScanRectifications(ctx context.Context) (RectScanReport, error) {
 		from := t.Status
 		var msgs []tousu.Message
 		var steps []string
+		if t.Source == SourceEvaluation {
+			// The rating's own deadline job warns and escalates (evaluations.go): the task
+			// only shows that it is overdue.
+			if t.Alerts&tousu.RectAlertOverdue != 0 {
+				continue
+			}
+			t.Alerts |= tousu.RectAlertOverdue
+			t.Status = tousu.RectOverdue
+			err := a.store.UpdateRectification(ctx, t, from, nil, []tousu.AuditRecord{
+				a.auditRecord(ctx, tousu.SystemActor, "rectification.overdue", rectObject(t.ID), "overdue")})
+			if tousu.IsKind(err, tousu.KindConflict) {
+				rep.Conflicts++
+				continue
+			}
+			if err != nil {
+				return rep, err
+			}
+			rep.Overdue++
+			continue
+		}
 		if t.Alerts&tousu.RectAlertOverdue == 0 {
 			t.Alerts |= tousu.RectAlertOverdue
 			t.Status = tousu.RectOverdue
@@ -356,4 +394,97 @@ func (a *App) OpenRectificationFile(ctx context.Context, actor tousu.Actor, id, 
 		return nil, err
 	}
 	return a.store.OpenConductFile(ctx, rectObject(id), file)
+}
+
+// Rectification tasks from bad ratings (差评). A rating that reaches its rectification
+// step is also a task of source evaluation, linked by EvaluationID, so that a unit sees
+// in one list what it must put right. The rating is the one source of truth: evalTask
+// derives the task from it, the rating's change writes the task in its own transaction,
+// and submitting or verifying the task through /rectifications takes the rating's own
+// action (rectify, verify) under the rating's rules.
+
+// SourceEvaluation and SourceInspection are what a task comes from.
+const (
+	SourceInspection = "inspection"
+	SourceEvaluation = "evaluation"
+)
+
+var rectSources = tousu.Vocabulary[string]{{Value: SourceInspection, Label: "督查"}, {Value: SourceEvaluation, Label: "差评"}}
+
+// evalTask is the task of rating e as it stands after a change, or nil when it has none
+// (it never reached its rectification step).
+func (a *App) evalTask(ctx context.Context, e *tousu.Evaluation, now time.Time, today tousu.Date) (*tousu.Rectification, error) {
+	list, err := a.store.ListRectifications(ctx, tousu.RectificationFilter{EvaluationID: e.ID, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	var t *tousu.Rectification
+	if len(list) > 0 {
+		t = &list[0]
+	}
+	if t == nil {
+		if e.Status != tousu.EvalRectifyDue {
+			return nil, nil
+		}
+		t = &tousu.Rectification{Source: SourceEvaluation, EvaluationID: e.ID, Unit: e.Window, Item: "evaluation",
+			ItemName: "差评整改：" + evalReasonText(e), CreatedAt: now}
+	}
+	t.Finding, t.DueDate, t.Staff = e.Comment, e.RectifyDue, nil
+	if e.Staff != "" {
+		t.Staff = []string{e.Staff}
+	}
+	if r := e.Detail.Rectification; r != nil {
+		at := r.At
+		t.Text, t.SubmittedBy, t.SubmittedAt = r.Text, r.By, &at
+	}
+	t.Returns = 0
+	for _, v := range e.Detail.Verifications {
+		if !v.Yes {
+			t.Returns++
+		}
+	}
+	if n := len(e.Detail.Verifications); n > 0 {
+		v := e.Detail.Verifications[n-1]
+		t.VerifyNote, t.VerifiedBy, t.VerifiedAt = v.Text, v.By, &v.At
+	}
+	switch e.Status {
+	case tousu.EvalRectifyDue:
+		t.Status = tousu.RectOpen
+		if today.After(t.DueDate) {
+			t.Status = tousu.RectOverdue
+		}
+	case tousu.EvalVerifyDue:
+		t.Status = tousu.RectSubmitted
+	case tousu.EvalClosed:
+		t.Status = tousu.RectVerified
+		if d := e.Detail.AppealDecided; e.Excluded && d != nil {
+			// An upheld appeal ends the rectification: nothing more to put right.
+			at := d.At
+			t.VerifyNote, t.VerifiedBy, t.VerifiedAt = "申诉复核成立，不再整改："+d.Text, d.By, &at
+		}
+	}
+	return t, nil
+}
+
+// evalTaskAct takes the rating's own action for a task of source evaluation: rectify
+// (with the task's evidence kept on the task) or verify.
+func (a *App) evalTaskAct(ctx context.Context, actor tousu.Actor, t *tousu.Rectification, act string, in EvaluationAction,
+	uploads []Upload) (*RectificationView, error) {
+	var files []tousu.ConductFile
+	if len(uploads) > 0 {
+		var err error
+		if files, err = a.conductFiles(ctx, actor, "", uploads); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := a.ActOnEvaluation(ctx, actor, t.EvaluationID, act, in); err != nil {
+		return nil, err
+	}
+	if len(files) > 0 {
+		if err := a.store.AddConductFiles(ctx, rectObject(t.ID), files, []tousu.AuditRecord{
+			a.auditRecord(ctx, actor, "rectification.evidence", rectObject(t.ID), fmt.Sprintf("%d个证据文件", len(files)))}); err != nil {
+			return nil, err
+		}
+	}
+	return a.Rectification(ctx, actor, t.ID)
 }

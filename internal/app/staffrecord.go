@@ -209,11 +209,11 @@ func (a *App) window(from, to tousu.Date) (time.Time, time.Time) {
 }
 
 // eachComplaint runs do on every complaint f selects received within [from, to], page by
-// page, at most 20,000.
+// page (one person's, in the staff record).
 func (a *App) eachComplaint(ctx context.Context, f tousu.ComplaintFilter, from, to tousu.Date, do func(*tousu.Complaint)) error {
 	f.From, f.To = a.window(from, to)
 	f.Order, f.Limit = tousu.OrderNewest, 500
-	for n := 0; n < 20000; {
+	for {
 		cs, err := a.store.ListComplaints(ctx, f)
 		if err != nil {
 			return err
@@ -221,14 +221,12 @@ func (a *App) eachComplaint(ctx context.Context, f tousu.ComplaintFilter, from, 
 		for _, c := range cs {
 			do(c)
 		}
-		n += len(cs)
 		if len(cs) < f.Limit {
 			return nil
 		}
 		last := cs[len(cs)-1]
 		f.After = &tousu.Cursor{Key: last.ReceivedAt.UnixMilli(), ID: last.ID}
 	}
-	return nil
 }
 
 // confirmedMalicious is the set of complaint numbers confirmed malicious.
@@ -256,7 +254,7 @@ func (a *App) complaintFigures(ctx context.Context, f tousu.ComplaintFilter, fro
 		if c.Decision != nil {
 			ref.Finding = c.Decision.Finding
 		}
-		if mal[c.Number] {
+		if mal[c.Number] || c.Marks&tousu.MarkMalicious != 0 {
 			ref.Malicious = true
 			cf.Malicious++
 			cf.Items = append(cf.Items, ref)

@@ -62,6 +62,9 @@ type Summary struct {
 	Users      int // accounts created
 	Complaints int // complaints registered
 	Ratings    int // 好差评 ratings of the windows
+	// Inspections and StaffEntries are the 行风督查 loaded (conduct.go).
+	Inspections  int
+	StaffEntries int
 	// ByStatus counts the loaded complaints by the status they were left in.
 	ByStatus map[tousu.Status]int
 	// Skipped is true when the demo was loaded before and nothing was done.
@@ -74,8 +77,8 @@ func (s Summary) String() string {
 		return "演示数据已存在（单位 " + CentreCode + "），未做任何更改。"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "已载入演示数据：单位 %d 个，工作人员 %d 名，账号 %d 个（密码 %s），投诉件 %d 件，窗口评价 %d 条。\n",
-		s.Units, s.Staff, s.Users, Password, s.Complaints, s.Ratings)
+	fmt.Fprintf(&b, "已载入演示数据：单位 %d 个，工作人员 %d 名，账号 %d 个（密码 %s），投诉件 %d 件，窗口评价 %d 条，督查 %d 次，表扬、处理与培训记录 %d 条。\n",
+		s.Units, s.Staff, s.Users, Password, s.Complaints, s.Ratings, s.Inspections, s.StaffEntries)
 	for _, st := range tousu.Statuses.Values() {
 		if n := s.ByStatus[st]; n > 0 {
 			fmt.Fprintf(&b, "  %s %d\n", tousu.Statuses.Label(st), n)
@@ -196,6 +199,11 @@ func Load(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 		sum.ByStatus[p.view.Status]++
 	}
 	if sum.Ratings, err = l.rate(root); err != nil {
+		return sum, err
+	}
+	cs, err := l.conduct()
+	sum.Inspections, sum.StaffEntries = cs.Inspections, cs.Entries
+	if err != nil {
 		return sum, err
 	}
 	return sum, nil

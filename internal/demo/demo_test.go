@@ -185,6 +185,49 @@ func TestLoad(t *testing.T) {
 		t.Errorf("handler-bdc cannot log in with the demo password: %v", err)
 	}
 
+	// 行风督查: a completed routine inspection with a failed item and its open
+	// rectification, a special one whose task was verified, an unannounced one planned;
+	// the rectified bad ratings as tasks of source evaluation; the staff record's entries.
+	if sum.Inspections != 3 || sum.StaffEntries != 5 {
+		t.Errorf("Summary = %+v, want 3 inspections and 5 staff entries", sum)
+	}
+	insps, err := a.Inspections(ctx, sup, app.InspectionQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds2 := map[string]string{}
+	for _, in := range insps {
+		kinds2[string(in.Kind)+"/"+in.Status] = in.Unit
+		if in.Kind == tousu.InspectionRoutine && in.Failed != 1 {
+			t.Errorf("the routine inspection failed %d items, want 1", in.Failed)
+		}
+	}
+	if kinds2["routine/completed"] != "hx-rs-01" || kinds2["special/completed"] != "hx-yb-04" || kinds2["unannounced/planned"] != "hx-bdc-06" {
+		t.Errorf("inspections = %v, want routine (completed) of hx-rs-01, special (completed) of hx-yb-04, unannounced (planned) of hx-bdc-06", kinds2)
+	}
+	rects, err := a.Rectifications(ctx, sup, app.RectificationQuery{Source: "inspection"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUnit := map[string]string{}
+	for _, r := range rects {
+		byUnit[r.Unit] = r.Status
+	}
+	if len(rects) != 2 || byUnit["hx-rs-01"] != tousu.RectOpen || byUnit["hx-yb-04"] != tousu.RectVerified {
+		t.Errorf("inspection tasks = %v, want hx-rs-01 open and hx-yb-04 verified", byUnit)
+	}
+	if evTasks, err := a.Rectifications(ctx, sup, app.RectificationQuery{Source: "evaluation"}); err != nil || len(evTasks) == 0 {
+		t.Errorf("no rectification task from the demo's bad ratings (%v)", err)
+	}
+	rec, err := a.StaffRecordOf(ctx, sup, "HX0102", now.AddDate(0, 0, -60).Format("2006-01-02"), now.Format("2006-01-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Inspections.Failed != 1 || len(rec.Sanctions) != 1 || len(rec.Training) != 1 {
+		t.Errorf("HX0102's record: %d failed items, %d sanctions, %d training; want one each", rec.Inspections.Failed,
+			len(rec.Sanctions), len(rec.Training))
+	}
+
 	again, err := demo.Load(ctx, a, demo.Options{Seed: 1})
 	if err != nil {
 		t.Fatalf("second Load: %v", err)

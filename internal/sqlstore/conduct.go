@@ -270,14 +270,29 @@ func insertRectification(ctx context.Context, q Querier, r *tousu.Rectification)
 	if err != nil {
 		return err
 	}
-	return q.QueryRow(ctx, `INSERT INTO rectifications (source, inspection_id, unit, item, item_name, finding, staff,
-		due_date, status, inspector, body, alerts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.Source, r.InspectionID, r.Unit, r.Item, r.ItemName, r.Finding, badgeList(r.Staff), dateText(r.DueDate),
+	return q.QueryRow(ctx, `INSERT INTO rectifications (source, inspection_id, evaluation_id, unit, item, item_name, finding,
+		staff, due_date, status, inspector, body, alerts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.Source, r.InspectionID, r.EvaluationID, r.Unit, r.Item, r.ItemName, r.Finding, badgeList(r.Staff), dateText(r.DueDate),
 		r.Status, r.Inspector, body, r.Alerts, millis(r.CreatedAt)).Scan(&r.ID)
 }
 
-const rectColumns = `id, source, inspection_id, unit, item, item_name, finding, staff, due_date, status, inspector,
-	body, alerts, created_at`
+// putRectification inserts a task (ID 0) or rewrites its status, steps, due date, alerts
+// and finding: the task a rating keeps in step with itself, in the rating's transaction.
+func putRectification(ctx context.Context, q Querier, r *tousu.Rectification) error {
+	if r.ID == 0 {
+		return insertRectification(ctx, q, r)
+	}
+	body, err := encodeRect(r)
+	if err != nil {
+		return err
+	}
+	n, err := q.Exec(ctx, `UPDATE rectifications SET status = ?, body = ?, alerts = ?, due_date = ?, finding = ?, staff = ?
+		WHERE id = ?`, r.Status, body, r.Alerts, dateText(r.DueDate), r.Finding, badgeList(r.Staff), r.ID)
+	return affected(n, err, "未找到该整改任务")
+}
+
+const rectColumns = `id, source, inspection_id, evaluation_id, unit, item, item_name, finding, staff, due_date, status,
+	inspector, body, alerts, created_at`
 
 func scanRect(row Row) (tousu.Rectification, error) {
 	var (
@@ -286,7 +301,7 @@ func scanRect(row Row) (tousu.Rectification, error) {
 		created        int64
 		b              rectBody
 	)
-	if err := row.Scan(&r.ID, &r.Source, &r.InspectionID, &r.Unit, &r.Item, &r.ItemName, &r.Finding, &staff, &due,
+	if err := row.Scan(&r.ID, &r.Source, &r.InspectionID, &r.EvaluationID, &r.Unit, &r.Item, &r.ItemName, &r.Finding, &staff, &due,
 		&r.Status, &r.Inspector, &bd, &r.Alerts, &created); err != nil {
 		return r, err
 	}
@@ -315,15 +330,29 @@ func (s *Store) ListRectifications(ctx context.Context, f tousu.RectificationFil
 	if f.InspectionID != 0 {
 		w.add("inspection_id = ?", f.InspectionID)
 	}
+	if f.EvaluationID != "" {
+		w.equals("evaluation_id", f.EvaluationID)
+	}
 	if !f.DueBefore.IsZero() {
 		w.add("due_date < ?", dateText(f.DueBefore))
+	}
+	if !f.DueFrom.IsZero() {
+		w.add("due_date >= ?", dateText(f.DueFrom))
+	}
+	if f.Overdue {
+		w.add("(alerts & ?) <> 0", tousu.RectAlertOverdue)
+	}
+	order := "due_date, id"
+	if f.ByID {
+		w.add("id > ?", f.AfterID)
+		order = "id"
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultLimit
 	}
 	rows, err := s.e.Read.Query(ctx, `SELECT `+rectColumns+` FROM rectifications`+w.String()+
-		` ORDER BY due_date, id LIMIT `+strconv.Itoa(min(limit, 5000)), w.Args()...)
+		` ORDER BY `+order+` LIMIT `+strconv.Itoa(min(limit, 5000)), w.Args()...)
 	return collect(rows, err, scanRect)
 }
 
@@ -564,4 +593,145 @@ func (s *Store) ListMalicious(ctx context.Context, f tousu.MaliciousFilter) (_ [
 	rows, err := s.e.Read.Query(ctx, `SELECT `+maliciousColumns+` FROM malicious_marks`+w.String()+
 		` ORDER BY proposed_at DESC LIMIT `+strconv.Itoa(pageLimit(f.Limit)), w.Args()...)
 	return collect(rows, err, scanMalicious)
+}
+
+// ConductTotals sums the conduct records of [from, to] in SQL: per unit the completed
+// inspections of the period (count, the sum of their percentage scores, failed items);
+// per badge the failed items naming the person (read from the results of the period's
+// inspections that failed an item and name someone) and the praise and sanctions dated in
+// it. Nothing is capped: the grouped queries return a row per unit or person.
+func (s *Store) ConductTotals(ctx context.Context, from, to tousu.Date) (_ *tousu.ConductTotals, err error) {
+	defer s.wrap(&err, "store.ConductTotals(%s, %s)", from, to)
+	out := &tousu.ConductTotals{Units: map[string]*tousu.ConductCount{}, Staff: map[string]*tousu.ConductCount{}}
+	get := func(m map[string]*tousu.ConductCount, k string) *tousu.ConductCount {
+		c := m[k]
+		if c == nil {
+			c = &tousu.ConductCount{}
+			m[k] = c
+		}
+		return c
+	}
+	lo, hi := dateText(from), dateText(to)
+	rows, err := s.e.Read.Query(ctx, `SELECT unit, COUNT(*),
+		COALESCE(SUM(CASE WHEN max_score > 0 THEN score * 100.0 / max_score ELSE 0 END), 0), COALESCE(SUM(failed), 0)
+		FROM inspections WHERE status = ? AND day >= ? AND day <= ? GROUP BY unit`, tousu.InspectionCompleted, lo, hi)
+	_, err = collect(rows, err, func(r Row) (struct{}, error) {
+		var (
+			unit   string
+			n, f   int64
+			scores float64
+		)
+		if err := r.Scan(&unit, &n, &scores, &f); err != nil {
+			return struct{}{}, err
+		}
+		c := get(out.Units, unit)
+		c.Inspections, c.ScorePct, c.FailedItems = int(n), scores, int(f)
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.e.Read.Query(ctx, `SELECT results FROM inspections
+		WHERE status = ? AND day >= ? AND day <= ? AND failed > 0 AND staff <> ''`, tousu.InspectionCompleted, lo, hi)
+	_, err = collect(rows, err, func(r Row) (struct{}, error) {
+		var (
+			res     string
+			results []tousu.InspectionResult
+		)
+		if err := r.Scan(&res); err != nil {
+			return struct{}{}, err
+		}
+		if err := json.Unmarshal([]byte(res), &results); err != nil {
+			return struct{}{}, err
+		}
+		for _, it := range results {
+			if it.Result == tousu.ResultFail {
+				for _, b := range it.Staff {
+					get(out.Staff, b).FailedItems++
+				}
+			}
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.e.Read.Query(ctx, `SELECT badge, kind, COUNT(*) FROM staff_entries
+		WHERE kind IN (?, ?) AND day >= ? AND day <= ? GROUP BY badge, kind`, tousu.EntryPraise, tousu.EntrySanction, lo, hi)
+	_, err = collect(rows, err, func(r Row) (struct{}, error) {
+		var (
+			badge, kind string
+			n           int64
+		)
+		if err := r.Scan(&badge, &kind, &n); err != nil {
+			return struct{}{}, err
+		}
+		c := get(out.Staff, badge)
+		if kind == tousu.EntryPraise {
+			c.Praise = int(n)
+		} else {
+			c.Sanctions = int(n)
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lateCandidates is the condition of LateFilter, on columns both engines have: the
+// handling JSON read with ->> (SQLite 3.38 and PostgreSQL's jsonb take the same key
+// form). A report's instant is compared by its first ten characters, which are the day
+// it was given in UTC or in its own zone: never after the local day, so the superset
+// holds and app.Accountability decides exactly.
+const lateCandidates = `(late_handover = TRUE
+	OR (assigned_unit <> '' AND due_date <> '' AND ((handling ->> 'replied_on') > due_date OR (clock_running = TRUE AND due_date < ?)))
+	OR substr((handling -> 'report') ->> 'at', 1, 10) >= (handling ->> 'unit_due'))`
+
+// ListLate returns a page of the complaints f selects, newest first after f.After.
+func (s *Store) ListLate(ctx context.Context, f tousu.LateFilter) (_ []*tousu.Complaint, err error) {
+	defer s.wrap(&err, "store.ListLate")
+	w := s.where()
+	w.add("received_at >= ? AND received_at < ?", millis(f.From), millis(f.To))
+	w.add(lateCandidates, f.Today.String())
+	if f.Handlers != nil {
+		vals := storableArgs(w, f.Handlers)
+		term := "late_handover = TRUE"
+		if len(vals) > 0 {
+			term = "(late_handover = TRUE OR handler IN (" + placeholders(len(vals)) + "))"
+		}
+		w.add(term, vals...)
+	}
+	if f.After != nil {
+		w.NewestBefore(f.After.Key, f.After.ID)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	rows, err := s.e.Read.Query(ctx, `SELECT `+complaintColumns+` FROM complaints`+w.String()+
+		` ORDER BY received_at DESC, id DESC LIMIT `+strconv.Itoa(limit), w.Args()...)
+	return collect(rows, err, scanComplaint)
+}
+
+// LateCallbacks returns the bad ratings, not excluded, whose call-back was due within
+// [from, to], each with the instant of its first call-back event: one row per rating,
+// however many.
+func (s *Store) LateCallbacks(ctx context.Context, from, to tousu.Date) (_ []tousu.LateCallback, err error) {
+	defer s.wrap(&err, "store.LateCallbacks(%s, %s)", from, to)
+	rows, err := s.e.Read.Query(ctx, `SELECT e.id, e.window_unit, e.staff, e.callback_due,
+		(SELECT MIN(ev.at) FROM evaluation_events ev WHERE ev.evaluation_id = e.id AND ev.type = 'callback')
+		FROM evaluations e WHERE e.level <= 2 AND e.excluded = 0 AND e.callback_due >= ? AND e.callback_due <= ?
+		ORDER BY e.callback_due, e.id`, from.String(), to.String())
+	return collect(rows, err, func(r Row) (tousu.LateCallback, error) {
+		var (
+			c   tousu.LateCallback
+			due string
+			at  *int64
+		)
+		err := r.Scan(&c.ID, &c.Window, &c.Staff, &due, &at)
+		c.Due, c.CalledBackAt = textDate(due), fromNullMillis(at)
+		return c, err
+	})
 }

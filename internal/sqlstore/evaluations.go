@@ -173,6 +173,11 @@ func (s *Store) UpdateEvaluation(ctx context.Context, ch *tousu.EvaluationChange
 				return err
 			}
 		}
+		if ch.Rectification != nil {
+			if err := putRectification(ctx, q, ch.Rectification); err != nil {
+				return err
+			}
+		}
 		if msgIDs, err = insertMessages(ctx, q, ch.Outbox); err != nil {
 			return err
 		}

@@ -32,12 +32,9 @@ func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request, actor
 	}
 	s.metrics.registered.WithLabelValues(string(v.Channel)).Inc()
 	w.Header().Set("Location", "/api/v1/complaints/"+v.Number)
-	// With the complaints it may repeat (repeats.go).
-	if opts.Similar == nil {
-		writeJSON(w, http.StatusCreated, v)
-		return nil
-	}
-	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: similar})
+	// With the complaints it may repeat (repeats.go) and the malicious-complaint notice.
+	writeJSON(w, http.StatusCreated, registered{ComplaintView: v, Similar: opts.Similar,
+		MaliciousNotice: s.app.MaliciousNoticeOf(r.Context(), actor, v.Number)})
 	return nil
 }
 

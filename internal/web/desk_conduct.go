@@ -277,7 +277,7 @@ type rectsPage struct {
 
 func (s *Server) deskRectifications(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {
 	q := r.URL.Query()
-	items, err := s.app.Rectifications(r.Context(), actor, app.RectificationQuery{Status: q.Get("status")})
+	items, err := s.app.Rectifications(r.Context(), actor, app.RectificationQuery{Status: q.Get("status"), Source: q.Get("source")})
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,13 @@ import (
 // Repeat complaints (反复投诉): the registration's answer names the complaints a new one
 // may repeat; a case lists its links and possible repeats; a supervisor links (关联).
 
-// registered is the answer to a registration: the complaint, and what it may repeat.
+// registered is the answer to a registration: the complaint, what it may repeat (when
+// asked), and the clerk's notice that the complainant had a complaint confirmed
+// malicious (docs/CONDUCT.md; never to the portal).
 type registered struct {
 	*app.ComplaintView
-	Similar []app.Similar `json:"similar"`
+	Similar         *[]app.Similar `json:"similar,omitempty"`
+	MaliciousNotice string         `json:"malicious_notice,omitempty"`
 }
 
 func (s *Server) complaintLinks(w http.ResponseWriter, r *http.Request, actor tousu.Actor) error {

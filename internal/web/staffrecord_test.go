@@ -80,8 +80,27 @@ func TestStaffRecordAndAssessment(t *testing.T) {
 	if r := e.do("GET", "/api/v1/malicious?status=confirmed", "inspector", nil); !strings.Contains(r.raw, malicious) {
 		t.Errorf("the 纪检 summary lacks the confirmed complaint: %s", r.raw)
 	}
-	// A new complaint from the same person: a notice for the clerk, registered as any other.
-	again := e.register(nil)
+	// A new complaint from the same person: a notice for the clerk, registered as any other
+	// — in the API's answer too, never in the portal's.
+	reg := e.do("POST", "/api/v1/complaints", "clerk", validComplaint())
+	if reg.code != http.StatusCreated || !strings.Contains(reg.str("malicious_notice"), malicious) ||
+		!strings.Contains(reg.str("malicious_notice"), "不得因此拒绝受理") || strings.Contains(reg.str("malicious_notice"), "张三") {
+		t.Errorf("the registration's answer to the clerk: %d %s, want the notice naming %s", reg.code, reg.raw, malicious)
+	}
+	again := reg.str("number")
+	if r := e.do("POST", "/api/v1/complaints", "clerk", func() map[string]any {
+		b := validComplaint()
+		b["complainant"] = map[string]any{"name": "李四", "phone": "13900001111"}
+		return b
+	}()); r.code != http.StatusCreated || strings.Contains(r.raw, "malicious_notice") {
+		t.Errorf("another person's registration: %d %s, want no notice", r.code, r.raw)
+	}
+	pub := validComplaint()
+	delete(pub, "channel")
+	if r := e.do("POST", "/api/v1/public/complaints", "", pub); r.code != http.StatusCreated || strings.Contains(r.raw, "malicious") ||
+		strings.Contains(r.raw, "恶意") {
+		t.Errorf("the portal's answer: %d %s, want a registration without the notice", r.code, r.raw)
+	}
 	c, err := e.store.FindComplaint(ctx, again)
 	if err != nil {
 		t.Fatal(err)

@@ -30,15 +30,24 @@ type sealer struct{ db *DB }
 // transaction, without a lock; a sealer (sealAudit) moves what is queued into the chain
 // in queue order. A write learns its records' place after its commit (Done).
 func (sealer) Append(ctx context.Context, q sqlstore.Querier, recs []tousu.AuditRecord) (sqlstore.Appended, error) {
-	ids := make([]int64, len(recs))
-	for i, r := range recs {
-		err := q.QueryRow(ctx, `INSERT INTO audit_pending (at, actor, action, object, client, detail)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING row_id`,
-			millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail).Scan(&ids[i])
-		if err != nil {
-			return sqlstore.Appended{}, err
-		}
+	// In multi-row statements (a bulk load queues thousands): the queue IDs are taken
+	// in the order of the rows, so the records, sorted by them, are recs in order.
+	ids := make([]int64, 0, len(recs))
+	err := sqlstore.Insert{Head: `INSERT INTO audit_pending (at, actor, action, object, client, detail)`, Width: 6,
+		Tail: ` RETURNING row_id`}.
+		Run(ctx, q, sqlstore.MaxParamsPostgres, len(recs), func(i int, args []any) []any {
+			r := &recs[i]
+			return append(args, millis(r.At), r.Actor, r.Action, r.Object, r.Client, r.Detail)
+		}, func(row sqlstore.Row) error {
+			var id int64
+			err := row.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	if err != nil {
+		return sqlstore.Appended{}, err
 	}
+	slices.Sort(ids)
 	return sqlstore.Appended{Queued: ids}, nil
 }
 

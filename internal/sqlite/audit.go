@@ -36,14 +36,17 @@ func (chain) Append(ctx context.Context, q sqlstore.Querier, recs []tousu.AuditR
 		r.At = time.UnixMilli(r.At.UnixMilli()).UTC()
 		r.PrevHash = prev
 		r.Hash = tousu.ChainHash(prev, r)
-		_, err := q.Exec(ctx, `INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.At.UnixMilli(), r.Actor, r.Action, r.Object, r.Client, r.Detail, r.PrevHash, r.Hash)
-		if err != nil {
-			return sqlstore.Appended{}, err
-		}
 		prev = r.Hash
 		out[i] = r
+	}
+	// A bulk load's records, thousands at a time, go in few multi-row statements.
+	err = sqlstore.Insert{Head: `INSERT INTO audit (id, at, actor, action, object, client, detail, prev_hash, hash)`, Width: 9}.
+		Run(ctx, q, sqlstore.MaxParamsSQLite, len(out), func(i int, args []any) []any {
+			r := &out[i]
+			return append(args, r.ID, r.At.UnixMilli(), r.Actor, r.Action, r.Object, r.Client, r.Detail, r.PrevHash, r.Hash)
+		}, nil)
+	if err != nil {
+		return sqlstore.Appended{}, err
 	}
 	return sqlstore.Appended{Records: out}, nil
 }

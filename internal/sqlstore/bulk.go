@@ -5,18 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"tousu"
 )
 
 // BulkRegister stores complaints with their whole history in one transaction (see
-// tousu.Store.BulkRegister). Each complaint is written by writeRegistration, exactly as
-// CreateComplaint writes a registration — number, row, categories, units, first event,
-// audit records, and whatever a registration comes to write — then its later events.
-// Nothing here may write a complaint's rows another way: a table or index that
-// registration keeps must be kept for loaded complaints too, and is, by living in
-// writeRegistration.
+// tousu.Store.BulkRegister). The batch is written by writeRegistrations, the function
+// CreateComplaint writes a registration with (a batch of one there) — numbers, rows,
+// categories, units, the index, the figures, every event, audit records, and whatever a
+// registration comes to write — in multi-row statements. Nothing here may write a
+// complaint's rows another way: a table or index that registration keeps must be kept
+// for loaded complaints too, and is, by living in writeRegistrations.
 func (s *Store) BulkRegister(ctx context.Context, source string, cs []tousu.BulkComplaint) (err error) {
 	defer s.wrap(&err, "store.BulkRegister(%q, %d)", source, len(cs))
 	if source == "" {
@@ -25,40 +24,36 @@ func (s *Store) BulkRegister(ctx context.Context, source string, cs []tousu.Bulk
 	if len(cs) == 0 {
 		return nil
 	}
-	type prepared struct {
-		ch     tousu.Change
-		row    complaintRow
-		events []tousu.Event
-	}
-	ps := make([]prepared, len(cs))
+	chs := make([]tousu.Change, len(cs))
+	rs := make([]registration, len(cs))
 	for i := range cs {
 		b := &cs[i]
 		if err := b.Check(); err != nil {
 			return err
 		}
-		p := &ps[i]
-		if p.row, err = encodeComplaint(b.Complaint); err != nil {
+		r := &rs[i]
+		if r.row, err = encodeComplaint(b.Complaint); err != nil {
 			return err
 		}
-		p.events = make([]tousu.Event, len(b.Events))
+		r.events = make([]tousu.Event, len(b.Events))
 		for j, ev := range b.Events {
 			if ev.Payload, err = withSource(ev.Payload, source); err != nil {
 				return fmt.Errorf("complaint %s: event %d: %w", b.Complaint.ID, j+1, err)
 			}
-			p.events[j] = ev
+			r.events[j] = ev
 		}
 		recs := make([]tousu.AuditRecord, len(b.Audit))
-		for j, r := range b.Audit {
-			if r.Client == "" {
-				r.Client = source
+		for j, rec := range b.Audit {
+			if rec.Client == "" {
+				rec.Client = source
 			}
-			recs[j] = r
+			recs[j] = rec
 		}
-		p.ch = tousu.Change{Complaint: b.Complaint, Event: &p.events[0], Audit: recs, NumberPrefix: b.NumberPrefix}
+		chs[i] = tousu.Change{Complaint: b.Complaint, Event: &r.events[0], Audit: recs, NumberPrefix: b.NumberPrefix}
+		r.ch, r.version = &chs[i], len(r.events)
 	}
 	// An engine that numbers outside the registering transaction takes each prefix's
 	// numbers for the whole batch in one step; a refused batch leaves them unused.
-	numbers := make([]string, len(cs))
 	if s.e.Numbers != nil {
 		count := map[string]int{}
 		for _, b := range cs {
@@ -76,58 +71,37 @@ func (s *Store) BulkRegister(ctx context.Context, source string, cs []tousu.Bulk
 		}
 		for i, b := range cs {
 			if b.NumberPrefix != "" {
-				numbers[i] = formatNumber(b.NumberPrefix, next[b.NumberPrefix])
+				rs[i].number = formatNumber(b.NumberPrefix, next[b.NumberPrefix])
 				next[b.NumberPrefix]++
 			}
 		}
 	}
-	regs := make([]registered, len(cs))
-	eventIDs := make([][]int64, len(cs))
-	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
-		for i := range ps {
-			p := &ps[i]
-			var err error
-			if regs[i], err = s.writeRegistration(ctx, q, &p.ch, p.row, len(p.events), numbers[i]); err != nil {
-				return fmt.Errorf("complaint %s: %w", p.ch.Complaint.ID, err)
-			}
-			ids := make([]int64, len(p.events))
-			for j := 1; j < len(p.events); j++ {
-				if ids[j], err = insertEvent(ctx, q, p.ch.Complaint.ID, j+1, &p.events[j]); err != nil {
-					return fmt.Errorf("complaint %s: event %d: %w", p.ch.Complaint.ID, j+1, err)
-				}
-			}
-			eventIDs[i] = ids
-			// writeRegistration indexed the complaint's text; its later notes are
-			// indexed text too (search.go).
-			if slices.ContainsFunc(p.events[1:], func(ev tousu.Event) bool { return ev.Type == "note" }) {
-				if err := s.indexComplaint(ctx, q, p.ch.Complaint, regs[i].number, false); err != nil {
-					return fmt.Errorf("complaint %s: the search index: %w", p.ch.Complaint.ID, err)
-				}
-			}
+	var (
+		regs  []registered
+		audit Appended
+	)
+	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) (err error) {
+		regs, audit, err = s.writeRegistrations(ctx, q, rs)
+		if err != nil && len(rs) > 1 {
+			err = fmt.Errorf("a batch of %d complaints from %s: %w", len(rs), rs[0].ch.Complaint.ID, err)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	// Committed: the caller's structs learn what was stored. The audit records are
 	// chained in one go (on PostgreSQL one sealing turn for the whole batch).
-	var (
-		recs []tousu.AuditRecord
-		all  Appended
-	)
-	for i := range ps {
-		p, b := &ps[i], &cs[i]
-		regs[i].set(&p.ch, len(p.events))
+	var recs []tousu.AuditRecord
+	for i := range rs {
+		b := &cs[i]
+		regs[i].set(rs[i].ch, rs[i].version)
 		for j := range b.Events {
-			b.Events[j].ID, b.Events[j].Seq, b.Events[j].ComplaintID = eventIDs[i][j], j+1, b.Complaint.ID
+			b.Events[j].ID, b.Events[j].Seq, b.Events[j].ComplaintID = regs[i].eventIDs[j], j+1, b.Complaint.ID
 		}
-		b.Events[0].ID = p.ch.Event.ID
-		recs = append(recs, p.ch.Audit...)
-		all.Records = append(all.Records, regs[i].audit.Records...)
-		all.Queued = append(all.Queued, regs[i].audit.Queued...)
+		recs = append(recs, rs[i].ch.Audit...)
 	}
-	if err := s.e.Audit.Done(ctx, recs, all); err == nil {
+	if err := s.e.Audit.Done(ctx, recs, audit); err == nil {
 		n := 0
 		for i := range cs {
 			n += copy(cs[i].Audit, recs[n:n+len(cs[i].Audit)])

@@ -29,14 +29,12 @@ const registeredColumns = `external_ref`
 // registeredArgs are the values of registeredColumns, in order.
 func registeredArgs(c *tousu.Complaint) []any { return []any{c.ExternalRef} }
 
-// insertComplaint inserts a complaint row. Whatever runs it must also write the row's
-// full-text index entry in the same transaction (indexComplaint, search.go), as
-// CreateComplaint does.
-var insertComplaint = `INSERT INTO complaints (` + complaintColumns + `)
-	VALUES (` + placeholders(strings.Count(complaintColumns, ",")+1) + `)`
+// complaintWidth is how many columns a complaint row has. Only writeRegistrations
+// inserts complaint rows, with their full-text index entries in the same transaction.
+var complaintWidth = strings.Count(complaintColumns, ",") + 1
 
-// createdAtArg is where created_at, which updateComplaint leaves alone, stands among
-// insertComplaint's arguments.
+// createdAtArg is where created_at, which updateComplaint leaves alone, stands among a
+// complaint row's values.
 var createdAtArg = slices.Index(strings.Fields(strings.ReplaceAll(complaintColumns, ",", " ")), "created_at")
 
 // updateComplaint writes every column but id, number and created_at, which never change,
@@ -226,19 +224,26 @@ func (s *Store) CreateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 		}
 		number = formatNumber(ch.NumberPrefix, n)
 	}
-	var reg registered
+	r := registration{ch: ch, row: row, version: 1, number: number}
+	if ch.Event != nil {
+		r.events = []tousu.Event{*ch.Event}
+	}
+	var (
+		regs  []registered
+		audit Appended
+	)
 	err = s.e.Tx(ctx, func(ctx context.Context, q Querier) (err error) {
-		reg, err = s.writeRegistration(ctx, q, ch, row, 1, number)
+		regs, audit, err = s.writeRegistrations(ctx, q, []registration{r})
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	// The caller's structs change only once the transaction has committed.
-	reg.set(ch, 1)
+	regs[0].set(ch, 1)
 	// The change is committed: a failure to chain its audit records now leaves them
 	// queued for the next sealer, and is no failure of the change.
-	_ = s.e.Audit.Done(ctx, ch.Audit, reg.audit)
+	_ = s.e.Audit.Done(ctx, ch.Audit, audit)
 	return nil
 }
 
@@ -251,13 +256,12 @@ func TakeNumbers(ctx context.Context, q Querier, prefix string, k int) (int64, e
 	return n, err
 }
 
-// registered is what writeRegistration stored, handed to the caller's structs once the
-// transaction has committed (set).
+// registered is what writeRegistrations stored of one complaint, handed to the caller's
+// structs once the transaction has committed (set).
 type registered struct {
-	number  string
-	eventID int64
-	audit   Appended
-	extras  extraIDs
+	number   string
+	eventIDs []int64 // the IDs of its events, in order
+	extras   extraIDs
 }
 
 // set gives ch what its registration stored, once committed; version is the complaint's.
@@ -265,8 +269,8 @@ func (r registered) set(ch *tousu.Change, version int) {
 	c := ch.Complaint
 	c.Number = r.number
 	c.Version = version
-	if ch.Event != nil {
-		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = r.eventID, 1, c.ID
+	if ch.Event != nil && len(r.eventIDs) > 0 {
+		ch.Event.ID, ch.Event.Seq, ch.Event.ComplaintID = r.eventIDs[0], 1, c.ID
 	}
 	if ch.Idempotency != nil {
 		ch.Idempotency.Number = r.number
@@ -278,98 +282,209 @@ func (r registered) set(ch *tousu.Change, version int) {
 // formatNumber is the n-th number of a prefix: TS20261127-0042.
 func formatNumber(prefix string, n int64) string { return fmt.Sprintf("%s-%04d", prefix, n) }
 
-// writeRegistration writes, within q, everything a registration stores: its number (the
-// given one, taken beforehand by Engine.Numbers; else the next of ch.NumberPrefix, or
-// the complaint's own), the complaint row (row, encoded from ch.Complaint, at version), its categories and
-// assisting units, its first event, its idempotency record, its attachments and outbox
-// messages, and its audit records. CreateComplaint and BulkRegister (bulk.go) both
-// write through it and only through it, so that whatever a registration comes to write
-// (another table, an index of its own, a rollup) a bulk load writes as well: add it here,
-// not to either caller.
-func (s *Store) writeRegistration(ctx context.Context, q Querier, ch *tousu.Change, row complaintRow, version int, number string) (registered, error) {
-	c := ch.Complaint
-	reg := registered{number: c.Number}
-	if number != "" {
-		reg.number = number
-	}
+// registration is one complaint for writeRegistrations to store: its change, its row
+// (encoded from ch.Complaint) at version, its number if Engine.Numbers took it
+// beforehand, and its events, oldest first — ch.Event, the registration, then a loaded
+// complaint's later events (bulk.go).
+type registration struct {
+	ch      *tousu.Change
+	row     complaintRow
+	version int
+	number  string
+	events  []tousu.Event
+}
+
+// writeRegistrations writes, within q, everything the registrations of rs store, in
+// multi-row statements: their numbers (the given ones, taken beforehand by
+// Engine.Numbers; else the next of each ch.NumberPrefix, or the complaint's own), the
+// complaint rows, their categories and assisting units, their full-text index entries,
+// their figures, their events, their idempotency records, their attachments and outbox
+// messages, and their audit records, appended to the chain in one call in rs' order.
+// CreateComplaint (a batch of one) and BulkRegister (bulk.go) both write through it and
+// only through it, so that whatever a registration comes to write (another table, an
+// index of its own, a rollup) a bulk load writes as well: add it here, not to either
+// caller. It returns what each stored, in rs' order, and the audit records as appended.
+func (s *Store) writeRegistrations(ctx context.Context, q Querier, rs []registration) ([]registered, Appended, error) {
+	regs := make([]registered, len(rs))
 	retried := &tousu.Error{Kind: tousu.KindConflict, Message: "该请求已经登记过投诉件，请勿重复提交"}
-	if idem := ch.Idempotency; idem != nil {
-		// The common retry, answered before taking a number. On PostgreSQL two
-		// requests with the same key at once both pass here; the second then fails on
-		// the idempotency row's primary key below.
-		var one int
-		err := q.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
-		if err == nil {
-			return reg, retried
+	taken := map[string]int{}
+	for i := range rs {
+		r := &rs[i]
+		regs[i].number = r.ch.Complaint.Number
+		if r.number != "" {
+			regs[i].number = r.number
 		}
-		if !noRows(err) {
-			return reg, err
+		if idem := r.ch.Idempotency; idem != nil {
+			// The common retry, answered before taking a number. On PostgreSQL two
+			// requests with the same key at once both pass here; the second then
+			// fails on the idempotency row's primary key below.
+			var one int
+			err := q.QueryRow(ctx, `SELECT 1 FROM idempotency WHERE actor = ? AND key = ?`, idem.Actor, idem.Key).Scan(&one)
+			if err == nil {
+				return nil, Appended{}, retried
+			}
+			if !noRows(err) {
+				return nil, Appended{}, err
+			}
 		}
-	}
-	if ch.NumberPrefix != "" && number == "" {
-		n, err := TakeNumbers(ctx, q, ch.NumberPrefix, 1)
-		if err != nil {
-			return reg, err
-		}
-		reg.number = formatNumber(ch.NumberPrefix, n)
-	}
-	args := append([]any{c.ID, reg.number, version}, row.args(c)...)
-	args = slices.Insert(args, createdAtArg, any(millis(c.CreatedAt)))
-	args = append(args, registeredArgs(c)...)
-	if _, err := q.Exec(ctx, insertComplaint, args...); err != nil {
-		if s.isUnique(err) {
-			return reg, &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
-		}
-		return reg, err
-	}
-	if err := putCategories(ctx, q, c.ID, c.Categories, false); err != nil {
-		return reg, err
-	}
-	if err := putUnits(ctx, q, c, false); err != nil {
-		return reg, err
-	}
-	// The full-text index, in the registering transaction (search.go).
-	if err := s.indexComplaint(ctx, q, c, reg.number, true); err != nil {
-		return reg, err
-	}
-	if err := writeStats(ctx, q, c, true); err != nil { // stats.go
-		return reg, err
-	}
-	var err error
-	if ch.Event != nil {
-		if reg.eventID, err = insertEvent(ctx, q, c.ID, 1, ch.Event); err != nil {
-			return reg, err
+		if r.ch.NumberPrefix != "" && r.number == "" {
+			taken[r.ch.NumberPrefix]++
 		}
 	}
-	if idem := ch.Idempotency; idem != nil {
-		created := idem.CreatedAt
-		if created.IsZero() {
-			created = c.CreatedAt
+	// Each prefix's numbers in one step, handed out in rs' order: the numbers one by one
+	// registrations would have had.
+	next := map[string]int64{}
+	for i := range rs {
+		r := &rs[i]
+		p := r.ch.NumberPrefix
+		if p == "" || r.number != "" {
+			continue
 		}
-		_, err := q.Exec(ctx, `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, idem.Actor, idem.Key, idem.RequestHash, reg.number, idem.Secret, millis(created))
-		if s.isUnique(err) {
-			return reg, retried
+		if _, ok := next[p]; !ok {
+			last, err := TakeNumbers(ctx, q, p, taken[p])
+			if err != nil {
+				return nil, Appended{}, err
+			}
+			next[p] = last - int64(taken[p]) + 1
 		}
-		if err != nil {
-			return reg, err
+		regs[i].number = formatNumber(p, next[p])
+		next[p]++
+	}
+	limit := s.maxParams()
+	rows := Insert{Head: `INSERT INTO complaints (` + complaintColumns + `)`, Width: complaintWidth}
+	err := rows.Run(ctx, q, limit, len(rs), func(i int, args []any) []any {
+		c := rs[i].ch.Complaint
+		v := append([]any{c.ID, regs[i].number, rs[i].version}, rs[i].row.args(c)...)
+		v = slices.Insert(v, createdAtArg, any(millis(c.CreatedAt)))
+		return append(append(args, v...), registeredArgs(c)...)
+	}, nil)
+	if s.isUnique(err) {
+		return nil, Appended{}, &tousu.Error{Kind: tousu.KindConflict, Message: "投诉件编号或标识已存在", Err: err}
+	}
+	if err != nil {
+		return nil, Appended{}, err
+	}
+	type pair struct{ id, v string }
+	var cats, units []pair
+	for i := range rs {
+		c := rs[i].ch.Complaint
+		for _, cat := range c.Categories {
+			cats = append(cats, pair{c.ID, cat})
 		}
+		for _, as := range c.Handling.Assisting {
+			if as.Unit != "" {
+				units = append(units, pair{c.ID, as.Unit})
+			}
+		}
+	}
+	err = Insert{Head: `INSERT INTO complaint_categories (complaint_id, category)`, Width: 2, Tail: ` ON CONFLICT DO NOTHING`}.
+		Run(ctx, q, limit, len(cats), func(i int, args []any) []any { return append(args, cats[i].id, cats[i].v) }, nil)
+	if err != nil {
+		return nil, Appended{}, err
+	}
+	err = Insert{Head: `INSERT INTO complaint_units (complaint_id, unit, role)`, Width: 3, Tail: ` ON CONFLICT DO NOTHING`}.
+		Run(ctx, q, limit, len(units), func(i int, args []any) []any { return append(args, units[i].id, units[i].v, UnitAssist) }, nil)
+	if err != nil {
+		return nil, Appended{}, err
+	}
+	// The full-text index, in the registering transaction (search.go), with the notes
+	// among a loaded complaint's later events.
+	entries := make([]indexEntry, len(rs))
+	for i := range rs {
+		var notes []string
+		for _, ev := range rs[i].events[min(1, len(rs[i].events)):] {
+			if ev.Type == "note" {
+				notes = append(notes, noteContent(ev.Payload))
+			}
+		}
+		entries[i] = s.entryOf(rs[i].ch.Complaint, regs[i].number, notes)
+	}
+	if err := s.insertEntries(ctx, q, entries); err != nil {
+		return nil, Appended{}, err
+	}
+	for i := range rs {
+		if err := writeStats(ctx, q, rs[i].ch.Complaint, true); err != nil { // stats.go
+			return nil, Appended{}, err
+		}
+	}
+	// The events, each complaint's in order; their IDs come back by complaint and seq.
+	type evRef struct{ reg, seq int }
+	var evs []evRef
+	byID := make(map[string]int, len(rs))
+	for i := range rs {
+		byID[rs[i].ch.Complaint.ID] = i
+		regs[i].eventIDs = make([]int64, len(rs[i].events))
+		for j := range rs[i].events {
+			evs = append(evs, evRef{i, j + 1})
+		}
+	}
+	err = Insert{Head: `INSERT INTO events (complaint_id, seq, type, actor, actor_name, at, from_status, to_status, payload)`,
+		Width: 9, Tail: ` RETURNING complaint_id, seq, id`}.
+		Run(ctx, q, limit, len(evs), func(k int, args []any) []any {
+			r := &rs[evs[k].reg]
+			ev := &r.events[evs[k].seq-1]
+			return append(args, r.ch.Complaint.ID, evs[k].seq, ev.Type, ev.Actor, ev.ActorName, millis(ev.At), ev.From, ev.To, nullText(ev.Payload))
+		}, func(row Row) error {
+			var (
+				cid string
+				seq int
+				id  int64
+			)
+			if err := row.Scan(&cid, &seq, &id); err != nil {
+				return err
+			}
+			regs[byID[cid]].eventIDs[seq-1] = id
+			return nil
+		})
+	if err != nil {
+		return nil, Appended{}, err
+	}
+	var idems []int
+	for i := range rs {
+		if rs[i].ch.Idempotency != nil {
+			idems = append(idems, i)
+		}
+	}
+	err = Insert{Head: `INSERT INTO idempotency (actor, key, request_hash, number, secret, created_at)`, Width: 6}.
+		Run(ctx, q, limit, len(idems), func(k int, args []any) []any {
+			i := idems[k]
+			idem := rs[i].ch.Idempotency
+			created := idem.CreatedAt
+			if created.IsZero() {
+				created = rs[i].ch.Complaint.CreatedAt
+			}
+			return append(args, idem.Actor, idem.Key, idem.RequestHash, regs[i].number, idem.Secret, millis(created))
+		}, nil)
+	if s.isUnique(err) {
+		return nil, Appended{}, retried
+	}
+	if err != nil {
+		return nil, Appended{}, err
 	}
 	// Messages may name the new complaint by tousu.NumberPlaceholder, and audit
 	// records without an object are about it: its number is known only now.
-	withNumber := *ch
-	withNumber.Outbox = numbered(ch.Outbox, reg.number)
-	if reg.extras, err = insertExtras(ctx, q, c.ID, &withNumber); err != nil {
-		return reg, err
-	}
-	recs := slices.Clone(ch.Audit)
-	for i := range recs {
-		if recs[i].Object == "" {
-			recs[i].Object = reg.number
+	var recs []tousu.AuditRecord
+	for i := range rs {
+		ch := rs[i].ch
+		if len(ch.Attachments) > 0 || len(ch.Outbox) > 0 {
+			withNumber := *ch
+			withNumber.Outbox = numbered(ch.Outbox, regs[i].number)
+			if regs[i].extras, err = insertExtras(ctx, q, ch.Complaint.ID, &withNumber); err != nil {
+				return nil, Appended{}, err
+			}
+		}
+		for _, rec := range ch.Audit {
+			if rec.Object == "" {
+				rec.Object = regs[i].number
+			}
+			recs = append(recs, rec)
 		}
 	}
-	reg.audit, err = s.e.Audit.Append(ctx, q, recs)
-	return reg, err
+	appended, err := s.e.Audit.Append(ctx, q, recs)
+	if err != nil {
+		return nil, Appended{}, err
+	}
+	return regs, appended, nil
 }
 
 // UpdateComplaint writes the projection and appends the event, attachments, messages and
@@ -432,7 +547,7 @@ func (s *Store) UpdateComplaint(ctx context.Context, ch *tousu.Change) (err erro
 			}
 		}
 		// The full-text index, after the event (a note is indexed text): search.go.
-		if err := s.indexComplaint(ctx, q, c, c.Number, false); err != nil {
+		if err := s.indexComplaint(ctx, q, c, c.Number); err != nil {
 			return err
 		}
 		if err := putLinks(ctx, q, ch.Links); err != nil {

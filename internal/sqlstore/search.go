@@ -12,11 +12,12 @@ import (
 	"tousu/internal/cjk"
 )
 
-// The full-text index (docs/SEARCH.md). Every write of a complaint's row goes through
-// indexComplaint in the same transaction: writeRegistration (so CreateComplaint and
-// BulkRegister, which then indexes a loaded complaint's notes too) and UpdateComplaint
-// (every action: replies, decisions, notes, amendments). A new path that inserts or
-// updates complaint rows must call it too, or its complaints are not found by search.
+// The full-text index (docs/SEARCH.md). Every write of a complaint's row writes its entry
+// in the same transaction: writeRegistrations (so CreateComplaint and BulkRegister, whose
+// loaded complaints are indexed with the notes of their later events) through
+// insertEntries, and UpdateComplaint (every action: replies, decisions, notes,
+// amendments) through indexComplaint. A new path that inserts or updates complaint rows
+// must do so too, or its complaints are not found by search.
 //
 // Both engines keep complaint_search (complaint → doc, digest); the index itself is the
 // engine's own, the one place where the write differs: SQLite's FTS5 table complaint_fts
@@ -77,88 +78,138 @@ func notesOf(ctx context.Context, q Querier, id string) ([]string, error) {
 		if err := r.Scan(&payload); err != nil {
 			return "", err
 		}
-		var p struct {
-			Content string `json:"content"`
-		}
-		_ = json.Unmarshal(payload, &p) // a payload without content has no note
-		return p.Content, nil
+		return noteContent(payload), nil
 	})
 }
 
-// indexComplaint writes c's entry in the full-text index within the write transaction q,
-// unless it holds that text already. fresh says c is being registered (no entry yet, no
-// notes).
-func (s *Store) indexComplaint(ctx context.Context, q Querier, c *tousu.Complaint, number string, fresh bool) error {
-	var notes []string
-	if !fresh {
-		var err error
-		if notes, err = notesOf(ctx, q, c.ID); err != nil {
-			return err
-		}
+// noteContent is the text of a note event's payload.
+func noteContent(payload []byte) string {
+	var p struct {
+		Content string `json:"content"`
 	}
+	_ = json.Unmarshal(payload, &p) // a payload without content has no note
+	return p.Content
+}
+
+// indexEntry is a complaint's entry in the full-text index: its text, the digest of
+// that text, and where its doc is first tried (docBase, docSlot).
+type indexEntry struct {
+	id           string
+	d            cjk.Doc
+	digest       string
+	base, slot   int64
+	body, intern string // the FTS5 text of d (SQLite)
+}
+
+// entryOf is c's entry, with its number and its investigation notes.
+func (s *Store) entryOf(c *tousu.Complaint, number string, notes []string) indexEntry {
 	body, internal := searchText(c, number, notes)
 	d := cjk.NewDoc(body, internal)
-	sum := sha256.Sum256([]byte(cjk.FTS5Text(d.Body) + "\x00" + cjk.FTS5Text(d.Internal)))
-	digest := hex.EncodeToString(sum[:16])
-	base := docBase(millis(c.ReceivedAt))
-	slot := docSlot(c.ID)
-	if !fresh {
-		var old int64
-		var oldDigest string
-		err := q.QueryRow(ctx, `SELECT doc, digest FROM complaint_search WHERE complaint_id = ?`, c.ID).Scan(&old, &oldDigest)
-		switch {
-		case noRows(err):
-		case err != nil:
-			return err
-		case old>>docShift == base>>docShift && oldDigest == digest:
-			return nil // the same text at the same place
-		default:
-			if old>>docShift == base>>docShift {
-				slot = old - base // keep its place
-			}
-			if _, err := q.Exec(ctx, `DELETE FROM complaint_search WHERE complaint_id = ?`, c.ID); err != nil {
-				return err
-			}
-			if !s.e.Postgres {
-				// FTS5 (contentless_delete) forgets a row by its rowid.
-				if _, err := q.Exec(ctx, `DELETE FROM complaint_fts WHERE rowid = ?`, old); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	// The doc: the slot, or the next free one in the same millisecond (ON CONFLICT DO
-	// NOTHING lets a taken doc fail without failing the transaction).
-	insert := `INSERT INTO complaint_search (complaint_id, doc, digest) VALUES (?, ?, ?)
-		ON CONFLICT (doc) DO NOTHING RETURNING doc`
-	if s.e.Postgres {
-		insert = `INSERT INTO complaint_search (complaint_id, doc, digest, terms) VALUES (?, ?, ?, CAST(CAST(? AS text) AS tsvector))
-		ON CONFLICT (doc) DO NOTHING RETURNING doc`
-	}
-	for i := int64(0); ; i++ {
-		if i == 1<<docShift {
-			return &tousu.Error{Kind: tousu.KindConflict, Message: "同一毫秒内受理的投诉件过多，请稍后重试"}
-		}
-		doc := base + (slot+i)&(1<<docShift-1)
-		args := []any{c.ID, doc, digest}
-		if s.e.Postgres {
-			args = append(args, d.TSVector())
-		}
-		var got int64
-		err := q.QueryRow(ctx, insert, args...).Scan(&got)
-		if noRows(err) {
-			continue // taken
-		}
-		if err != nil {
-			return err
-		}
-		if s.e.Postgres {
-			return nil
-		}
-		_, err = q.Exec(ctx, `INSERT INTO complaint_fts (rowid, body, internal) VALUES (?, ?, ?)`,
-			doc, cjk.FTS5Text(d.Body), cjk.FTS5Text(d.Internal))
+	e := indexEntry{id: c.ID, d: d, body: cjk.FTS5Text(d.Body), intern: cjk.FTS5Text(d.Internal),
+		base: docBase(millis(c.ReceivedAt)), slot: docSlot(c.ID)}
+	sum := sha256.Sum256([]byte(e.body + "\x00" + e.intern))
+	e.digest = hex.EncodeToString(sum[:16])
+	return e
+}
+
+// indexComplaint writes c's entry in the full-text index within the write transaction q,
+// unless it holds that text already. A complaint being registered has no entry yet:
+// writeRegistrations writes the entries of its batch with insertEntries.
+func (s *Store) indexComplaint(ctx context.Context, q Querier, c *tousu.Complaint, number string) error {
+	notes, err := notesOf(ctx, q, c.ID)
+	if err != nil {
 		return err
 	}
+	e := s.entryOf(c, number, notes)
+	var old int64
+	var oldDigest string
+	err = q.QueryRow(ctx, `SELECT doc, digest FROM complaint_search WHERE complaint_id = ?`, c.ID).Scan(&old, &oldDigest)
+	switch {
+	case noRows(err):
+	case err != nil:
+		return err
+	case old>>docShift == e.base>>docShift && oldDigest == e.digest:
+		return nil // the same text at the same place
+	default:
+		if old>>docShift == e.base>>docShift {
+			e.slot = old - e.base // keep its place
+		}
+		if _, err := q.Exec(ctx, `DELETE FROM complaint_search WHERE complaint_id = ?`, c.ID); err != nil {
+			return err
+		}
+		if !s.e.Postgres {
+			// FTS5 (contentless_delete) forgets a row by its rowid.
+			if _, err := q.Exec(ctx, `DELETE FROM complaint_fts WHERE rowid = ?`, old); err != nil {
+				return err
+			}
+		}
+	}
+	return s.insertEntries(ctx, q, []indexEntry{e})
+}
+
+// insertEntries inserts es, each at its slot or the next free one in the same
+// millisecond. All are first tried at their slot in one multi-row insert, in order (ON
+// CONFLICT DO NOTHING lets a taken doc fail without failing the transaction); the few
+// whose slot was taken, by an earlier complaint or one before them in es, then try the
+// next ones each. The FTS5 rows (SQLite) follow in one multi-row insert.
+func (s *Store) insertEntries(ctx context.Context, q Querier, es []indexEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ins := Insert{Head: `INSERT INTO complaint_search (complaint_id, doc, digest)`, Width: 3,
+		Tail: ` ON CONFLICT (doc) DO NOTHING RETURNING complaint_id`}
+	value := func(e *indexEntry, doc int64, args []any) []any { return append(args, e.id, doc, e.digest) }
+	if s.e.Postgres {
+		ins.Head, ins.Row, ins.Width = `INSERT INTO complaint_search (complaint_id, doc, digest, terms)`, `(?, ?, ?, CAST(CAST(? AS text) AS tsvector))`, 4
+		value = func(e *indexEntry, doc int64, args []any) []any {
+			return append(args, e.id, doc, e.digest, e.d.TSVector())
+		}
+	}
+	docs := make([]int64, len(es))
+	got := make(map[string]bool, len(es))
+	err := ins.Run(ctx, q, s.maxParams(), len(es),
+		func(i int, args []any) []any {
+			docs[i] = es[i].base + es[i].slot&(1<<docShift-1)
+			return value(&es[i], docs[i], args)
+		},
+		func(r Row) error {
+			var id string
+			err := r.Scan(&id)
+			got[id] = true
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	for i := range es {
+		e := &es[i]
+		if got[e.id] {
+			continue
+		}
+		for n := int64(1); ; n++ {
+			if n == 1<<docShift {
+				return &tousu.Error{Kind: tousu.KindConflict, Message: "同一毫秒内受理的投诉件过多，请稍后重试"}
+			}
+			doc := e.base + (e.slot+n)&(1<<docShift-1)
+			var id string
+			err := ins.Run(ctx, q, s.maxParams(), 1, func(_ int, args []any) []any { return value(e, doc, args) },
+				func(r Row) error { return r.Scan(&id) })
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				continue // taken
+			}
+			docs[i] = doc
+			break
+		}
+	}
+	if s.e.Postgres {
+		return nil
+	}
+	fts := Insert{Head: `INSERT INTO complaint_fts (rowid, body, internal)`, Width: 3}
+	return fts.Run(ctx, q, s.maxParams(), len(es),
+		func(i int, args []any) []any { return append(args, docs[i], es[i].body, es[i].intern) }, nil)
 }
 
 // searchBatch is how many complaints one transaction of BackfillSearch indexes.
@@ -194,7 +245,7 @@ func (s *Store) BackfillSearch(ctx context.Context) (n int, err error) {
 		}
 		err = s.e.Tx(ctx, func(ctx context.Context, q Querier) error {
 			for _, c := range cs {
-				if err := s.indexComplaint(ctx, q, c, c.Number, false); err != nil {
+				if err := s.indexComplaint(ctx, q, c, c.Number); err != nil {
 					return err
 				}
 			}

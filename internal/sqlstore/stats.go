@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -251,7 +252,7 @@ func (s *Store) FoldStats(ctx context.Context, limit int) (n int, err error) {
 			}
 		}
 		n = len(changes)
-		return addRollup(ctx, q, total)
+		return addRollup(ctx, q, s.maxParams(), total)
 	})
 	return n, err
 }
@@ -293,39 +294,41 @@ func addDelta(total, d map[tousu.StatKey]*tousu.StatMeasures) {
 
 var measureCols = strings.Join(tousu.StatMeasureNames[:], ", ")
 
-// upsertRollup adds one row's counters to the rollups. One statement text for every row:
-// SQLite's writer runs it prepared, and PostgreSQL receives a change's rows in one batch
-// (runBatch), where statements built for each number of rows were prepared anew.
-var upsertRollup = func() string {
+// upsertRollup adds rows of counters to the rollups, many rows a statement (Insert): a
+// fold sums a thousand queued changes into a few hundred rows, most of them of different
+// days and units when the changes are a bulk load's.
+var upsertRollup = func() Insert {
 	var set []string
 	for _, m := range tousu.StatMeasureNames {
 		set = append(set, m+" = stats_rollup."+m+" + excluded."+m)
 	}
-	return `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `) VALUES (` +
-		placeholders(5+tousu.StatMeasureCount) + `) ON CONFLICT (dim, unit, grain, day, key) DO UPDATE SET ` + strings.Join(set, ", ")
+	return Insert{
+		Head:  `INSERT INTO stats_rollup (dim, grain, day, unit, key, ` + measureCols + `)`,
+		Width: 5 + tousu.StatMeasureCount,
+		Tail:  ` ON CONFLICT (dim, unit, grain, day, key) DO UPDATE SET ` + strings.Join(set, ", "),
+	}
 }()
 
 // addRollup adds a delta to the rollups, in a stable order so that two writers on
-// PostgreSQL lock the rows they share in the same order.
-func addRollup(ctx context.Context, q Querier, d map[tousu.StatKey]*tousu.StatMeasures) error {
+// PostgreSQL lock the rows they share in the same order. Each key is in d once, so no
+// statement updates a row twice (which PostgreSQL refuses).
+func addRollup(ctx context.Context, q Querier, limit int, d map[tousu.StatKey]*tousu.StatMeasures) error {
 	keys := make([]tousu.StatKey, 0, len(d))
 	for k := range d {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b tousu.StatKey) int {
-		return strings.Compare(a.Dim+"\x00"+a.Unit+"\x00"+a.Grain+"\x00"+a.Day.String()+"\x00"+a.Key,
-			b.Dim+"\x00"+b.Unit+"\x00"+b.Grain+"\x00"+b.Day.String()+"\x00"+b.Key)
+		return cmp.Or(strings.Compare(a.Dim, b.Dim), strings.Compare(a.Unit, b.Unit), strings.Compare(a.Grain, b.Grain),
+			a.Day.Compare(b.Day), strings.Compare(a.Key, b.Key))
 	})
-	stmts := make([]Stmt, len(keys))
-	for i, k := range keys {
-		args := make([]any, 0, 5+tousu.StatMeasureCount)
+	return upsertRollup.Run(ctx, q, limit, len(keys), func(i int, args []any) []any {
+		k := keys[i]
 		args = append(args, k.Dim, k.Grain, tousu.DateKey(k.Day), k.Unit, k.Key)
 		for _, v := range d[k] {
 			args = append(args, v)
 		}
-		stmts[i] = Stmt{Query: upsertRollup, Args: args}
-	}
-	return runBatch(ctx, q, stmts)
+		return args
+	}, nil)
 }
 
 // SumStats returns the rollup sums of a dimension over a period, one row per unit and key
@@ -517,7 +520,7 @@ func (s *Store) rebuildStats(ctx context.Context, q Querier) error {
 		}
 		after = cs[len(cs)-1].ID
 	}
-	return addRollup(ctx, q, total)
+	return addRollup(ctx, q, s.maxParams(), total)
 }
 
 // BackfillStats runs RebuildStats once after the migration that created the statistics

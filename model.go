@@ -327,6 +327,13 @@ type Handling struct {
 	UnitWorkingDays int    `json:"unit_working_days,omitempty"`
 	AssignedOn      Date   `json:"assigned_on,omitzero"`
 	UnitDue         Date   `json:"unit_due,omitzero"`
+	// SignDue is the day by which SignUnit, the unit assigned, signs for (签收) or
+	// returns (退单) the assignment (the handling policy's sign_within; zero: no
+	// deadline), SignedOn the day it did either: accountability's 逾期签收. They outlive
+	// a return, which clears the assignment.
+	SignUnit string `json:"sign_unit,omitempty"`
+	SignDue  Date   `json:"sign_due,omitzero"`
+	SignedOn Date   `json:"signed_on,omitzero"`
 	// Assisting are the 协办 units of a joint assignment, each with its own signature
 	// and report.
 	Assisting []Assist `json:"assisting,omitempty"`

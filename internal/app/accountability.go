@@ -12,6 +12,8 @@ import (
 //
 //   - late_handover: the first receiver (首诉责任人) handed a complaint over later than
 //     the working day after receipt (the intake's 逾期移交 flag);
+//   - late_sign: the unit assigned a case signed for it (签收) or returned it after the
+//     handling policy's signing deadline, or has done neither past it;
 //   - late_report: the unit's handler reported its result after the unit's due date;
 //   - late_reply: a complaint replied after its due date, or still open past it (the
 //     handler and the assigned unit);
@@ -21,7 +23,7 @@ import (
 
 // AccountabilityKinds label the kinds.
 var AccountabilityKinds = tousu.Vocabulary[string]{
-	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
+	{Value: "late_handover", Label: "逾期移交"}, {Value: "late_sign", Label: "逾期签收"}, {Value: "late_report", Label: "逾期报送承办结果"}, {Value: "late_reply", Label: "逾期答复"},
 	{Value: "rectification_overdue", Label: "整改超期"}, {Value: "late_callback", Label: "差评逾期回访"},
 }
 
@@ -85,6 +87,14 @@ func (a *App) accountability(ctx context.Context, from, to tousu.Date, badge str
 			add("late_handover", c, tousu.DateOf(c.ReceivedAt.In(a.loc)), c.Intake.Unit, c.Intake.Staff, "首诉责任人逾期移交")
 		}
 		h := c.Handling
+		if due := h.SignDue; !due.IsZero() && h.SignUnit != "" {
+			switch {
+			case !h.SignedOn.IsZero() && h.SignedOn.After(due):
+				add("late_sign", c, due, h.SignUnit, "", fmt.Sprintf("签收时限%s，%s签收或退单", due, h.SignedOn))
+			case h.SignedOn.IsZero() && c.Status == tousu.StatusAssigned && today.After(due):
+				add("late_sign", c, due, h.SignUnit, "", fmt.Sprintf("签收时限%s，至今未签收", due))
+			}
+		}
 		if rp := h.Report; rp != nil && rp.At != nil && !h.UnitDue.IsZero() {
 			if on := tousu.DateOf(rp.At.In(a.loc)); on.After(h.UnitDue) {
 				unit := rp.Unit

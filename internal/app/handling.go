@@ -28,6 +28,10 @@ type HandlingPolicy struct {
 	// AutoCloseAfter: replied cases never rated close themselves after this many
 	// working days (0: never).
 	AutoCloseAfter int `json:"auto_close_after"`
+	// SignWithin: a unit signs for (签收) or returns (退单) a case assigned to it within
+	// this many working days after the day of the assignment (0: no signing deadline);
+	// later is an accountability record (逾期签收).
+	SignWithin int `json:"sign_within"`
 }
 
 // HandlingSetting is the key of the handling policy in the settings.
@@ -35,9 +39,10 @@ const HandlingSetting = "handling.policy"
 
 // DefaultHandlingPolicy: at most 15 working days (30 calendar days) of extension in all,
 // more than 5 working days (10 calendar days) only with a leader's approval; unrated
-// replies close after 10 working days.
+// replies close after 10 working days; a unit signs for an assignment by the next working
+// day.
 var DefaultHandlingPolicy = HandlingPolicy{ExtensionCapWorkdays: 15, ExtensionCapDays: 30,
-	ApprovalAboveWorkdays: 5, ApprovalAboveDays: 10, AutoCloseAfter: 10}
+	ApprovalAboveWorkdays: 5, ApprovalAboveDays: 10, AutoCloseAfter: 10, SignWithin: 1}
 
 // handlingFrom reads the handling policy from the settings; a missing or unreadable one
 // is the default.
@@ -68,6 +73,9 @@ func (p HandlingPolicy) Check() error {
 	}
 	if p.AutoCloseAfter < 0 || p.AutoCloseAfter > 60 {
 		pr.Add("auto_close_after", "应为0（不自动办结）至60个工作日")
+	}
+	if p.SignWithin < 0 || p.SignWithin > 10 {
+		pr.Add("sign_within", "应为0（不设签收时限）至10个工作日")
 	}
 	return pr.Err()
 }
@@ -129,6 +137,14 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 	switch act {
 	case tousu.ActAssign:
 		h.AssignedOn, h.UnitDue = today, tousu.Date{}
+		h.SignUnit, h.SignDue, h.SignedOn = "", tousu.Date{}, tousu.Date{}
+		if pol.SignWithin > 0 {
+			h.SignUnit, h.SignDue = c.AssignedUnit, ref.cal.AddWorkdays(today, pol.SignWithin)
+		}
+	case tousu.ActRecall:
+		if h.SignedOn.IsZero() { // taken back before the unit answered: it owes nothing
+			h.SignUnit, h.SignDue = "", tousu.Date{}
+		}
 		c.Marks &^= tousu.MarkHalfwayUrgeDue
 		if h.UnitWorkingDays > 0 {
 			h.UnitDue = ref.cal.AddWorkdays(today, h.UnitWorkingDays)
@@ -190,6 +206,9 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 	}
 	if act == tousu.ActReply || act == tousu.ActResolve {
 		h.RepliedOn = today
+	}
+	if (act == tousu.ActSign || act == tousu.ActReturn) && h.SignedOn.IsZero() {
+		h.SignedOn = today
 	}
 	return nil
 }

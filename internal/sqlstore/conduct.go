@@ -684,17 +684,19 @@ func (s *Store) ConductTotals(ctx context.Context, from, to tousu.Date) (_ *tous
 // handling JSON read with ->> (SQLite 3.38 and PostgreSQL's jsonb take the same key
 // form). A report's instant is compared by its first ten characters, which are the day
 // it was given in UTC or in its own zone: never after the local day, so the superset
-// holds and app.Accountability decides exactly.
+// holds and app.Accountability decides exactly. A signing deadline passed is a signature
+// or a return after it, or none yet by today.
 const lateCandidates = `(late_handover = TRUE
 	OR (assigned_unit <> '' AND due_date <> '' AND ((handling ->> 'replied_on') > due_date OR (clock_running = TRUE AND due_date < ?)))
-	OR substr((handling -> 'report') ->> 'at', 1, 10) >= (handling ->> 'unit_due'))`
+	OR substr((handling -> 'report') ->> 'at', 1, 10) >= (handling ->> 'unit_due')
+	OR (handling ->> 'sign_due') < COALESCE(handling ->> 'signed_on', ?))`
 
 // ListLate returns a page of the complaints f selects, newest first after f.After.
 func (s *Store) ListLate(ctx context.Context, f tousu.LateFilter) (_ []*tousu.Complaint, err error) {
 	defer s.wrap(&err, "store.ListLate")
 	w := s.where()
 	w.add("received_at >= ? AND received_at < ?", millis(f.From), millis(f.To))
-	w.add(lateCandidates, f.Today.String())
+	w.add(lateCandidates, f.Today.String(), f.Today.String())
 	if f.Handlers != nil {
 		vals := storableArgs(w, f.Handlers)
 		term := "late_handover = TRUE"

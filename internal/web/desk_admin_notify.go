@@ -152,7 +152,8 @@ func (s *Server) renderTemplates(w http.ResponseWriter, r *http.Request, actor t
 		}
 		vm.Handling = newForm(url.Values{"extension_cap_workdays": {strconv.Itoa(p.ExtensionCapWorkdays)},
 			"extension_cap_days": {strconv.Itoa(p.ExtensionCapDays)}, "approval_above_workdays": {strconv.Itoa(p.ApprovalAboveWorkdays)},
-			"approval_above_days": {strconv.Itoa(p.ApprovalAboveDays)}, "auto_close_after": {strconv.Itoa(p.AutoCloseAfter)}})
+			"approval_above_days": {strconv.Itoa(p.ApprovalAboveDays)}, "auto_close_after": {strconv.Itoa(p.AutoCloseAfter)},
+			"sign_within": {strconv.Itoa(p.SignWithin)}})
 	}
 	return s.render(w, r, code, "desk/admin_templates", vm)
 }
@@ -220,7 +221,7 @@ func (s *Server) adminHandlingSave(w http.ResponseWriter, r *http.Request, actor
 	num := f.Int
 	p := app.HandlingPolicy{ExtensionCapWorkdays: num("extension_cap_workdays"), ExtensionCapDays: num("extension_cap_days"),
 		ApprovalAboveWorkdays: num("approval_above_workdays"), ApprovalAboveDays: num("approval_above_days"),
-		AutoCloseAfter: num("auto_close_after")}
+		AutoCloseAfter: num("auto_close_after"), SignWithin: num("sign_within")}
 	refused := func(code int) error {
 		r = r.WithContext(context.WithValue(r.Context(), handlingFormKey{}, f))
 		return s.renderTemplates(w, r, actor, code, "", nil, nil)
@@ -236,5 +237,5 @@ func (s *Server) adminHandlingSave(w http.ResponseWriter, r *http.Request, actor
 		f.refuse(err)
 		return refused(refusal(err))
 	}
-	return s.redirectFlash(w, r, "/desk/admin/templates", "已保存延期与回访规则")
+	return s.redirectFlash(w, r, "/desk/admin/templates", "已保存延期、签收与回访规则")
 }

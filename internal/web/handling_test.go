@@ -541,7 +541,7 @@ func TestHandlingPolicyAdmin(t *testing.T) {
 	a := e.signIn("admin")
 	mustContain(t, "templates page", a.get("/desk/admin/templates"), `action="/desk/admin/handling"`, `value="15"`)
 	form := map[string][]string{"extension_cap_workdays": {"20"}, "extension_cap_days": {"30"},
-		"approval_above_workdays": {"30"}, "approval_above_days": {"10"}, "auto_close_after": {"5"}}
+		"approval_above_workdays": {"30"}, "approval_above_days": {"10"}, "auto_close_after": {"5"}, "sign_within": {"1"}}
 	if r := a.post("/desk/admin/handling", form); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "应为0至延期上限") {
 		t.Errorf("threshold above the cap: %d", r.code)
 	}

@@ -272,3 +272,73 @@ func TestMaliciousLeavesStaffStats(t *testing.T) {
 		t.Errorf("win-a1 received after the confirmation = %v, want 1 (the window did receive it)", got)
 	}
 }
+
+// TestLateSigning: a unit assigned a case on Friday 30 January owes its signature (or its
+// return) by the next working day, Monday 2 February. On Wednesday the 4th, the case it
+// signed for that day and the one it has not signed for carry a 逾期签收 record of the
+// unit, in the accountability and in the unit's month; the case signed at once, the one
+// returned on the Monday, and the one recalled before the unit answered carry none.
+func TestLateSigning(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	signedLate := e.register(nil)
+	e.driveFrom(signedLate, tousu.StatusAssigned)
+	unsigned := e.register(nil)
+	e.driveFrom(unsigned, tousu.StatusAssigned)
+	signed := e.register(nil)
+	e.driveFrom(signed, tousu.StatusInProgress)
+	returned := e.register(nil)
+	e.driveFrom(returned, tousu.StatusAssigned)
+	recalled := e.register(nil)
+	e.driveFrom(recalled, tousu.StatusAssigned)
+	e.act(recalled, "recall", "supervisor", map[string]any{"reason": "改派其他部门"}, http.StatusOK)
+
+	e.clock.Set(time.Date(2026, 2, 2, 16, 0, 0, 0, cst))
+	e.act(returned, "return", "handler-a", validPayload(tousu.ActReturn, e), http.StatusOK)
+	e.clock.Set(time.Date(2026, 2, 4, 10, 0, 0, 0, cst))
+	e.act(signedLate, "sign", "handler-a", nil, http.StatusOK)
+
+	recs, err := e.app.Accountability(ctx, tousu.Date{Year: 2026, Month: 1, Day: 1}, tousu.Date{Year: 2026, Month: 2, Day: 28})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range recs {
+		if r.Kind == "late_sign" {
+			if r.Unit != "dept-a" || r.Date.String() != "2026-02-02" {
+				t.Errorf("late_sign of %s: unit %s, due %s, want dept-a and 2026-02-02", r.Number, r.Unit, r.Date)
+			}
+			got[r.Number] = r.Detail
+		}
+	}
+	want := map[string]string{signedLate: "签收时限2026-02-02，2026-02-04签收或退单", unsigned: "签收时限2026-02-02，至今未签收"}
+	if len(got) != len(want) || got[signedLate] != want[signedLate] || got[unsigned] != want[unsigned] {
+		t.Errorf("late_sign records = %v, want %v", got, want)
+	}
+
+	// The admin sets the signing deadline on the desk: 0 sets none, for the assignments
+	// made after; more than 10 working days is refused beside its field.
+	admin := e.signIn("admin")
+	mustContain(t, "templates page", admin.get("/desk/admin/templates"), `name="sign_within" value="1"`)
+	form := map[string][]string{"extension_cap_workdays": {"15"}, "extension_cap_days": {"30"},
+		"approval_above_workdays": {"5"}, "approval_above_days": {"10"}, "auto_close_after": {"10"}, "sign_within": {"11"}}
+	if r := admin.post("/desk/admin/handling", form); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.body, "应为0（不设签收时限）至10个工作日") {
+		t.Errorf("a signing deadline of 11 working days: %d", r.code)
+	}
+	form["sign_within"] = []string{"0"}
+	if r := admin.post("/desk/admin/handling", form); r.code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.code, clipBody(r.body))
+	}
+	free := e.register(nil)
+	e.driveFrom(free, tousu.StatusAssigned)
+	e.clock.Set(time.Date(2026, 2, 10, 10, 0, 0, 0, cst))
+	recs, err = e.app.Accountability(ctx, tousu.Date{Year: 2026, Month: 1, Day: 1}, tousu.Date{Year: 2026, Month: 2, Day: 28})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Kind == "late_sign" && r.Number == free {
+			t.Errorf("a late_sign record for an assignment made without a signing deadline: %+v", r)
+		}
+	}
+}

@@ -141,16 +141,16 @@ func (a *App) handlingEffects(ref *reference, actor tousu.Actor, c *tousu.Compla
 		if pol.SignWithin > 0 {
 			h.SignUnit, h.SignDue = c.AssignedUnit, ref.cal.AddWorkdays(today, pol.SignWithin)
 		}
-	case tousu.ActRecall:
-		if h.SignedOn.IsZero() { // taken back before the unit answered: it owes nothing
-			h.SignUnit, h.SignDue = "", tousu.Date{}
-		}
 		c.Marks &^= tousu.MarkHalfwayUrgeDue
 		if h.UnitWorkingDays > 0 {
 			h.UnitDue = ref.cal.AddWorkdays(today, h.UnitWorkingDays)
 			if c.Mode == tousu.ModeSupervise {
 				c.Marks |= tousu.MarkHalfwayUrgeDue
 			}
+		}
+	case tousu.ActRecall:
+		if h.SignedOn.IsZero() { // taken back before the unit answered: it owes nothing
+			h.SignUnit, h.SignDue = "", tousu.Date{}
 		}
 	case tousu.ActExtend:
 		ext := p.(*tousu.ExtendPayload)

@@ -65,6 +65,9 @@ type PeriodReport struct {
 
 	// Ratings are the 好差评 per window, the period beside the previous one.
 	Ratings []ReportRatings
+
+	// Conduct is the 行风督查 section: accountability, praise and sanctions.
+	Conduct ReportConduct
 }
 
 // CanReadReports reports, as an error, whether the actor may read the periodic reports.
@@ -212,6 +215,10 @@ func (a *App) Report(ctx context.Context, actor tousu.Actor, p Period, unit, var
 	slices.SortFunc(rep.Staff, func(x, y ReportStaff) int {
 		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Badge, y.Badge))
 	})
+
+	if err := a.reportConduct(ctx, actor, ref, rep); err != nil {
+		return nil, err
+	}
 
 	if variant == "discipline" {
 		if rep.Integrity, err = list(ListQuery{Figure: "received", Category: "integrity", From: p.From, To: p.To}); err != nil {

@@ -28,6 +28,8 @@ type reportPage struct {
 	RatingRows    []reportRatingRow
 	XLSXURL       string
 	Definitions   []app.StatDefinition
+	// AccountabilityKinds head the 行风督查 section's columns.
+	AccountabilityKinds tousu.Vocabulary[string]
 }
 
 // reportFigureRow is one figure of the report's comparison table.
@@ -87,6 +89,7 @@ func (s *Server) periodicReport(w http.ResponseWriter, r *http.Request, actor to
 	vm.R, vm.Unit, vm.Title = rep, rep.Unit, rep.Title
 	vm.Rows = reportRows(rep.Now, rep.Prev)
 	vm.RatingRows = reportRatingRows(rep)
+	vm.AccountabilityKinds = app.AccountabilityKinds
 	units, err := s.app.Units(ctx)
 	if err != nil {
 		return err
@@ -157,6 +160,9 @@ func writeReportXLSX(w http.ResponseWriter, rep *app.PeriodReport) error {
 	sh.Row(reportRatingHeader...)
 	for _, r := range reportRatingRows(rep) {
 		sh.Row(r.Window, r.Period, r.Ratings, r.Good, r.Bad, r.Rectified, r.Callbacks)
+	}
+	if err := writeReportConductXLSX(wb, rep); err != nil {
+		return err
 	}
 	if rep.Variant == "discipline" {
 		if err := cases("廉洁类投诉举报", rep.Integrity); err != nil {

@@ -50,7 +50,15 @@ func sampleReportPage() reportPage {
 			Ranking:  []app.ReportRank{{Rank: 1, Unit: "dept-a", Name: "人社局", Figures: f}},
 			Unranked: []app.ReportRank{{Unit: "dept-b", Name: "医保局", Figures: f}},
 			Overdue:  rc, Founded: rc, Integrity: rc, Referred: rc, Truncated: true,
-			Staff: []app.ReportStaff{{Badge: "A001", Name: "王窗口", Count: 2, Numbers: []string{"TS20261127-0001", "TS20261127-0002"}}}}}
+			Staff: []app.ReportStaff{{Badge: "A001", Name: "王窗口", Count: 2, Numbers: []string{"TS20261127-0001", "TS20261127-0002"}}},
+			Conduct: app.ReportConduct{Now: 2, Prev: 1, PraiseNow: 1, SanctionNow: 1,
+				Units: []app.ReportAccountabilityUnit{{Unit: "win-a1", Name: "社保1号窗口", ByKind: map[string]int{"late_reply": 1, "rectification_overdue": 1}, Total: 2, Prev: 1}},
+				Records: []app.ReportAccountability{
+					{AccountabilityRecord: app.AccountabilityRecord{Kind: "late_reply", Label: "逾期答复", Number: "TS20261127-0001", Unit: "win-a1", Staff: "A002", Detail: "办理期限2026-11-20，至今未答复"}, UnitName: "社保1号窗口", StaffName: "李科长"},
+					{AccountabilityRecord: app.AccountabilityRecord{Kind: "rectification_overdue", Label: "整改超期", TaskID: 7, Unit: "win-a1", Detail: "“文明用语”整改期限2026-11-10"}, UnitName: "社保1号窗口"}},
+				Praise:    []app.ReportEntry{{StaffEntry: tousu.StaffEntry{Badge: "A001", Kind: "praise", Type: "praise", Date: p.To, Reason: "主动帮助老年群众填表", Source: "other"}, TypeLabel: "表扬", SourceLabel: "其他", Name: "王窗口", UnitName: "社保1号窗口"}},
+				Sanctions: []app.ReportEntry{{StaffEntry: tousu.StaffEntry{Badge: "A001", Kind: "sanction", Type: "education", Date: p.To, Reason: "态度生硬", Source: "complaint", SourceRef: "TS20261127-0001"}, TypeLabel: "批评教育", SourceLabel: "投诉", Name: "王窗口", UnitName: "社保1号窗口"}}}},
+		AccountabilityKinds: app.AccountabilityKinds}
 }
 
 func sampleStatsPage() statsPage {

@@ -55,24 +55,31 @@ func markLater(ctx context.Context, q Querier, c *tousu.Complaint) error {
 	}
 	type later struct {
 		id, fact string
+		earlier  int
 	}
 	var found []later
 	for _, x := range []struct{ col, v string }{{"phone_index", c.Identity.PhoneIndex}, {"id_number_index", c.Identity.IDNumberIndex}} {
 		if x.v == "" {
 			continue
 		}
-		rows, err := q.Query(ctx, `SELECT f.complaint_id, f.fact FROM complaints c JOIN stats_facts f ON f.complaint_id = c.id
-			WHERE c.`+x.col+` = ? AND c.`+x.col+` <> '' AND c.received_at > ? AND c.anonymous = FALSE AND f.earlier = 0`,
+		// The complainant's later complaints first, through the blind index, then their
+		// facts by key. Written as a join with the facts filtered on earlier, PostgreSQL
+		// planned it from the facts' side whenever their statistics were older than a
+		// bulk load (a filter on an unanalysed column looks rare): a scan of every fact
+		// for each complaint loaded, 5–45 ms at 10,000 complaints.
+		rows, err := q.Query(ctx, `WITH later AS MATERIALIZED (SELECT id FROM complaints
+				WHERE `+x.col+` = ? AND `+x.col+` <> '' AND received_at > ? AND anonymous = FALSE)
+			SELECT f.complaint_id, f.fact, f.earlier FROM later JOIN stats_facts f ON f.complaint_id = later.id`,
 			x.v, millis(c.ReceivedAt))
 		ls, err := collect(rows, err, func(r Row) (later, error) {
 			var l later
-			return l, r.Scan(&l.id, &l.fact)
+			return l, r.Scan(&l.id, &l.fact, &l.earlier)
 		})
 		if err != nil {
 			return err
 		}
 		for _, l := range ls {
-			if !slices.ContainsFunc(found, func(o later) bool { return o.id == l.id }) {
+			if l.earlier == 0 && !slices.ContainsFunc(found, func(o later) bool { return o.id == l.id }) {
 				found = append(found, l)
 			}
 		}

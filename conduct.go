@@ -282,6 +282,10 @@ type StaffEntry struct {
 	At        time.Time `json:"at"`
 }
 
+// StaffEntriesMax is the most entries Store.ListStaffEntries returns at once: a reader
+// that finds this many knows the list was cut.
+const StaffEntriesMax = 5000
+
 // StaffEntryFilter selects entries of the staff record.
 type StaffEntryFilter struct {
 	Badges   []string // nil: everyone

@@ -14,9 +14,6 @@ import (
 // subtree's staff dated in the period, beside the previous period's counts. The counts
 // are the units'; the lists never show the reader's own records, like the staff list.
 
-// staffEntriesMax is the most entries ListStaffEntries returns at once.
-const staffEntriesMax = 5000
-
 // ReportAccountabilityUnit is a unit's accountability records in a report.
 type ReportAccountabilityUnit struct {
 	Unit, Name string
@@ -128,7 +125,7 @@ func (a *App) reportConduct(ctx context.Context, actor tousu.Actor, ref *referen
 		if err != nil {
 			return err
 		}
-		if len(es) >= staffEntriesMax {
+		if len(es) >= tousu.StaffEntriesMax {
 			rep.Truncated = true
 		}
 		entries = append(entries, es...)

@@ -496,7 +496,7 @@ func (s *Store) ListStaffEntries(ctx context.Context, f tousu.StaffEntryFilter) 
 		w.add("day <= ?", dateText(f.To))
 	}
 	rows, err := s.e.Read.Query(ctx, `SELECT id, badge, kind, type, day, reason, source, source_ref, result, hours,
-		created_by, created_at FROM staff_entries`+w.String()+` ORDER BY day, id LIMIT 5000`, w.Args()...)
+		created_by, created_at FROM staff_entries`+w.String()+` ORDER BY day, id LIMIT `+strconv.Itoa(tousu.StaffEntriesMax), w.Args()...)
 	return collect(rows, err, func(r Row) (tousu.StaffEntry, error) {
 		var (
 			e   tousu.StaffEntry
